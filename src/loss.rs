@@ -1,0 +1,417 @@
+//! The linear classifier and its losses.
+//!
+//! Scores use the bias trick: `s_i = W·[x_i; 1]`, W is C × (D + 1), its last column the bias.
+//! The full loss is the assignment's
+//!
+//! `L(W) = (1/N) Σ_i L_i + reg · Σ_{j,k} W_{j,k}²`,
+//!
+//! where the regularisation sum runs over **every** entry of W, bias column included (this is
+//! what the CS231n assignment's code does through the bias trick).
+
+use crate::data::Dataset;
+use ndarray::linalg::general_mat_mul;
+use ndarray::{Array2, ArrayView2, Axis};
+use std::rc::Rc;
+
+/// Which data loss L_i to use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LossKind {
+    /// Multiclass SVM (Weston–Watkins): L_i = Σ_{j≠y_i} max(0, s_j − s_{y_i} + Δ).
+    Svm,
+    /// Softmax cross-entropy: L_i = −log(e^{s_{y_i}} / Σ_j e^{s_j}).
+    Softmax,
+}
+
+impl LossKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            LossKind::Svm => "svm",
+            LossKind::Softmax => "softmax",
+        }
+    }
+}
+
+/// Loss hyperparameters.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Hyper {
+    pub kind: LossKind,
+    /// L2 strength `reg` in `reg · Σ W²` (≥ 0).
+    pub reg: f64,
+    /// SVM margin Δ (> 0); unused by softmax.
+    pub delta: f64,
+}
+
+impl Default for Hyper {
+    fn default() -> Self {
+        Hyper { kind: LossKind::Svm, reg: 0.0, delta: 1.0 }
+    }
+}
+
+/// SVM loss of one example from its score row: Σ_{j≠y} max(0, s_j − s_y + Δ).
+#[inline]
+pub fn svm_row(s: &[f64], y: usize, delta: f64) -> f64 {
+    let sy = s[y];
+    let mut l = 0.0;
+    for (j, &sj) in s.iter().enumerate() {
+        if j != y {
+            let m = sj - sy + delta;
+            if m > 0.0 {
+                l += m;
+            }
+        }
+    }
+    l
+}
+
+/// Softmax loss of one example, shifted by the max score for stability:
+/// L_i = log Σ_j e^{s_j − m} − (s_y − m), m = max_j s_j.
+#[inline]
+pub fn softmax_row(s: &[f64], y: usize) -> f64 {
+    let m = s.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let z: f64 = s.iter().map(|&v| (v - m).exp()).sum();
+    z.ln() - (s[y] - m)
+}
+
+#[inline]
+pub fn row_loss(kind: LossKind, s: &[f64], y: usize, delta: f64) -> f64 {
+    match kind {
+        LossKind::Svm => svm_row(s, y, delta),
+        LossKind::Softmax => softmax_row(s, y),
+    }
+}
+
+/// Index of the largest score (the first one on a tie).
+#[inline]
+pub fn argmax(s: &[f64]) -> usize {
+    let mut best = 0;
+    for j in 1..s.len() {
+        if s[j] > s[best] {
+            best = j;
+        }
+    }
+    best
+}
+
+/// Σ W² over every entry.
+pub fn sum_sq(w: &Array2<f64>) -> f64 {
+    w.iter().map(|v| v * v).sum()
+}
+
+/// Loss value, its data part and the accuracy at one W.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Eval {
+    /// Full loss (1/N) Σ L_i + reg Σ W².
+    pub loss: f64,
+    /// Data loss (1/N) Σ L_i.
+    pub data_loss: f64,
+    /// Fraction of examples whose highest score is their label.
+    pub accuracy: f64,
+}
+
+/// Reusable buffers for loss and gradient evaluation (no allocation in the inner loop).
+#[derive(Default, Clone, Debug)]
+pub struct Workspace {
+    /// N × C scores, then overwritten with ∂L/∂S by `loss_grad`.
+    pub scores: Array2<f64>,
+}
+
+impl Workspace {
+    fn ensure(&mut self, n: usize, c: usize) {
+        if self.scores.dim() != (n, c) {
+            self.scores = Array2::zeros((n, c));
+        }
+    }
+}
+
+/// Scores S = Xa · Wᵀ (N × C) into `ws.scores`.
+pub fn scores_into(w: &Array2<f64>, xa: ArrayView2<f64>, ws: &mut Workspace) {
+    ws.ensure(xa.nrows(), w.nrows());
+    general_mat_mul(1.0, &xa, &w.t(), 0.0, &mut ws.scores);
+}
+
+/// Loss and accuracy at W on the rows `xa`, labels `y`.
+pub fn evaluate(w: &Array2<f64>, xa: ArrayView2<f64>, y: &[usize], h: &Hyper, ws: &mut Workspace) -> Eval {
+    scores_into(w, xa, ws);
+    let n = y.len();
+    let mut sum = 0.0;
+    let mut correct = 0usize;
+    for (i, row) in ws.scores.axis_iter(Axis(0)).enumerate() {
+        let s = row.as_slice().expect("scores are contiguous");
+        sum += row_loss(h.kind, s, y[i], h.delta);
+        if argmax(s) == y[i] {
+            correct += 1;
+        }
+    }
+    let data_loss = sum / n as f64;
+    Eval { loss: data_loss + h.reg * sum_sq(w), data_loss, accuracy: correct as f64 / n as f64 }
+}
+
+/// Loss, accuracy and the analytic gradient dW (written into `dw`, C × (D + 1)).
+///
+/// SVM, for each example i and each class j ≠ y_i with margin s_j − s_{y_i} + Δ > 0:
+///   ∇_{w_j} L_i += x_i   and   ∇_{w_{y_i}} L_i −= x_i
+/// (so ∇_{w_{y_i}} L_i = −(Σ_{j≠y_i} 1(margin_j > 0)) · x_i, as in the lecture).
+/// Softmax: ∇_{w_j} L_i = (p_j − 1(j = y_i)) · x_i with p = softmax(s_i).
+/// Then dW = (1/N) Σ_i ∇L_i + 2·reg·W.
+pub fn loss_grad(
+    w: &Array2<f64>,
+    xa: ArrayView2<f64>,
+    y: &[usize],
+    h: &Hyper,
+    ws: &mut Workspace,
+    dw: &mut Array2<f64>,
+) -> Eval {
+    scores_into(w, xa, ws);
+    let n = y.len();
+    let mut sum = 0.0;
+    let mut correct = 0usize;
+    // Overwrite each score row with ∂L_i/∂s (dS), computing L_i on the way.
+    for (i, mut row) in ws.scores.axis_iter_mut(Axis(0)).enumerate() {
+        let s = row.as_slice_mut().expect("scores are contiguous");
+        let yi = y[i];
+        if argmax(s) == yi {
+            correct += 1;
+        }
+        match h.kind {
+            LossKind::Svm => {
+                let sy = s[yi];
+                let mut active = 0.0;
+                for j in 0..s.len() {
+                    if j == yi {
+                        continue;
+                    }
+                    let m = s[j] - sy + h.delta;
+                    // 1(s_j − s_{y_i} + Δ > 0)
+                    if m > 0.0 {
+                        sum += m;
+                        s[j] = 1.0;
+                        active += 1.0;
+                    } else {
+                        s[j] = 0.0;
+                    }
+                }
+                s[yi] = -active;
+            }
+            LossKind::Softmax => {
+                let m = s.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+                let sy_shifted = s[yi] - m;
+                let mut z = 0.0;
+                for v in s.iter_mut() {
+                    *v = (*v - m).exp();
+                    z += *v;
+                }
+                // L_i = log Σ_j e^{s_j − m} − (s_{y_i} − m)
+                sum += z.ln() - sy_shifted;
+                for v in s.iter_mut() {
+                    *v /= z;
+                }
+                s[yi] -= 1.0;
+            }
+        }
+    }
+    // dW = dSᵀ · Xa / N + 2·reg·W
+    if dw.dim() != w.dim() {
+        *dw = Array2::zeros(w.dim());
+    }
+    general_mat_mul(1.0 / n as f64, &ws.scores.t(), &xa, 0.0, dw);
+    if h.reg != 0.0 {
+        dw.scaled_add(2.0 * h.reg, w);
+    }
+    let data_loss = sum / n as f64;
+    Eval { loss: data_loss + h.reg * sum_sq(w), data_loss, accuracy: correct as f64 / n as f64 }
+}
+
+/// A linear classifier on a data set: the weights and the loss settings.
+#[derive(Clone, Debug)]
+pub struct Classifier {
+    pub data: Rc<Dataset>,
+    pub hyper: Hyper,
+    /// C × (D + 1), last column the bias.
+    pub w: Array2<f64>,
+    /// Bumped whenever W or the hyperparameters are replaced from outside an algorithm,
+    /// so that cached state (a gradient stepper) can tell it is stale.
+    pub version: u64,
+    ws: Workspace,
+}
+
+impl Classifier {
+    /// A classifier with W = 0.
+    pub fn new(data: Rc<Dataset>, hyper: Hyper) -> Self {
+        let w = Array2::zeros((data.classes, data.dims() + 1));
+        Classifier { data, hyper, w, version: 0, ws: Workspace::default() }
+    }
+
+    pub fn rows(&self) -> usize {
+        self.w.nrows()
+    }
+
+    pub fn cols(&self) -> usize {
+        self.w.ncols()
+    }
+
+    /// Replaces W (row-major C × (D + 1)).
+    pub fn set_weights(&mut self, w: &[f64]) -> Result<(), String> {
+        let want = self.rows() * self.cols();
+        if w.len() != want {
+            return Err(format!(
+                "weights must have rows × cols = {} × {} = {} values, got {}",
+                self.rows(),
+                self.cols(),
+                want,
+                w.len()
+            ));
+        }
+        if let Some(i) = w.iter().position(|v| !v.is_finite()) {
+            return Err(format!("weights[{i}] must be a finite number, got {}", w[i]));
+        }
+        self.w.as_slice_mut().expect("W is contiguous").copy_from_slice(w);
+        self.version += 1;
+        Ok(())
+    }
+
+    /// W ~ scale · N(0, 1), seeded.
+    pub fn randomize(&mut self, seed: u64, scale: f64) {
+        let mut rng = crate::rng::Rng::new(seed);
+        rng.fill_normal(self.w.as_slice_mut().expect("W is contiguous"), scale);
+        self.version += 1;
+    }
+
+    pub fn evaluate(&mut self) -> Eval {
+        let data = Rc::clone(&self.data);
+        evaluate(&self.w, data.xa.view(), &data.y, &self.hyper, &mut self.ws)
+    }
+
+    pub fn loss(&mut self) -> f64 {
+        self.evaluate().loss
+    }
+
+    pub fn accuracy(&mut self) -> f64 {
+        self.evaluate().accuracy
+    }
+
+    /// The analytic gradient dW, C × (D + 1).
+    pub fn gradient(&mut self) -> Array2<f64> {
+        let data = Rc::clone(&self.data);
+        let mut dw = Array2::zeros(self.w.dim());
+        loss_grad(&self.w, data.xa.view(), &data.y, &self.hyper, &mut self.ws, &mut dw);
+        dw
+    }
+
+    /// The loss at W with entry (j, k) replaced by `value`, by full recomputation — the
+    /// lecture's literal f(x + h). W is restored afterwards.
+    pub fn loss_with(&mut self, j: usize, k: usize, value: f64) -> f64 {
+        let old = self.w[[j, k]];
+        self.w[[j, k]] = value;
+        let l = self.loss();
+        self.w[[j, k]] = old;
+        l
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toy_classifier(kind: LossKind, reg: f64) -> Classifier {
+        // 3 examples, 2 features, 3 classes: small enough to work by hand.
+        let f = [1.0, 2.0, -1.0, 0.5, 0.0, -2.0];
+        let d = Dataset::from_arrays(&f, &[0, 1, 2], 2, 3, "hand").unwrap();
+        let mut c = Classifier::new(Rc::new(d), Hyper { kind, reg, delta: 1.0 });
+        // rows: class 0, 1, 2; columns: x1, x2, bias
+        c.set_weights(&[0.5, -0.2, 0.1, -0.3, 0.8, 0.0, 0.2, 0.1, -0.4]).unwrap();
+        c
+    }
+
+    #[test]
+    fn svm_loss_matches_hand_worked_value() {
+        // scores by hand (s = W·[x;1]):
+        // x0 = (1, 2):   s = (0.5−0.4+0.1, −0.3+1.6, 0.2+0.2−0.4) = (0.2, 1.3, 0.0), y = 0
+        //   L0 = max(0, 1.3−0.2+1) + max(0, 0−0.2+1) = 2.1 + 0.8 = 2.9
+        // x1 = (−1, .5): s = (−0.5−0.1+0.1, 0.3+0.4, −0.2+0.05−0.4) = (−0.5, 0.7, −0.55), y = 1
+        //   L1 = max(0, −0.5−0.7+1) + max(0, −0.55−0.7+1) = 0 + 0 = 0
+        // x2 = (0, −2):  s = (0.4+0.1, −1.6, −0.2−0.4) = (0.5, −1.6, −0.6), y = 2
+        //   L2 = max(0, 0.5+0.6+1) + max(0, −1.6+0.6+1) = 2.1 + 0 (margin exactly 0) = 2.1
+        // L = (2.9 + 0 + 2.1) / 3 = 5/3
+        let mut c = toy_classifier(LossKind::Svm, 0.0);
+        assert!((c.loss() - 5.0 / 3.0).abs() < 1e-12, "{}", c.loss());
+        // accuracy: argmax(x0) = 1 ≠ 0, argmax(x1) = 1 ✓, argmax(x2) = 0 ≠ 2 → 1/3
+        assert!((c.accuracy() - 1.0 / 3.0).abs() < 1e-15);
+        // with reg = 0.1: Σ W² = .25+.04+.01+.09+.64+0+.04+.01+.16 = 1.24
+        c.hyper.reg = 0.1;
+        assert!((c.loss() - (5.0 / 3.0 + 0.124)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn svm_gradient_matches_hand_worked_value() {
+        // From the scores above, active margins: x0: classes 1 and 2 (y=0) ; x2: class 0 (y=2).
+        // dW row 0: −2·[1,2,1] (x0, two active) + [0,−2,1] (x2, j=0 active) = [−2, −6, −1]
+        // dW row 1: +[1,2,1]                                            = [ 1,  2,  1]
+        // dW row 2: +[1,2,1] (x0) − 1·[0,−2,1] (x2, one active)           = [ 1,  4,  0]
+        // divided by N = 3.
+        let mut c = toy_classifier(LossKind::Svm, 0.0);
+        let g = c.gradient();
+        let want = [-2.0, -6.0, -1.0, 1.0, 2.0, 1.0, 1.0, 4.0, 0.0];
+        for (a, b) in g.iter().zip(want.iter()) {
+            assert!((a - b / 3.0).abs() < 1e-12, "{g:?}");
+        }
+    }
+
+    #[test]
+    fn softmax_loss_matches_hand_worked_value() {
+        // L_i = log Σ e^{s_j} − s_{y_i}, with the scores worked out above.
+        let rows = [([0.2, 1.3, 0.0], 0usize), ([-0.5, 0.7, -0.55], 1), ([0.5, -1.6, -0.6], 2)];
+        let mut want = 0.0;
+        for (s, y) in rows {
+            let z: f64 = s.iter().map(|v: &f64| v.exp()).sum();
+            want += z.ln() - s[y];
+        }
+        want /= 3.0;
+        let mut c = toy_classifier(LossKind::Softmax, 0.0);
+        assert!((c.loss() - want).abs() < 1e-12);
+        // a value worked on paper: example 0 alone, e^.2 + e^1.3 + e^0 = 1.2214+3.6693+1 = 5.8907,
+        // log 5.8907 − 0.2 = 1.5733
+        assert!((softmax_row(&[0.2, 1.3, 0.0], 0) - 1.5733).abs() < 1e-4);
+    }
+
+    #[test]
+    fn softmax_is_stable_for_huge_scores() {
+        let l = softmax_row(&[1000.0, 0.0, -1000.0], 0);
+        assert!(l.is_finite() && l.abs() < 1e-12);
+        let l = softmax_row(&[1000.0, 0.0, -1000.0], 2);
+        assert!((l - 2000.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn svm_with_equal_scores_is_c_minus_1_times_delta() {
+        // W = 0 → every score 0 → every margin Δ → L_i = (C − 1)·Δ: the lecture's sanity check.
+        let d = Dataset::digits();
+        let mut c = Classifier::new(Rc::new(d), Hyper::default());
+        assert!((c.loss() - 9.0).abs() < 1e-12);
+        c.hyper.kind = LossKind::Softmax;
+        assert!((c.loss() - 10f64.ln()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn reg_gradient_is_two_reg_w() {
+        let mut a = toy_classifier(LossKind::Softmax, 0.0);
+        let mut b = toy_classifier(LossKind::Softmax, 0.3);
+        let ga = a.gradient();
+        let gb = b.gradient();
+        let diff = &gb - &ga;
+        let want = &b.w * 0.6;
+        for (x, y) in diff.iter().zip(want.iter()) {
+            assert!((x - y).abs() < 1e-14);
+        }
+    }
+
+    #[test]
+    fn set_weights_validates() {
+        let mut c = toy_classifier(LossKind::Svm, 0.0);
+        let e = c.set_weights(&[1.0; 4]).unwrap_err();
+        assert!(e.contains("9"), "{e}");
+        let mut w = [0.0; 9];
+        w[4] = f64::INFINITY;
+        let e = c.set_weights(&w).unwrap_err();
+        assert!(e.contains("weights[4]"), "{e}");
+    }
+}

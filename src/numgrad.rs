@@ -1,0 +1,446 @@
+//! The numerical gradient by finite differences, as the lecture does it: for each coordinate
+//! of W in turn, remember the old value, add h, evaluate f, take the slope, restore the old
+//! value, go to the next coordinate. Forward difference (f(x+h) − f(x)) / h (the lecture,
+//! h = 1e-5) or centered (f(x+h) − f(x−h)) / 2h (the assignment's gradient check).
+//!
+//! Bumping W[j,k] changes only class j's scores, by h·x_{ik}; so f(x + h) is computed from
+//! cached scores in O(N) per coordinate instead of O(N·D·C) for a full recomputation
+//! ([`BumpCache`]). [`numerical_gradient_plain`] is the literal recomputing loop, kept as the
+//! reference the fast path is tested against.
+
+use crate::loss::{sum_sq, Classifier, LossKind};
+use ndarray::Array2;
+
+/// Scores and per-example quantities at one W, for O(N) loss updates after a one-coordinate bump.
+#[derive(Clone, Debug)]
+pub struct BumpCache {
+    n: usize,
+    c: usize,
+    kind: LossKind,
+    delta: f64,
+    reg: f64,
+    /// N × C scores at W.
+    scores: Vec<f64>,
+    /// N × C softmax probabilities at W (softmax only).
+    probs: Vec<f64>,
+    /// Σ_i L_i at W.
+    data_sum: f64,
+    /// Σ W² at W.
+    sum_sq: f64,
+    /// f(x) = L(W), as `Classifier::loss` computes it.
+    pub fx: f64,
+}
+
+impl BumpCache {
+    pub fn new(clf: &mut Classifier) -> Self {
+        let data = clf.data.clone();
+        let (n, c) = (data.len(), clf.rows());
+        let fx = clf.loss();
+        let s = data.xa.dot(&clf.w.t());
+        let scores: Vec<f64> = s.iter().cloned().collect();
+        let mut probs = Vec::new();
+        let mut data_sum = 0.0;
+        for i in 0..n {
+            let row = &scores[i * c..(i + 1) * c];
+            data_sum += crate::loss::row_loss(clf.hyper.kind, row, data.y[i], clf.hyper.delta);
+            if clf.hyper.kind == LossKind::Softmax {
+                let m = row.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+                let z: f64 = row.iter().map(|v| (v - m).exp()).sum();
+                probs.extend(row.iter().map(|v| (v - m).exp() / z));
+            }
+        }
+        BumpCache {
+            n,
+            c,
+            kind: clf.hyper.kind,
+            delta: clf.hyper.delta,
+            reg: clf.hyper.reg,
+            scores,
+            probs,
+            data_sum,
+            sum_sq: sum_sq(&clf.w),
+            fx,
+        }
+    }
+
+    /// L(W + d·e_{jk}) where W[j,k] = `w_old`: only class j's scores move, by d·x_{ik}.
+    pub fn loss_bumped(&self, clf: &Classifier, j: usize, k: usize, w_old: f64, d: f64) -> f64 {
+        let xa = &clf.data.xa;
+        let y = &clf.data.y;
+        let c = self.c;
+        let mut change = 0.0;
+        for i in 0..self.n {
+            let x = xa[[i, k]];
+            if x == 0.0 {
+                continue; // s_{ij} does not move, nor does L_i
+            }
+            let dl = d * x; // Δs_{ij}
+            let s = &self.scores[i * c..(i + 1) * c];
+            let yi = y[i];
+            change += match self.kind {
+                LossKind::Svm => {
+                    if yi != j {
+                        // only the hinge max(0, s_j − s_{y_i} + Δ) moves
+                        let m = s[j] - s[yi] + self.delta;
+                        (m + dl).max(0.0) - m.max(0.0)
+                    } else {
+                        // s_{y_i} moves: every hinge of example i moves by −Δs
+                        let mut acc = 0.0;
+                        for (l, &sl) in s.iter().enumerate() {
+                            if l != j {
+                                let m = sl - s[j] + self.delta;
+                                acc += (m - dl).max(0.0) - m.max(0.0);
+                            }
+                        }
+                        acc
+                    }
+                }
+                LossKind::Softmax => {
+                    let own = if yi == j { dl } else { 0.0 };
+                    if dl.abs() < 30.0 {
+                        // log Σ e^{s'} − log Σ e^{s} = log(1 + p_j·(e^{Δs} − 1))
+                        (self.probs[i * c + j] * dl.exp_m1()).ln_1p() - own
+                    } else {
+                        let mut row = s.to_vec();
+                        row[j] += dl;
+                        crate::loss::softmax_row(&row, yi) - crate::loss::softmax_row(s, yi)
+                    }
+                }
+            };
+        }
+        let w_new = w_old + d;
+        (self.data_sum + change) / self.n as f64 + self.reg * (self.sum_sq - w_old * w_old + w_new * w_new)
+    }
+
+    /// Whether any hinge max(0, ·) switches between active (> 0) and inactive between
+    /// W + d_a·e_{jk} and W + d_b·e_{jk}: the finite difference then straddles a kink.
+    /// Always false for softmax, which is smooth.
+    pub fn kink(&self, clf: &Classifier, j: usize, k: usize, d_a: f64, d_b: f64) -> bool {
+        if self.kind != LossKind::Svm {
+            return false;
+        }
+        let xa = &clf.data.xa;
+        let y = &clf.data.y;
+        let c = self.c;
+        for i in 0..self.n {
+            let x = xa[[i, k]];
+            if x == 0.0 {
+                continue;
+            }
+            let s = &self.scores[i * c..(i + 1) * c];
+            let yi = y[i];
+            if yi != j {
+                let m = s[j] - s[yi] + self.delta;
+                if (m + d_a * x > 0.0) != (m + d_b * x > 0.0) {
+                    return true;
+                }
+            } else {
+                for (l, &sl) in s.iter().enumerate() {
+                    if l != j {
+                        let m = sl - s[j] + self.delta;
+                        if (m - d_a * x > 0.0) != (m - d_b * x > 0.0) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        false
+    }
+}
+
+/// Everything one step of the coordinate-by-coordinate numerical gradient computed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepRecord {
+    /// Flat row-major index of the coordinate, row · cols + col.
+    pub index: usize,
+    pub row: usize,
+    pub col: usize,
+    /// x[i] before the step (and after it: restored bit for bit).
+    pub old_value: f64,
+    /// x[i] + h.
+    pub bumped_value: f64,
+    /// x[i] − h (centered only).
+    pub minus_value: Option<f64>,
+    /// f(x).
+    pub fx: f64,
+    /// f(x + h).
+    pub fx_plus_h: f64,
+    /// f(x − h) (centered only).
+    pub fx_minus_h: Option<f64>,
+    /// (f(x+h) − f(x)) / h, or (f(x+h) − f(x−h)) / 2h when centered.
+    pub slope: f64,
+    /// Loss evaluations so far, f(x) included.
+    pub evaluations: usize,
+    /// Whether this coordinate's finite difference straddles a kink (SVM).
+    pub kink: bool,
+}
+
+/// The numerical gradient one coordinate per step, in row-major order.
+#[derive(Clone, Debug)]
+pub struct Stepper {
+    pub h: f64,
+    pub centered: bool,
+    cache: BumpCache,
+    grad: Vec<f64>,
+    history: Vec<StepRecord>,
+    evaluations: usize,
+    rows: usize,
+    cols: usize,
+    version: u64,
+}
+
+impl Stepper {
+    /// Evaluates f(x) once (one loss evaluation) and gets ready at coordinate 0.
+    pub fn new(clf: &mut Classifier, h: f64, centered: bool) -> Self {
+        let cache = BumpCache::new(clf);
+        let total = clf.rows() * clf.cols();
+        Stepper {
+            h,
+            centered,
+            cache,
+            grad: vec![f64::NAN; total],
+            history: Vec::new(),
+            evaluations: 1,
+            rows: clf.rows(),
+            cols: clf.cols(),
+            version: clf.version,
+        }
+    }
+
+    fn per_step(&self) -> usize {
+        if self.centered {
+            2
+        } else {
+            1
+        }
+    }
+
+    /// Number of coordinates done.
+    pub fn position(&self) -> usize {
+        self.history.len()
+    }
+
+    pub fn len(&self) -> usize {
+        self.grad.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.grad.is_empty()
+    }
+
+    pub fn done(&self) -> bool {
+        self.position() == self.grad.len()
+    }
+
+    pub fn evaluations(&self) -> usize {
+        self.evaluations
+    }
+
+    pub fn fx(&self) -> f64 {
+        self.cache.fx
+    }
+
+    /// The gradient so far: NaN where not yet visited.
+    pub fn gradient(&self) -> &[f64] {
+        &self.grad
+    }
+
+    /// The record of the last step done, if any.
+    pub fn last(&self) -> Option<&StepRecord> {
+        self.history.last()
+    }
+
+    /// Does the next coordinate: bump, evaluate, restore. `None` when every coordinate is done.
+    /// Errors if W or the loss settings were changed from outside since the stepper began.
+    pub fn step(&mut self, clf: &mut Classifier) -> Result<Option<StepRecord>, String> {
+        if clf.version != self.version || clf.rows() != self.rows || clf.cols() != self.cols {
+            return Err("the classifier's weights or settings changed since this GradientStepper was created; create a new one".into());
+        }
+        let index = self.position();
+        if index >= self.grad.len() {
+            return Ok(None);
+        }
+        let (j, k) = (index / self.cols, index % self.cols);
+        let h = self.h;
+        // old_value = x[ix]
+        let old = clf.w[[j, k]];
+        // x[ix] = old_value + h ; fxph = f(x)
+        let bumped = old + h;
+        clf.w[[j, k]] = bumped;
+        let fx_plus_h = self.cache.loss_bumped(clf, j, k, old, bumped - old);
+        let (minus_value, fx_minus_h) = if self.centered {
+            let minus = old - h;
+            clf.w[[j, k]] = minus;
+            (Some(minus), Some(self.cache.loss_bumped(clf, j, k, old, minus - old)))
+        } else {
+            (None, None)
+        };
+        // x[ix] = old_value (restore)
+        clf.w[[j, k]] = old;
+        let slope = match fx_minus_h {
+            Some(fm) => (fx_plus_h - fm) / (2.0 * h),
+            None => (fx_plus_h - self.cache.fx) / h,
+        };
+        let kink = match minus_value {
+            Some(m) => self.cache.kink(clf, j, k, m - old, bumped - old),
+            None => self.cache.kink(clf, j, k, 0.0, bumped - old),
+        };
+        self.grad[index] = slope;
+        self.evaluations += self.per_step();
+        let rec = StepRecord {
+            index,
+            row: j,
+            col: k,
+            old_value: old,
+            bumped_value: bumped,
+            minus_value,
+            fx: self.cache.fx,
+            fx_plus_h,
+            fx_minus_h,
+            slope,
+            evaluations: self.evaluations,
+            kink,
+        };
+        self.history.push(rec.clone());
+        Ok(Some(rec))
+    }
+
+    /// Undoes the last step (its gradient entry becomes NaN again). False if at the start.
+    pub fn back(&mut self) -> bool {
+        match self.history.pop() {
+            Some(rec) => {
+                self.grad[rec.index] = f64::NAN;
+                self.evaluations -= self.per_step();
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// The whole numerical gradient through the O(N)-per-coordinate cache.
+/// Returns the gradient and the kink flags (row-major).
+pub fn numerical_gradient(clf: &mut Classifier, h: f64, centered: bool) -> (Array2<f64>, Vec<bool>) {
+    let mut st = Stepper::new(clf, h, centered);
+    let mut kinks = Vec::with_capacity(st.len());
+    while let Ok(Some(rec)) = st.step(clf) {
+        kinks.push(rec.kink);
+    }
+    let g = Array2::from_shape_vec(clf.w.dim(), st.grad).expect("shape matches");
+    (g, kinks)
+}
+
+/// The lecture's loop, literally: full loss recomputation for every f(x ± h).
+pub fn numerical_gradient_plain(clf: &mut Classifier, h: f64, centered: bool) -> Array2<f64> {
+    let fx = clf.loss();
+    let mut g = Array2::zeros(clf.w.dim());
+    for j in 0..clf.rows() {
+        for k in 0..clf.cols() {
+            let old = clf.w[[j, k]];
+            let fxph = clf.loss_with(j, k, old + h);
+            g[[j, k]] = if centered {
+                let fxmh = clf.loss_with(j, k, old - h);
+                (fxph - fxmh) / (2.0 * h)
+            } else {
+                (fxph - fx) / h
+            };
+        }
+    }
+    g
+}
+
+/// How to turn an analytic value a and a numerical value n into a relative error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RelFormula {
+    /// |a − n| / max(|a|, |n|) — the course notes.
+    Max,
+    /// |a − n| / (|a| + |n|) — the assignment's code.
+    Sum,
+}
+
+/// Relative error; 0 where both values are 0.
+pub fn rel_error(a: f64, n: f64, f: RelFormula) -> f64 {
+    let den = match f {
+        RelFormula::Max => a.abs().max(n.abs()),
+        RelFormula::Sum => a.abs() + n.abs(),
+    };
+    if den == 0.0 {
+        0.0
+    } else {
+        (a - n).abs() / den
+    }
+}
+
+/// CS231n's reading of a relative error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    /// < 1e-7: the gradient is right.
+    Good = 0,
+    /// ≤ 1e-4 on an objective with kinks (the SVM's hinges).
+    AcceptableWithKinks = 1,
+    /// ≤ 1e-2 otherwise: uncomfortable (too high for a smooth objective).
+    Uncomfortable = 2,
+    /// > 1e-2: the gradient is probably wrong.
+    Wrong = 3,
+}
+
+impl Verdict {
+    pub fn of(e: f64, objective_has_kinks: bool) -> Verdict {
+        if e.is_nan() || e > 1e-2 {
+            Verdict::Wrong
+        } else if e > 1e-4 {
+            Verdict::Uncomfortable
+        } else if e >= 1e-7 {
+            if objective_has_kinks {
+                Verdict::AcceptableWithKinks
+            } else {
+                Verdict::Uncomfortable
+            }
+        } else {
+            Verdict::Good
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Good => "good",
+            Verdict::AcceptableWithKinks => "acceptable-with-kinks",
+            Verdict::Uncomfortable => "uncomfortable",
+            Verdict::Wrong => "wrong",
+        }
+    }
+}
+
+/// The result of comparing the analytic gradient with the numerical one.
+#[derive(Clone, Debug)]
+pub struct GradCheck {
+    pub analytic: Array2<f64>,
+    pub numerical: Array2<f64>,
+    pub rel_errors: Vec<f64>,
+    pub kinks: Vec<bool>,
+    pub verdicts: Vec<Verdict>,
+    pub max_rel_error: f64,
+    /// The verdict of the largest relative error.
+    pub verdict: Verdict,
+}
+
+/// Analytic vs numerical gradient, entry by entry.
+pub fn grad_check(clf: &mut Classifier, h: f64, centered: bool, formula: RelFormula) -> GradCheck {
+    let analytic = clf.gradient();
+    let (numerical, kinks) = numerical_gradient(clf, h, centered);
+    let has_kinks = clf.hyper.kind == LossKind::Svm;
+    let rel_errors: Vec<f64> =
+        analytic.iter().zip(numerical.iter()).map(|(&a, &n)| rel_error(a, n, formula)).collect();
+    let verdicts: Vec<Verdict> = rel_errors.iter().map(|&e| Verdict::of(e, has_kinks)).collect();
+    let max_rel_error = rel_errors.iter().cloned().fold(0.0, f64::max);
+    GradCheck {
+        analytic,
+        numerical,
+        verdict: Verdict::of(max_rel_error, has_kinks),
+        rel_errors,
+        kinks,
+        verdicts,
+        max_rel_error,
+    }
+}

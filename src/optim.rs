@@ -1,0 +1,233 @@
+//! The lecture's three strategies for finding W, plus mini-batch SGD.
+//!
+//! * random search: W ~ scale·N(0, 1); keep it if its loss beats the best so far;
+//! * random local search: W_try = W + stepSize·N(0, 1); keep it only if the loss goes down;
+//! * gradient descent: W ← W − stepSize·∇L(W) on the whole data set;
+//! * mini-batch SGD: the same with ∇L on a seeded mini-batch of batchSize examples.
+//!
+//! Each `step` returns a [`Record`]. If a step makes the loss (or W) non-finite, the step is
+//! undone, the optimizer reports `diverged` and stops changing W from then on.
+
+use crate::data::sample_batch;
+use crate::loss::{evaluate, loss_grad, Classifier, Eval, Workspace};
+use crate::rng::Rng;
+use ndarray::Array2;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    RandomSearch,
+    RandomLocalSearch,
+    Gd,
+    Sgd,
+}
+
+impl Method {
+    pub fn parse(s: &str) -> Option<Method> {
+        match s {
+            "random-search" => Some(Method::RandomSearch),
+            "random-local-search" => Some(Method::RandomLocalSearch),
+            "gd" => Some(Method::Gd),
+            "sgd" => Some(Method::Sgd),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::RandomSearch => "random-search",
+            Method::RandomLocalSearch => "random-local-search",
+            Method::Gd => "gd",
+            Method::Sgd => "sgd",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Config {
+    pub method: Method,
+    /// Learning rate (gd, sgd) or the size of a local-search try.
+    pub step_size: f64,
+    /// Mini-batch size for sgd (1 = SGD proper), clamped to N.
+    pub batch_size: usize,
+    /// Standard deviation of random search's draws.
+    pub scale: f64,
+    pub seed: u64,
+}
+
+/// What one step did.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Record {
+    /// 1 for the first step.
+    pub iteration: usize,
+    /// Full-data loss of the classifier's W after the step (for random search: the best so far).
+    pub loss: f64,
+    /// Full-data accuracy after the step.
+    pub accuracy: f64,
+    /// Whether the try was kept (random searches); true for gd/sgd steps that were taken.
+    pub accepted: bool,
+    /// Loss of the try (random searches), or the mini-batch loss before the step (sgd),
+    /// or the full loss before the step (gd).
+    pub try_loss: f64,
+    /// Whether the loss has blown up; W then stays at the last finite value.
+    pub diverged: bool,
+    /// Loss evaluations so far: one per try for the searches; one forward+backward pass per
+    /// gradient step (the analytic gradient's cost is a small multiple of one loss).
+    pub evaluations: usize,
+}
+
+pub struct Optimizer {
+    pub config: Config,
+    rng: Rng,
+    iteration: usize,
+    evaluations: usize,
+    diverged: bool,
+    /// Evaluation of the classifier's current W, valid while `version` matches.
+    current: Option<Eval>,
+    version: u64,
+    /// Best loss so far (random search starts at +∞, as in the lecture).
+    best: f64,
+    ws: Workspace,
+    dw: Array2<f64>,
+    w_try: Array2<f64>,
+    noise: Vec<f64>,
+    pool: Vec<usize>,
+    batch: Vec<usize>,
+    batch_x: Array2<f64>,
+    batch_y: Vec<usize>,
+}
+
+impl Optimizer {
+    pub fn new(clf: &Classifier, config: Config) -> Self {
+        let dim = clf.w.dim();
+        Optimizer {
+            config,
+            rng: Rng::new(config.seed),
+            iteration: 0,
+            evaluations: 0,
+            diverged: false,
+            current: None,
+            version: clf.version,
+            best: f64::INFINITY,
+            ws: Workspace::default(),
+            dw: Array2::zeros(dim),
+            w_try: Array2::zeros(dim),
+            noise: vec![0.0; dim.0 * dim.1],
+            pool: (0..clf.data.len()).collect(),
+            batch: Vec::new(),
+            batch_x: Array2::zeros((0, dim.1)),
+            batch_y: Vec::new(),
+        }
+    }
+
+    pub fn iteration(&self) -> usize {
+        self.iteration
+    }
+
+    pub fn diverged(&self) -> bool {
+        self.diverged
+    }
+
+    pub fn evaluations(&self) -> usize {
+        self.evaluations
+    }
+
+    fn current_eval(&mut self, clf: &Classifier) -> Eval {
+        if self.version != clf.version || self.current.is_none() {
+            let e = evaluate(&clf.w, clf.data.xa.view(), &clf.data.y, &clf.hyper, &mut self.ws);
+            self.current = Some(e);
+            self.version = clf.version;
+            if self.config.method == Method::RandomLocalSearch {
+                self.evaluations += 1;
+            }
+        }
+        self.current.expect("set above")
+    }
+
+    /// One step on `clf` (its W changes when a step is taken).
+    pub fn step(&mut self, clf: &mut Classifier) -> Record {
+        let before = self.current_eval(clf);
+        if self.diverged {
+            return self.record(before, false, f64::NAN);
+        }
+        self.iteration += 1;
+        let data = clf.data.clone();
+        let h = clf.hyper;
+        match self.config.method {
+            Method::RandomSearch | Method::RandomLocalSearch => {
+                let local = self.config.method == Method::RandomLocalSearch;
+                let scale = if local { self.config.step_size } else { self.config.scale };
+                self.rng.fill_normal(&mut self.noise, scale);
+                for ((t, &z), &w) in self.w_try.iter_mut().zip(self.noise.iter()).zip(clf.w.iter()) {
+                    // random search: W_try = scale·N(0,1); local: W_try = W + stepSize·N(0,1)
+                    *t = if local { w + z } else { z };
+                }
+                let e = evaluate(&self.w_try, data.xa.view(), &data.y, &h, &mut self.ws);
+                self.evaluations += 1;
+                // random search compares with the best so far (+∞ at first, as in the lecture);
+                // local search with the current W's loss
+                let bar = if local { before.loss } else { self.best };
+                let accepted = e.loss.is_finite() && e.loss < bar;
+                if accepted {
+                    clf.w.assign(&self.w_try);
+                    self.mark_changed(clf);
+                    self.current = Some(e);
+                    self.best = e.loss;
+                }
+                let now = self.current.expect("set");
+                self.record(now, accepted, e.loss)
+            }
+            Method::Gd | Method::Sgd => {
+                let try_loss;
+                if self.config.method == Method::Gd {
+                    let e = loss_grad(&clf.w, data.xa.view(), &data.y, &h, &mut self.ws, &mut self.dw);
+                    try_loss = e.loss;
+                } else {
+                    let b = self.config.batch_size.min(data.len()).max(1);
+                    sample_batch(&mut self.rng, &mut self.pool, b, &mut self.batch);
+                    if self.batch_x.nrows() != b {
+                        self.batch_x = Array2::zeros((b, data.xa.ncols()));
+                        self.batch_y = vec![0; b];
+                    }
+                    for (r, &i) in self.batch.iter().enumerate() {
+                        self.batch_x.row_mut(r).assign(&data.xa.row(i));
+                        self.batch_y[r] = data.y[i];
+                    }
+                    let e = loss_grad(&clf.w, self.batch_x.view(), &self.batch_y, &h, &mut self.ws, &mut self.dw);
+                    try_loss = e.loss;
+                }
+                // W ← W − stepSize·dW, keeping W_old to undo a divergent step
+                self.w_try.assign(&clf.w);
+                clf.w.scaled_add(-self.config.step_size, &self.dw);
+                let e = evaluate(&clf.w, data.xa.view(), &data.y, &h, &mut self.ws);
+                self.evaluations += 1;
+                if !e.loss.is_finite() || clf.w.iter().any(|v| !v.is_finite()) {
+                    clf.w.assign(&self.w_try);
+                    self.diverged = true;
+                    self.iteration -= 1;
+                    return self.record(before, false, try_loss);
+                }
+                self.mark_changed(clf);
+                self.current = Some(e);
+                self.record(e, true, try_loss)
+            }
+        }
+    }
+
+    /// W was changed by this optimizer: others holding cached state (a stepper) must see it.
+    fn mark_changed(&mut self, clf: &mut Classifier) {
+        clf.version += 1;
+        self.version = clf.version;
+    }
+
+    fn record(&self, e: Eval, accepted: bool, try_loss: f64) -> Record {
+        Record {
+            iteration: self.iteration,
+            loss: e.loss,
+            accuracy: e.accuracy,
+            accepted,
+            try_loss,
+            diverged: self.diverged,
+            evaluations: self.evaluations,
+        }
+    }
+}

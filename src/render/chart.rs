@@ -1,0 +1,523 @@
+//! Line charts and heat-map frames drawn against any plotters `DrawingBackend`.
+//!
+//! Each drawing function returns a [`Transform`]: the plot area in pixels and the data
+//! ranges it shows, the one owner of the pixel ↔ data mapping (the page uses it for hover
+//! readouts and clicks).
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// The plot area in backend pixels and the data ranges it maps.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Transform {
+    pub left: f64,
+    pub top: f64,
+    pub width: f64,
+    pub height: f64,
+    pub x_min: f64,
+    pub x_max: f64,
+    pub y_min: f64,
+    pub y_max: f64,
+    /// Whether the axes show log10 of the data.
+    pub log_x: bool,
+    pub log_y: bool,
+}
+
+impl Transform {
+    /// Data coordinates of a pixel (undoing log axes).
+    pub fn to_data(&self, px: f64, py: f64) -> (f64, f64) {
+        let x = self.x_min + (px - self.left) / self.width * (self.x_max - self.x_min);
+        let y = self.y_max - (py - self.top) / self.height * (self.y_max - self.y_min);
+        (if self.log_x { 10f64.powf(x) } else { x }, if self.log_y { 10f64.powf(y) } else { y })
+    }
+}
+
+/// One line of a chart.
+#[derive(Clone, Debug)]
+pub struct Series {
+    pub xs: Vec<f64>,
+    pub ys: Vec<f64>,
+    pub color: RGBColor,
+    pub width: u32,
+    pub label: Option<String>,
+    /// Draw a dot at every point instead of joining them.
+    pub dots: bool,
+}
+
+/// A marker at one data point.
+#[derive(Clone, Debug)]
+pub struct Marker {
+    pub x: f64,
+    pub y: f64,
+    pub color: RGBColor,
+    /// Radius in pixels.
+    pub size: u32,
+    /// Filled circle, or a cross (×) when false.
+    pub filled: bool,
+    pub label: Option<String>,
+}
+
+/// What to draw: axes, titles, lines and markers.
+#[derive(Clone, Debug)]
+pub struct ChartSpec {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub series: Vec<Series>,
+    pub markers: Vec<Marker>,
+    /// Base font size in backend pixels (scale by devicePixelRatio for sharp HiDPI text).
+    pub font_px: f64,
+    pub log_x: bool,
+    pub log_y: bool,
+    /// Fixed ranges; None fits the finite data.
+    pub x_range: Option<(f64, f64)>,
+    pub y_range: Option<(f64, f64)>,
+}
+
+impl Default for ChartSpec {
+    fn default() -> Self {
+        ChartSpec {
+            title: String::new(),
+            x_label: String::new(),
+            y_label: String::new(),
+            series: Vec::new(),
+            markers: Vec::new(),
+            font_px: 14.0,
+            log_x: false,
+            log_y: false,
+            x_range: None,
+            y_range: None,
+        }
+    }
+}
+
+fn tr(v: f64, log: bool) -> f64 {
+    if log {
+        if v > 0.0 {
+            v.log10()
+        } else {
+            f64::NAN
+        }
+    } else {
+        v
+    }
+}
+
+/// A range covering the finite values, padded so it is never empty.
+fn fit(values: impl Iterator<Item = f64>, pad_frac: f64) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    let span = hi - lo;
+    let pad = if span > 0.0 { span * pad_frac } else { lo.abs().max(1.0) * 0.05 };
+    (lo - pad, hi + pad)
+}
+
+fn clean_range(r: (f64, f64)) -> (f64, f64) {
+    let (a, b) = r;
+    if !a.is_finite() || !b.is_finite() {
+        return (0.0, 1.0);
+    }
+    if b > a {
+        (a, b)
+    } else {
+        (a - 0.5, a + 0.5)
+    }
+}
+
+fn tick_label(v: f64, log: bool) -> String {
+    if log {
+        if (v - v.round()).abs() < 1e-6 {
+            format!("1e{}", v.round() as i64)
+        } else {
+            String::new()
+        }
+    } else {
+        let a = v.abs();
+        if a != 0.0 && !(1e-3..1e5).contains(&a) {
+            format!("{v:.1e}")
+        } else if a >= 100.0 {
+            format!("{v:.0}")
+        } else {
+            let s = format!("{v:.3}");
+            let s = s.trim_end_matches('0').trim_end_matches('.').to_string();
+            if s == "-0" {
+                "0".into()
+            } else {
+                s
+            }
+        }
+    }
+}
+
+fn err<E: std::fmt::Display>(e: E) -> String {
+    format!("drawing failed: {e}")
+}
+
+/// Draws a line chart (background, caption, axes, series, markers, legend).
+pub fn draw_chart<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &ChartSpec) -> Result<Transform, String>
+where
+    DB::ErrorType: 'static,
+{
+    let (lx, ly) = (spec.log_x, spec.log_y);
+    let xr = clean_range(spec.x_range.map(|(a, b)| (tr(a, lx), tr(b, lx))).unwrap_or_else(|| {
+        fit(spec.series.iter().flat_map(|s| s.xs.iter().map(|&v| tr(v, lx))).chain(spec.markers.iter().map(|m| tr(m.x, lx))), 0.0)
+    }));
+    let yr = clean_range(spec.y_range.map(|(a, b)| (tr(a, ly), tr(b, ly))).unwrap_or_else(|| {
+        fit(spec.series.iter().flat_map(|s| s.ys.iter().map(|&v| tr(v, ly))).chain(spec.markers.iter().map(|m| tr(m.y, ly))), 0.06)
+    }));
+    let f = spec.font_px.clamp(6.0, 96.0);
+    root.fill(&WHITE).map_err(err)?;
+    let mut builder = ChartBuilder::on(root);
+    builder.margin((f * 0.8) as u32).x_label_area_size((f * 3.0) as u32).y_label_area_size((f * 4.6) as u32);
+    if !spec.title.is_empty() {
+        builder.caption(&spec.title, ("sans-serif", f * 1.15));
+    }
+    let mut chart = builder.build_cartesian_2d(xr.0..xr.1, yr.0..yr.1).map_err(err)?;
+    let fx = move |v: &f64| tick_label(*v, lx);
+    let fy = move |v: &f64| tick_label(*v, ly);
+    chart
+        .configure_mesh()
+        .x_desc(spec.x_label.as_str())
+        .y_desc(spec.y_label.as_str())
+        .label_style(("sans-serif", f))
+        .axis_desc_style(("sans-serif", f))
+        .light_line_style(RGBColor(235, 235, 235))
+        .bold_line_style(RGBColor(215, 215, 215))
+        .x_labels(6)
+        .y_labels(6)
+        .x_label_formatter(&fx)
+        .y_label_formatter(&fy)
+        .draw()
+        .map_err(err)?;
+    let mut any_label = false;
+    for s in &spec.series {
+        let style = ShapeStyle { color: s.color.to_rgba(), filled: s.dots, stroke_width: s.width.max(1) };
+        // break the line at non-finite values (divergence, log of 0)
+        let pts: Vec<(f64, f64)> = s.xs.iter().zip(s.ys.iter()).map(|(&x, &y)| (tr(x, lx), tr(y, ly))).collect();
+        let mut first = true;
+        let mut segments: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+        for p in pts {
+            if p.0.is_finite() && p.1.is_finite() {
+                segments.last_mut().expect("non-empty").push(p);
+            } else if !segments.last().expect("non-empty").is_empty() {
+                segments.push(Vec::new());
+            }
+        }
+        for seg in segments.into_iter().filter(|s| !s.is_empty()) {
+            let anno = if s.dots {
+                let r = s.width.max(2);
+                chart.draw_series(seg.into_iter().map(|p| Circle::new(p, r, style))).map_err(err)?
+            } else {
+                chart.draw_series(LineSeries::new(seg, style)).map_err(err)?
+            };
+            if first {
+                if let Some(l) = &s.label {
+                    let c = s.color;
+                    let w = s.width.max(1);
+                    anno.label(l.as_str()).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], ShapeStyle { color: c.to_rgba(), filled: true, stroke_width: w + 1 }));
+                    any_label = true;
+                }
+                first = false;
+            }
+        }
+    }
+    draw_markers(&mut chart, &spec.markers, lx, ly, &mut any_label)?;
+    if any_label {
+        chart
+            .configure_series_labels()
+            .label_font(("sans-serif", f * 0.9))
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(160, 160, 160))
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()
+            .map_err(err)?;
+    }
+    let (px, py) = chart.plotting_area().get_pixel_range();
+    Ok(Transform {
+        left: px.start as f64,
+        top: py.start as f64,
+        width: (px.end - px.start) as f64,
+        height: (py.end - py.start) as f64,
+        x_min: xr.0,
+        x_max: xr.1,
+        y_min: yr.0,
+        y_max: yr.1,
+        log_x: lx,
+        log_y: ly,
+    })
+}
+
+type Chart2d<'a, DB> = ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
+
+fn draw_markers<'a, DB: DrawingBackend + 'a>(chart: &mut Chart2d<'a, DB>, markers: &[Marker], lx: bool, ly: bool, any_label: &mut bool) -> Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
+    let mut labelled: Vec<String> = Vec::new();
+    for m in markers {
+        let p = (tr(m.x, lx), tr(m.y, ly));
+        if !p.0.is_finite() || !p.1.is_finite() {
+            continue;
+        }
+        let style = ShapeStyle { color: m.color.to_rgba(), filled: m.filled, stroke_width: 2 };
+        let r = m.size.max(2);
+        let anno = if m.filled {
+            chart.draw_series(std::iter::once(Circle::new(p, r as i32, style))).map_err(err)?
+        } else {
+            chart.draw_series(std::iter::once(Cross::new(p, r as i32, style))).map_err(err)?
+        };
+        if let Some(l) = &m.label {
+            if !labelled.contains(l) {
+                labelled.push(l.clone());
+                let filled = m.filled;
+                anno.label(l.as_str()).legend(move |(x, y)| {
+                    EmptyElement::at((x + 9, y))
+                        + Circle::new((0, 0), if filled { r as i32 } else { 0 }, style)
+                        + Cross::new((0, 0), if filled { 0 } else { r as i32 }, style)
+                });
+                *any_label = true;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What a heat-map frame shows besides the pixels.
+#[derive(Clone, Debug)]
+pub struct HeatmapSpec {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub x_range: (f64, f64),
+    pub y_range: (f64, f64),
+    /// Value range of the colour bar.
+    pub lo: f64,
+    pub hi: f64,
+    pub colorbar_label: String,
+    /// Paths over the image (e.g. an optimizer's trajectory), in data coordinates.
+    pub paths: Vec<Series>,
+    pub markers: Vec<Marker>,
+    pub font_px: f64,
+}
+
+/// Draws axes, a viridis colour bar and overlays around a heat map. `put_image(x, y, w, h)`
+/// is called with the plot area in pixels after the axes and before the overlays, to put
+/// the heat-map pixels there (the page does it with one `putImageData`).
+pub fn draw_heatmap_frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    spec: &HeatmapSpec,
+    mut put_image: impl FnMut(i32, i32, u32, u32) -> Result<(), String>,
+) -> Result<Transform, String>
+where
+    DB::ErrorType: 'static,
+{
+    let f = spec.font_px.clamp(6.0, 96.0);
+    root.fill(&WHITE).map_err(err)?;
+    let (w, _h) = root.dim_in_pixel();
+    let bar_w = (f * 5.5) as u32;
+    let (main, bar) = root.split_horizontally(w.saturating_sub(bar_w));
+    let xr = clean_range(spec.x_range);
+    let yr = clean_range(spec.y_range);
+    let mut builder = ChartBuilder::on(&main);
+    builder.margin((f * 0.8) as u32).x_label_area_size((f * 3.0) as u32).y_label_area_size((f * 4.2) as u32);
+    if !spec.title.is_empty() {
+        builder.caption(&spec.title, ("sans-serif", f * 1.15));
+    }
+    let mut chart = builder.build_cartesian_2d(xr.0..xr.1, yr.0..yr.1).map_err(err)?;
+    let fmt = |v: &f64| tick_label(*v, false);
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_desc(spec.x_label.as_str())
+        .y_desc(spec.y_label.as_str())
+        .label_style(("sans-serif", f))
+        .axis_desc_style(("sans-serif", f))
+        .x_labels(5)
+        .y_labels(5)
+        .x_label_formatter(&fmt)
+        .y_label_formatter(&fmt)
+        .draw()
+        .map_err(err)?;
+    let (px, py) = chart.plotting_area().get_pixel_range();
+    let (ox, oy) = main.get_base_pixel();
+    put_image(px.start + ox, py.start + oy, (px.end - px.start).max(1) as u32, (py.end - py.start).max(1) as u32)?;
+    let mut any_label = false;
+    for s in &spec.paths {
+        let pts: Vec<(f64, f64)> = s.xs.iter().zip(s.ys.iter()).map(|(&x, &y)| (x, y)).filter(|p| p.0.is_finite() && p.1.is_finite()).collect();
+        if pts.is_empty() {
+            continue;
+        }
+        let style = ShapeStyle { color: s.color.to_rgba(), filled: true, stroke_width: s.width.max(1) };
+        let anno = chart.draw_series(LineSeries::new(pts, style).point_size(s.width.max(1) + 1)).map_err(err)?;
+        if let Some(l) = &s.label {
+            let c = s.color;
+            anno.label(l.as_str()).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], ShapeStyle { color: c.to_rgba(), filled: true, stroke_width: 3 }));
+            any_label = true;
+        }
+    }
+    draw_markers(&mut chart, &spec.markers, false, false, &mut any_label)?;
+    if any_label {
+        chart
+            .configure_series_labels()
+            .label_font(("sans-serif", f * 0.9))
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(160, 160, 160))
+            .position(SeriesLabelPosition::UpperLeft)
+            .draw()
+            .map_err(err)?;
+    }
+    draw_colorbar(&bar, spec, f, py.start, py.end)?;
+    Ok(Transform {
+        left: (px.start + ox) as f64,
+        top: (py.start + oy) as f64,
+        width: (px.end - px.start) as f64,
+        height: (py.end - py.start) as f64,
+        x_min: xr.0,
+        x_max: xr.1,
+        y_min: yr.0,
+        y_max: yr.1,
+        log_x: false,
+        log_y: false,
+    })
+}
+
+fn draw_colorbar<DB: DrawingBackend>(bar: &DrawingArea<DB, Shift>, spec: &HeatmapSpec, f: f64, top: i32, bottom: i32) -> Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
+    let lut = super::heatmap::viridis_lut();
+    let x0 = (f * 0.4) as i32;
+    let x1 = x0 + (f * 1.1) as i32;
+    let hgt = (bottom - top).max(1);
+    let steps = hgt.min(128);
+    for k in 0..steps {
+        let y_a = bottom - (k * hgt) / steps;
+        let y_b = bottom - ((k + 1) * hgt) / steps;
+        let c = lut[((k as f64 + 0.5) / steps as f64 * 255.0) as usize];
+        bar.draw(&Rectangle::new([(x0, y_b), (x1, y_a)], RGBColor(c[0], c[1], c[2]).filled())).map_err(err)?;
+    }
+    bar.draw(&Rectangle::new([(x0, top), (x1, bottom)], RGBColor(90, 90, 90).stroke_width(1))).map_err(err)?;
+    let style = ("sans-serif", f * 0.85).into_font().color(&BLACK);
+    let (lo, hi) = (spec.lo, spec.hi);
+    for k in 0..=4 {
+        let v = if hi > lo { lo + (hi - lo) * k as f64 / 4.0 } else { lo };
+        let y = bottom - (k * hgt) / 4;
+        bar.draw(&PathElement::new(vec![(x1, y), (x1 + 4, y)], BLACK)).map_err(err)?;
+        bar.draw(&Text::new(tick_label(v, false), (x1 + 6, y - (f * 0.45) as i32), style.clone())).map_err(err)?;
+    }
+    if !spec.colorbar_label.is_empty() {
+        bar.draw(&Text::new(spec.colorbar_label.clone(), (x0, (top - (f * 1.4) as i32).max(0)), style)).map_err(err)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn svg_of(spec: &ChartSpec) -> (String, Transform) {
+        let mut buf = String::new();
+        let t = {
+            let root = SVGBackend::with_string(&mut buf, (480, 320)).into_drawing_area();
+            let t = draw_chart(&root, spec).unwrap();
+            root.present().unwrap();
+            t
+        };
+        (buf, t)
+    }
+
+    #[test]
+    fn line_chart_draws_lines_labels_and_a_usable_transform() {
+        let xs: Vec<f64> = (0..11).map(|i| i as f64 - 5.0).collect();
+        let ys: Vec<f64> = xs.iter().map(|x: &f64| x.abs()).collect();
+        let spec = ChartSpec {
+            title: "L(W + a·W1)".into(),
+            x_label: "a".into(),
+            y_label: "loss".into(),
+            series: vec![Series { xs, ys, color: RGBColor(0, 0, 200), width: 2, label: Some("average".into()), dots: false }],
+            ..Default::default()
+        };
+        let (svg, t) = svg_of(&spec);
+        assert!(svg.contains("<polyline"), "a line is drawn");
+        assert!(svg.contains("average") && svg.contains("loss"));
+        // the transform maps the plot area corners to the data range
+        let (x, y) = t.to_data(t.left, t.top + t.height);
+        assert!((x - t.x_min).abs() < 1e-9 && (y - t.y_min).abs() < 1e-9);
+        assert!(t.x_min <= -5.0 && t.x_max >= 5.0 && t.y_min <= 0.0 && t.y_max >= 5.0);
+    }
+
+    #[test]
+    fn non_finite_values_break_the_line_and_never_fail() {
+        let spec = ChartSpec {
+            series: vec![Series {
+                xs: vec![0.0, 1.0, 2.0, 3.0],
+                ys: vec![1.0, f64::NAN, f64::INFINITY, 2.0],
+                color: RGBColor(0, 0, 0),
+                width: 1,
+                label: None,
+                dots: false,
+            }],
+            ..Default::default()
+        };
+        let (svg, t) = svg_of(&spec);
+        assert!(!svg.contains("NaN") && !svg.contains("inf"));
+        assert!(t.y_max.is_finite());
+        // empty chart: still a frame
+        let (svg, _) = svg_of(&ChartSpec::default());
+        assert!(svg.contains("<svg"));
+    }
+
+    #[test]
+    fn log_axes_label_powers_of_ten() {
+        let xs = vec![1e-10, 1e-6, 1e-2];
+        let spec = ChartSpec {
+            log_x: true,
+            log_y: true,
+            series: vec![Series { xs: xs.clone(), ys: xs, color: RGBColor(0, 0, 0), width: 1, label: None, dots: false }],
+            ..Default::default()
+        };
+        let (svg, t) = svg_of(&spec);
+        assert!(svg.contains("1e-6") || svg.contains("1e-4"), "log tick labels");
+        let (x, _) = t.to_data(t.left + t.width, t.top);
+        assert!((x.log10() - t.x_max).abs() < 1e-9);
+    }
+
+    #[test]
+    fn heatmap_frame_calls_put_image_inside_the_frame() {
+        let mut buf = String::new();
+        let mut rect = (0, 0, 0, 0);
+        let spec = HeatmapSpec {
+            title: "L(W + a·W1 + b·W2)".into(),
+            x_label: "a".into(),
+            y_label: "b".into(),
+            x_range: (-1.0, 1.0),
+            y_range: (-1.0, 1.0),
+            lo: 0.5,
+            hi: 3.0,
+            colorbar_label: "loss".into(),
+            paths: vec![],
+            markers: vec![Marker { x: 0.0, y: 0.0, color: RGBColor(255, 255, 255), size: 4, filled: true, label: Some("W".into()) }],
+            font_px: 12.0,
+        };
+        let t = {
+            let root = SVGBackend::with_string(&mut buf, (400, 300)).into_drawing_area();
+            let t = draw_heatmap_frame(&root, &spec, |x, y, w, h| {
+                rect = (x, y, w, h);
+                Ok(())
+            })
+            .unwrap();
+            root.present().unwrap();
+            t
+        };
+        assert!(rect.2 > 100 && rect.3 > 100 && rect.0 > 0 && rect.1 >= 0);
+        assert_eq!((t.left, t.top, t.width, t.height), (rect.0 as f64, rect.1 as f64, rect.2 as f64, rect.3 as f64));
+        assert!(buf.contains("0.5") && buf.contains("3"), "colour bar ticks");
+        assert!(rect.0 as u32 + rect.2 < 400, "image leaves room for the colour bar");
+    }
+}

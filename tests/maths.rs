@@ -1,0 +1,332 @@
+//! Native tests of the maths against hand-worked values and independent methods.
+
+use lossland::data::Dataset;
+use lossland::landscape::{axis, Landscape};
+use lossland::loss::{Classifier, Hyper, LossKind};
+use lossland::numgrad::{grad_check, numerical_gradient, numerical_gradient_plain, rel_error, RelFormula, Stepper, Verdict};
+use lossland::optim::{Config, Method, Optimizer};
+use ndarray::Array2;
+use std::rc::Rc;
+
+fn clf(data: Dataset, kind: LossKind, reg: f64, seed: u64, scale: f64) -> Classifier {
+    let mut c = Classifier::new(Rc::new(data), Hyper { kind, reg, delta: 1.0 });
+    c.randomize(seed, scale);
+    c
+}
+
+fn small_digits(n: usize) -> Dataset {
+    let d = Dataset::digits();
+    let f = d.features();
+    Dataset::from_arrays(&f[..n * 64], &d.y[..n], 64, 10, "digits-head").unwrap()
+}
+
+#[test]
+fn softmax_analytic_gradient_matches_centered_numerical() {
+    for (seed, data) in [(1, Dataset::toy(0)), (2, Dataset::spiral(30, 3, 5).unwrap()), (3, small_digits(60))] {
+        for reg in [0.0, 0.1] {
+            let scale = if data.dims() > 2 { 0.05 } else { 0.5 };
+            let mut c = clf(data.clone(), LossKind::Softmax, reg, seed, scale);
+            let a = c.gradient();
+            let n = numerical_gradient_plain(&mut c, 1e-5, true);
+            let mut worst: f64 = 0.0;
+            // The finite difference carries round-off of about ε·|L|/h ≈ 1e-10 (absolute), so
+            // relative errors are judged where |gradient| > 1e-3 and the rest by that floor.
+            for (&x, &y) in a.iter().zip(n.iter()) {
+                if x.abs().max(y.abs()) > 1e-3 {
+                    worst = worst.max(rel_error(x, y, RelFormula::Max));
+                } else {
+                    assert!((x - y).abs() < 1e-9, "{x} vs {y}");
+                }
+            }
+            assert!(worst < 1e-7, "{} reg {reg}: worst relative error {worst:e}", data.name);
+        }
+    }
+}
+
+#[test]
+fn svm_analytic_gradient_matches_numerical_away_from_kinks() {
+    for (seed, data) in [(4, Dataset::toy(0)), (5, Dataset::spiral(30, 3, 6).unwrap()), (6, small_digits(60))] {
+        for reg in [0.0, 0.05] {
+            let scale = if data.dims() > 2 { 0.05 } else { 0.5 };
+            let mut c = clf(data.clone(), LossKind::Svm, reg, seed, scale);
+            let a = c.gradient();
+            let gc = grad_check(&mut c, 1e-5, true, RelFormula::Max);
+            let mut checked = 0;
+            for i in 0..a.len() {
+                if gc.kinks[i] {
+                    continue;
+                }
+                let (x, y) = (gc.analytic.iter().nth(i).copied().unwrap(), gc.numerical.iter().nth(i).copied().unwrap());
+                if x.abs().max(y.abs()) > 1e-3 {
+                    assert!(rel_error(x, y, RelFormula::Max) < 1e-7, "{} entry {i}: {x} vs {y}", data.name);
+                    checked += 1;
+                } else {
+                    assert!((x - y).abs() < 1e-9, "{} entry {i}: {x} vs {y}", data.name);
+                }
+            }
+            assert!(checked > a.len() / 3, "{}: too few entries away from kinks ({checked})", data.name);
+        }
+    }
+}
+
+/// A 3-example set worked by hand in src/loss.rs: example 2 has an SVM margin exactly 0
+/// for class 1 (s_1 − s_2 + Δ = −1.6 + 0.6 + 1 = 0).
+fn hand() -> Classifier {
+    let d = Dataset::from_arrays(&[1.0, 2.0, -1.0, 0.5, 0.0, -2.0], &[0, 1, 2], 2, 3, "hand").unwrap();
+    let mut c = Classifier::new(Rc::new(d), Hyper::default());
+    c.set_weights(&[0.5, -0.2, 0.1, -0.3, 0.8, 0.0, 0.2, 0.1, -0.4]).unwrap();
+    c
+}
+
+#[test]
+fn kink_is_detected_where_a_hinge_switches_on() {
+    let mut c = hand();
+    // Bumping the bias of class 1 by +h lifts s_1 of example 2 by h: its margin goes from
+    // 0 (inactive) to h (active). The forward slope then counts that hinge (+1/3 of x's bias),
+    // the analytic gradient (1(margin > 0)) does not.
+    let gc = grad_check(&mut c, 1e-5, false, RelFormula::Max);
+    let idx = 3 + 2; // row 1, column 2 (bias)
+    assert!(gc.kinks[idx]);
+    let an = gc.analytic[[1, 2]];
+    let nu = gc.numerical[[1, 2]];
+    assert!((an - 1.0 / 3.0).abs() < 1e-12, "analytic {an}");
+    assert!((nu - 2.0 / 3.0).abs() < 1e-6, "numerical {nu}");
+    assert_eq!(gc.verdicts[idx], Verdict::Wrong);
+    // W[1,0] multiplies x_0 = 0 for example 2: no kink there, and the two agree.
+    assert!(!gc.kinks[3]);
+    assert!(rel_error(gc.analytic[[1, 0]], gc.numerical[[1, 0]], RelFormula::Max) < 1e-7);
+    // softmax has no kinks
+    c.hyper.kind = LossKind::Softmax;
+    let gc = grad_check(&mut c, 1e-5, true, RelFormula::Sum);
+    assert!(gc.kinks.iter().all(|&k| !k));
+    assert!(gc.max_rel_error < 1e-7);
+    assert_eq!(gc.verdict, Verdict::Good);
+}
+
+#[test]
+fn relative_error_formulas_and_verdicts() {
+    assert_eq!(rel_error(0.0, 0.0, RelFormula::Max), 0.0);
+    assert_eq!(rel_error(1.0, 3.0, RelFormula::Max), 2.0 / 3.0);
+    assert_eq!(rel_error(1.0, 3.0, RelFormula::Sum), 0.5);
+    assert_eq!(Verdict::of(1e-8, false), Verdict::Good);
+    assert_eq!(Verdict::of(1e-5, true), Verdict::AcceptableWithKinks);
+    assert_eq!(Verdict::of(1e-5, false), Verdict::Uncomfortable);
+    assert_eq!(Verdict::of(1e-3, true), Verdict::Uncomfortable);
+    assert_eq!(Verdict::of(0.5, true), Verdict::Wrong);
+}
+
+#[test]
+fn fast_numerical_gradient_equals_the_plain_recomputation() {
+    // |fast − plain| ≤ 1e-6 · max(1, |slope|) at h = 1e-5, on the digits, both losses,
+    // forward and centered, with and without reg.
+    let d = Dataset::digits();
+    for kind in [LossKind::Svm, LossKind::Softmax] {
+        for (reg, centered) in [(0.0, false), (0.1, true)] {
+            let mut c = clf(d.clone(), kind, reg, 11, 0.01);
+            let w_before = c.w.clone();
+            let (fast, _) = numerical_gradient(&mut c, 1e-5, centered);
+            let plain = numerical_gradient_plain(&mut c, 1e-5, centered);
+            assert_eq!(c.w, w_before, "W is left as it was");
+            for (i, (&f, &p)) in fast.iter().zip(plain.iter()).enumerate() {
+                assert!((f - p).abs() <= 1e-6 * p.abs().max(1.0), "{kind:?} entry {i}: fast {f} plain {p}");
+            }
+        }
+    }
+}
+
+#[test]
+fn forward_error_is_first_order_centered_second_order() {
+    let mut c = clf(Dataset::spiral(20, 3, 1).unwrap(), LossKind::Softmax, 0.0, 9, 1.0);
+    let a = c.gradient();
+    let err = |c: &mut Classifier, h: f64, centered: bool| {
+        let n = numerical_gradient_plain(c, h, centered);
+        (&n - &a).iter().map(|v| v.abs()).fold(0.0, f64::max)
+    };
+    let (f1, f2) = (err(&mut c, 1e-2, false), err(&mut c, 1e-3, false));
+    let (c1, c2) = (err(&mut c, 1e-2, true), err(&mut c, 1e-3, true));
+    // shrinking h tenfold shrinks the forward error ~10× and the centered error ~100×
+    assert!((f1 / f2) > 7.0 && (f1 / f2) < 13.0, "forward ratio {}", f1 / f2);
+    assert!((c1 / c2) > 70.0 && (c1 / c2) < 130.0, "centered ratio {}", c1 / c2);
+}
+
+#[test]
+fn stepper_does_one_coordinate_per_step_and_restores_it_bit_for_bit() {
+    let mut c = clf(Dataset::toy(0), LossKind::Svm, 0.1, 3, 0.3);
+    let bits: Vec<u64> = c.w.iter().map(|v| v.to_bits()).collect();
+    let fx = c.loss();
+    let mut s = Stepper::new(&mut c, 1e-5, false);
+    assert_eq!(s.evaluations(), 1, "f(x) once");
+    assert_eq!(s.len(), 9);
+    for k in 0..9 {
+        let r = s.step(&mut c).unwrap().unwrap();
+        assert_eq!((r.index, r.row, r.col), (k, k / 3, k % 3), "row-major order");
+        assert_eq!(r.old_value.to_bits(), bits[k]);
+        assert_eq!(r.bumped_value, r.old_value + 1e-5);
+        assert_eq!(r.fx, fx);
+        let literal = c.loss_with(r.row, r.col, r.bumped_value);
+        assert!((r.fx_plus_h - literal).abs() < 1e-12, "f(x+h) is the real loss");
+        assert_eq!(r.slope, (r.fx_plus_h - r.fx) / 1e-5);
+        assert_eq!(r.evaluations, 2 + k);
+        let now: Vec<u64> = c.w.iter().map(|v| v.to_bits()).collect();
+        assert_eq!(now, bits, "restored bit for bit");
+        // visited entries are numbers, the rest NaN
+        let g = s.gradient();
+        assert!(g[..=k].iter().all(|v| v.is_finite()) && g[k + 1..].iter().all(|v| v.is_nan()));
+    }
+    assert!(s.done());
+    assert!(s.step(&mut c).unwrap().is_none());
+    assert!(s.back());
+    assert_eq!(s.evaluations(), 9);
+    assert!(s.gradient()[8].is_nan());
+    let again = s.step(&mut c).unwrap().unwrap();
+    assert_eq!(again.index, 8);
+    // centered: two evaluations a coordinate
+    let mut s = Stepper::new(&mut c, 1e-3, true);
+    let r = s.step(&mut c).unwrap().unwrap();
+    assert_eq!(r.evaluations, 3);
+    assert_eq!(r.minus_value, Some(r.old_value - 1e-3));
+    assert!((r.fx_minus_h.unwrap() - c.loss_with(0, 0, r.old_value - 1e-3)).abs() < 1e-12);
+    while s.back() {}
+    assert_eq!(s.evaluations(), 1);
+    assert!(!s.back());
+    // a stepper refuses to go on after W was replaced from outside
+    c.randomize(99, 1.0);
+    assert!(s.step(&mut c).is_err());
+}
+
+#[test]
+fn gradient_descent_lowers_the_loss_and_sgd_with_the_full_batch_equals_it() {
+    let d = Dataset::spiral(50, 3, 2).unwrap();
+    let mut a = clf(d.clone(), LossKind::Softmax, 1e-3, 1, 0.01);
+    let mut b = a.clone();
+    let l0 = a.loss();
+    let mut gd = Optimizer::new(&a, Config { method: Method::Gd, step_size: 0.5, batch_size: 1, scale: 1.0, seed: 1 });
+    let mut sgd = Optimizer::new(&b, Config { method: Method::Sgd, step_size: 0.5, batch_size: 150, scale: 1.0, seed: 1 });
+    let mut prev = l0;
+    for it in 1..=100 {
+        let r = gd.step(&mut a);
+        let q = sgd.step(&mut b);
+        assert_eq!(r.iteration, it);
+        assert!(r.loss <= prev + 1e-12, "GD with a small step never goes up");
+        assert!((r.loss - q.loss).abs() < 1e-9 * r.loss.max(1.0), "full-batch SGD = GD");
+        assert!((r.loss - a.loss()).abs() < 1e-12, "record reports the loss after the step");
+        prev = r.loss;
+    }
+    assert!(prev < 0.8 * l0);
+}
+
+#[test]
+fn random_search_keeps_the_best_and_local_search_never_goes_up() {
+    let d = Dataset::digits();
+    let mut c = clf(d, LossKind::Svm, 0.0, 1, 0.001);
+    let mut rs = Optimizer::new(&c, Config { method: Method::RandomSearch, step_size: 1.0, batch_size: 1, scale: 0.001, seed: 7 });
+    let first = rs.step(&mut c);
+    assert!(first.accepted, "the first try beats +∞");
+    let mut best = first.loss;
+    for _ in 0..30 {
+        let r = rs.step(&mut c);
+        assert!(r.loss <= best);
+        assert_eq!(r.accepted, r.try_loss < best);
+        best = r.loss;
+        assert!((c.loss() - best).abs() < 1e-12);
+    }
+    let mut ls = Optimizer::new(&c, Config { method: Method::RandomLocalSearch, step_size: 0.001, batch_size: 1, scale: 1.0, seed: 8 });
+    let mut cur = c.loss();
+    let mut accepted = 0;
+    for _ in 0..50 {
+        let r = ls.step(&mut c);
+        assert!(r.loss <= cur);
+        accepted += r.accepted as usize;
+        cur = r.loss;
+    }
+    assert!(accepted > 0);
+}
+
+#[test]
+fn divergence_is_reported_and_the_last_finite_w_is_kept() {
+    let mut c = clf(Dataset::toy(0), LossKind::Svm, 1000.0, 1, 1.0);
+    let mut o = Optimizer::new(&c, Config { method: Method::Gd, step_size: 1000.0, batch_size: 1, scale: 1.0, seed: 1 });
+    let mut last = None;
+    for _ in 0..200 {
+        let r = o.step(&mut c);
+        if r.diverged {
+            last = Some(r);
+            break;
+        }
+    }
+    let r = last.expect("W grows ×2e6 a step: the loss overflows");
+    assert!(c.w.iter().all(|v| v.is_finite()));
+    assert!(r.loss.is_finite());
+    let w = c.w.clone();
+    let again = o.step(&mut c);
+    assert!(again.diverged);
+    assert_eq!(c.w, w, "W no longer changes");
+}
+
+#[test]
+fn landscape_equals_the_loss_evaluated_directly() {
+    for kind in [LossKind::Svm, LossKind::Softmax] {
+        let mut c = clf(small_digits(200), kind, 0.05, 3, 0.01);
+        let l = Landscape::new(&c, 5, false);
+        let w0 = c.w.clone();
+        let (span, size) = (2.0, 5);
+        let plane = l.plane(span, size);
+        let ax = axis(span, size);
+        for (r, &b) in ax.iter().enumerate() {
+            for (col, &a) in ax.iter().enumerate() {
+                let w: Array2<f64> = &w0 + &(&l.w[1] * a) + &(&l.w[2] * b);
+                c.set_weights(w.as_slice().unwrap()).unwrap();
+                let direct = c.loss();
+                let v = plane[r * size + col];
+                assert!((v - direct).abs() <= 1e-9 * direct.abs().max(1.0), "{kind:?} ({a},{b}): {v} vs {direct}");
+            }
+        }
+        c.set_weights(w0.as_slice().unwrap()).unwrap();
+        let line = l.line(span, size);
+        assert_eq!(line.len(), 5);
+        assert!((line[2] - c.loss()).abs() < 1e-12, "a = 0 is W0");
+        // the average of the per-example lines is the data loss along the line
+        let reg_free = {
+            let mut c2 = c.clone();
+            c2.hyper.reg = 0.0;
+            Landscape::new(&c2, 5, false).line(span, size)
+        };
+        let n = c.data.len();
+        for p in 0..size {
+            let avg: f64 = (0..n).map(|i| l.example_line(i, span, size)[p]).sum::<f64>() / n as f64;
+            assert!((avg - reg_free[p]).abs() < 1e-9);
+        }
+    }
+}
+
+#[test]
+fn the_svm_line_is_convex_chords_lie_above() {
+    let c = clf(Dataset::spiral(40, 3, 3).unwrap(), LossKind::Svm, 0.0, 2, 1.0);
+    let l = Landscape::new(&c, 1, false);
+    for (a1, a2, t) in [(-3.0, 2.0, 0.3), (-1.0, 0.5, 0.5), (0.2, 4.0, 0.9)] {
+        let mid = l.loss_at(t * a1 + (1.0 - t) * a2, 0.0);
+        let chord = t * l.loss_at(a1, 0.0) + (1.0 - t) * l.loss_at(a2, 0.0);
+        assert!(mid <= chord + 1e-12);
+    }
+}
+
+#[test]
+fn projection_recovers_plane_coordinates_and_normalization_scales_rows() {
+    let c = clf(Dataset::toy(0), LossKind::Svm, 0.0, 4, 1.0);
+    let l = Landscape::new(&c, 2, false);
+    let w = &l.w[0] + &(&l.w[1] * 0.3) - &(&l.w[2] * 0.2);
+    let [a, b, dist] = l.project(&w);
+    assert!((a - 0.3).abs() < 1e-12 && (b + 0.2).abs() < 1e-12 && dist < 1e-12);
+    let off = &w + &Array2::from_elem(w.dim(), 0.0);
+    let mut off = off;
+    // move off the plane along a direction orthogonal to W1 and W2: distance must show it
+    off[[0, 0]] += 1.0;
+    let [_, _, d2] = l.project(&off);
+    assert!(d2 > 0.1 && d2 <= 1.0 + 1e-12);
+    let n = Landscape::new(&c, 2, true);
+    for (r0, r1) in n.w[0].rows().into_iter().zip(n.w[1].rows()) {
+        let a: f64 = r0.iter().map(|v| v * v).sum::<f64>().sqrt();
+        let b: f64 = r1.iter().map(|v| v * v).sum::<f64>().sqrt();
+        assert!((a - b).abs() < 1e-12);
+    }
+}
