@@ -10,12 +10,14 @@
 //!   coordinate at a time, and the gradient check with kink detection.
 //! * [`optim`] — random search, random local search, gradient descent and mini-batch SGD.
 //! * [`landscape`] — 1-D and 2-D slices of the loss along random directions.
+//! * [`explore`] — mini-batch gradients seen on a plane, for the SGD section.
 //! * [`render`] — charts drawn against plotters' generic backend, and heat maps as RGBA.
 //! * `web` (wasm32 only) — the `#[wasm_bindgen]` facade: argument checking and JS names.
 //!
 //! Everything except `web` is plain Rust, compiled and tested natively.
 
 pub mod data;
+pub mod explore;
 pub mod landscape;
 pub mod limits;
 pub mod loss;

@@ -350,6 +350,22 @@ pub fn numerical_gradient_plain(clf: &mut Classifier, h: f64, centered: bool) ->
     g
 }
 
+/// Forward and centered slopes of coordinate (j, k) for each h, by full recomputation
+/// (the lecture's literal f(x ± h)); for the error-versus-h plot.
+pub fn slopes_versus_h(clf: &mut Classifier, j: usize, k: usize, hs: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    let fx = clf.loss();
+    let old = clf.w[[j, k]];
+    let mut fwd = Vec::with_capacity(hs.len());
+    let mut cen = Vec::with_capacity(hs.len());
+    for &h in hs {
+        let fp = clf.loss_with(j, k, old + h);
+        let fm = clf.loss_with(j, k, old - h);
+        fwd.push((fp - fx) / h);
+        cen.push((fp - fm) / (2.0 * h));
+    }
+    (fwd, cen)
+}
+
 /// How to turn an analytic value a and a numerical value n into a relative error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RelFormula {

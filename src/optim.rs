@@ -131,6 +131,11 @@ impl Optimizer {
         self.evaluations
     }
 
+    /// The W tried by the last random-search step (kept or not).
+    pub fn last_try(&self) -> &Array2<f64> {
+        &self.w_try
+    }
+
     fn current_eval(&mut self, clf: &Classifier) -> Eval {
         if self.version != clf.version || self.current.is_none() {
             let e = evaluate(&clf.w, clf.data.xa.view(), &clf.data.y, &clf.hyper, &mut self.ws);

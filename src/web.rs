@@ -451,6 +451,43 @@ impl Classifier {
         Ok(Uint8Array::from(&out[..]))
     }
 
+    /// Mini-batch gradients on a plane: `count` seeded batches of `batchSize` examples →
+    /// `{ norm, points }`: the full gradient sits at (norm, 0) (e1 along it), each batch
+    /// gradient at (points[2k], points[2k+1]) (e2 a seeded random direction orthogonal to e1).
+    #[wasm_bindgen(js_name = batchGradientScatter)]
+    pub fn batch_gradient_scatter(&self, batch_size: JsValue, count_: JsValue, seed: JsValue) -> R<Object> {
+        let c = borrow(&self.inner)?;
+        let b = count(&batch_size, "batchSize", 1, c.data.len())?;
+        let k = count(&count_, "count", 1, 1000)?;
+        let s = seed_of(&seed, "seed")?;
+        let (norm, pts) = crate::explore::batch_gradient_scatter(&c, b, k, s);
+        let o = Object::new();
+        set(&o, "norm", norm);
+        set(&o, "points", f64s(&pts));
+        Ok(o)
+    }
+
+    /// For the current coordinate (row, col): the forward and centered finite-difference
+    /// slopes for each h in `hs`, beside the analytic gradient entry →
+    /// `{ analytic, forward: Float64Array, centered: Float64Array }`.
+    #[wasm_bindgen(js_name = slopesVersusH)]
+    pub fn slopes_versus_h(&self, row: JsValue, col: JsValue, hs: JsValue) -> R<Object> {
+        let mut c = borrow(&self.inner)?;
+        let r = count(&row, "row", 0, c.rows() - 1)?;
+        let k = count(&col, "col", 0, c.cols() - 1)?;
+        let hs = f64_array(&hs, "hs", 1000)?;
+        if let Some(i) = hs.iter().position(|&h| !(lim::MIN_H..=lim::MAX_H).contains(&h)) {
+            return fail(format!("hs[{i}] must be in [{}, {}], got {}", lim::MIN_H, lim::MAX_H, hs[i]));
+        }
+        let analytic = c.gradient()[[r, k]];
+        let (fwd, cen) = crate::numgrad::slopes_versus_h(&mut c, r, k, &hs);
+        let o = Object::new();
+        set(&o, "analytic", analytic);
+        set(&o, "forward", f64s(&fwd));
+        set(&o, "centered", f64s(&cen));
+        Ok(o)
+    }
+
     /// The whole numerical gradient: `{ h: 1e-5, centered: false }`.
     #[wasm_bindgen(js_name = numericalGradient)]
     pub fn numerical_gradient(&self, options: JsValue) -> R<Float64Array> {
@@ -679,6 +716,13 @@ impl Optimizer {
         self.opt.evaluations()
     }
 
+    /// The W tried by the last random-search or random-local-search step (row-major),
+    /// whether it was kept or not.
+    #[wasm_bindgen(js_name = lastTry)]
+    pub fn last_try(&self) -> Float64Array {
+        f64s(self.opt.last_try().as_slice().unwrap_or(&[]))
+    }
+
     #[wasm_bindgen(getter)]
     pub fn method(&self) -> String {
         self.opt.config.method.name().into()
@@ -720,6 +764,24 @@ impl Landscape {
         let normalize = o.boolean("normalize", false)?;
         let c = borrow(&classifier.inner)?;
         Ok(Landscape { inner: landscape::Landscape::new(&c, seed, normalize) })
+    }
+
+    /// A landscape through the classifier's W along given directions (row-major, each
+    /// C × (D + 1)); e.g. W1 = −dW to see the path of gradient descent.
+    pub fn through(classifier: &Classifier, w1: JsValue, w2: JsValue) -> R<Landscape> {
+        let c = borrow(&classifier.inner)?;
+        let dim = c.w.dim();
+        let mut dirs = Vec::new();
+        for (v, name) in [(&w1, "w1"), (&w2, "w2")] {
+            let a = f64_array(v, name, lim::MAX_WEIGHTS)?;
+            if a.len() != dim.0 * dim.1 {
+                return fail(format!("{name} must have {} values, got {}", dim.0 * dim.1, a.len()));
+            }
+            dirs.push(ndarray::Array2::from_shape_vec(dim, a).map_err(|e| JsError::new(&e.to_string()))?);
+        }
+        let w2 = dirs.pop().unwrap_or_else(|| ndarray::Array2::zeros(dim));
+        let w1 = dirs.pop().unwrap_or_else(|| ndarray::Array2::zeros(dim));
+        Ok(Landscape { inner: landscape::Landscape::with_directions(&c, c.w.clone(), w1, w2) })
     }
 
     /// W0 (k = 0 is not allowed here: use `origin()`), W1 (k = 0) or W2 (k = 1), row-major.
@@ -884,12 +946,64 @@ fn transform(t: &Transform) -> Object {
     o
 }
 
-fn backend(canvas: &JsValue) -> R<CanvasBackend> {
+/// plotters-canvas, except that text is measured with the canvas's own `measureText`.
+/// (plotters' browser font code measures text by inserting a styled `<span>` into the page,
+/// which a strict Content-Security-Policy blocks and which has no `document` in a Worker.)
+struct Canvas {
+    inner: CanvasBackend,
+    ctx: web_sys::CanvasRenderingContext2d,
+}
+
+use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
+
+impl DrawingBackend for Canvas {
+    type ErrorType = <CanvasBackend as DrawingBackend>::ErrorType;
+    fn get_size(&self) -> (u32, u32) {
+        self.inner.get_size()
+    }
+    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.ensure_prepared()
+    }
+    fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.present()
+    }
+    fn draw_pixel(&mut self, p: BackendCoord, c: BackendColor) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_pixel(p, c)
+    }
+    fn draw_line<S: BackendStyle>(&mut self, a: BackendCoord, b: BackendCoord, s: &S) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_line(a, b, s)
+    }
+    fn draw_rect<S: BackendStyle>(&mut self, a: BackendCoord, b: BackendCoord, s: &S, fill: bool) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_rect(a, b, s, fill)
+    }
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, s: &S) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_path(path, s)
+    }
+    fn draw_circle<S: BackendStyle>(&mut self, c: BackendCoord, r: u32, s: &S, fill: bool) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_circle(c, r, s, fill)
+    }
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, v: I, s: &S) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.fill_polygon(v, s)
+    }
+    fn draw_text<T: BackendTextStyle>(&mut self, text: &str, s: &T, pos: BackendCoord) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_text(text, s, pos)
+    }
+    fn estimate_text_size<T: BackendTextStyle>(&self, text: &str, s: &T) -> Result<(u32, u32), DrawingErrorKind<Self::ErrorType>> {
+        self.ctx.set_font(&format!("{} {}px {}", s.style().as_str(), s.size(), s.family().as_str()));
+        let w = self.ctx.measure_text(text).map(|m| m.width()).unwrap_or(s.size() * 0.6 * text.chars().count() as f64);
+        Ok((w.ceil().max(0.0) as u32, (s.size() * 1.2).ceil().max(0.0) as u32))
+    }
+}
+
+fn backend(canvas: &JsValue) -> R<Canvas> {
     let c = canvas.dyn_ref::<web_sys::HtmlCanvasElement>().ok_or_else(|| JsError::new("canvas must be an HTMLCanvasElement"))?;
     if c.width() == 0 || c.height() == 0 || c.width() > 8192 || c.height() > 8192 {
         return fail(format!("canvas width and height must be in 1..=8192 pixels, got {} × {}", c.width(), c.height()));
     }
-    CanvasBackend::with_canvas_object(c.clone()).ok_or_else(|| JsError::new("canvas has no 2d context"))
+    let ctx: web_sys::CanvasRenderingContext2d =
+        c.get_context("2d").ok().flatten().and_then(|x| x.dyn_into().ok()).ok_or_else(|| JsError::new("canvas has no 2d context"))?;
+    let inner = CanvasBackend::with_canvas_object(c.clone()).ok_or_else(|| JsError::new("canvas has no 2d context"))?;
+    Ok(Canvas { inner, ctx })
 }
 
 /// Draws a line chart on a canvas (plotters + plotters-canvas) and returns its transform

@@ -195,12 +195,14 @@ where
         .y_label_formatter(&fy)
         .draw()
         .map_err(err)?;
-    let mut any_label = false;
+    let mut legend: Vec<LegendEntry> = Vec::new();
     for s in &spec.series {
         let style = ShapeStyle { color: s.color.to_rgba(), filled: s.dots, stroke_width: s.width.max(1) };
         // break the line at non-finite values (divergence, log of 0)
         let pts: Vec<(f64, f64)> = s.xs.iter().zip(s.ys.iter()).map(|(&x, &y)| (tr(x, lx), tr(y, ly))).collect();
-        let mut first = true;
+        if let Some(l) = &s.label {
+            legend.push(LegendEntry { label: l.clone(), color: s.color, kind: if s.dots { LegendKind::Dot } else { LegendKind::Line(s.width.max(1)) } });
+        }
         let mut segments: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
         for p in pts {
             if p.0.is_finite() && p.1.is_finite() {
@@ -210,35 +212,17 @@ where
             }
         }
         for seg in segments.into_iter().filter(|s| !s.is_empty()) {
-            let anno = if s.dots {
+            if s.dots {
                 let r = s.width.max(2);
-                chart.draw_series(seg.into_iter().map(|p| Circle::new(p, r, style))).map_err(err)?
+                chart.draw_series(seg.into_iter().map(|p| Circle::new(p, r, style))).map_err(err)?;
             } else {
-                chart.draw_series(LineSeries::new(seg, style)).map_err(err)?
-            };
-            if first {
-                if let Some(l) = &s.label {
-                    let c = s.color;
-                    let w = s.width.max(1);
-                    anno.label(l.as_str()).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], ShapeStyle { color: c.to_rgba(), filled: true, stroke_width: w + 1 }));
-                    any_label = true;
-                }
-                first = false;
+                chart.draw_series(LineSeries::new(seg, style)).map_err(err)?;
             }
         }
     }
-    draw_markers(&mut chart, &spec.markers, lx, ly, &mut any_label)?;
-    if any_label {
-        chart
-            .configure_series_labels()
-            .label_font(("sans-serif", f * 0.9))
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(160, 160, 160))
-            .position(SeriesLabelPosition::UpperRight)
-            .draw()
-            .map_err(err)?;
-    }
+    draw_markers(&mut chart, &spec.markers, lx, ly, &mut legend)?;
     let (px, py) = chart.plotting_area().get_pixel_range();
+    draw_legend(root, &legend, f * 0.9, (px.end, py.start), true)?;
     Ok(Transform {
         left: px.start as f64,
         top: py.start as f64,
@@ -255,7 +239,7 @@ where
 
 type Chart2d<'a, DB> = ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
 
-fn draw_markers<'a, DB: DrawingBackend + 'a>(chart: &mut Chart2d<'a, DB>, markers: &[Marker], lx: bool, ly: bool, any_label: &mut bool) -> Result<(), String>
+fn draw_markers<'a, DB: DrawingBackend + 'a>(chart: &mut Chart2d<'a, DB>, markers: &[Marker], lx: bool, ly: bool, legend: &mut Vec<LegendEntry>) -> Result<(), String>
 where
     DB::ErrorType: 'static,
 {
@@ -267,23 +251,72 @@ where
         }
         let style = ShapeStyle { color: m.color.to_rgba(), filled: m.filled, stroke_width: 2 };
         let r = m.size.max(2);
-        let anno = if m.filled {
-            chart.draw_series(std::iter::once(Circle::new(p, r as i32, style))).map_err(err)?
+        if m.filled {
+            // a white ring makes a dark dot readable on any background
+            chart.draw_series(std::iter::once(Circle::new(p, r as i32 + 1, ShapeStyle { color: RGBColor(40, 40, 40).to_rgba(), filled: true, stroke_width: 1 }))).map_err(err)?;
+            chart.draw_series(std::iter::once(Circle::new(p, r as i32, style))).map_err(err)?;
         } else {
-            chart.draw_series(std::iter::once(Cross::new(p, r as i32, style))).map_err(err)?
-        };
+            chart.draw_series(std::iter::once(Cross::new(p, r as i32, style))).map_err(err)?;
+        }
         if let Some(l) = &m.label {
             if !labelled.contains(l) {
                 labelled.push(l.clone());
-                let filled = m.filled;
-                anno.label(l.as_str()).legend(move |(x, y)| {
-                    EmptyElement::at((x + 9, y))
-                        + Circle::new((0, 0), if filled { r as i32 } else { 0 }, style)
-                        + Cross::new((0, 0), if filled { 0 } else { r as i32 }, style)
-                });
-                *any_label = true;
+                legend.push(LegendEntry { label: l.clone(), color: m.color, kind: if m.filled { LegendKind::Dot } else { LegendKind::Cross } });
             }
         }
+    }
+    Ok(())
+}
+
+#[derive(Clone, Debug)]
+enum LegendKind {
+    Line(u32),
+    Dot,
+    Cross,
+}
+
+#[derive(Clone, Debug)]
+struct LegendEntry {
+    label: String,
+    color: RGBColor,
+    kind: LegendKind,
+}
+
+/// A legend box in a corner of the plot area: (x, y) is the top-right corner when `right`,
+/// else the top-left. Text is measured by the backend (no DOM involved on the web).
+fn draw_legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, entries: &[LegendEntry], f: f64, corner: (i32, i32), right: bool) -> Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let font = ("sans-serif", f).into_font();
+    let style = font.clone().color(&BLACK);
+    let pad = (f * 0.5) as i32;
+    let swatch = (f * 1.6) as i32;
+    let line_h = (f * 1.35) as i32;
+    let mut width = 0;
+    for e in entries {
+        let (w, _) = root.estimate_text_size(&e.label, &style).map_err(err)?;
+        width = width.max(w as i32);
+    }
+    let box_w = pad * 3 + swatch + width;
+    let box_h = pad * 2 + line_h * entries.len() as i32;
+    let x0 = if right { corner.0 - box_w - pad } else { corner.0 + pad };
+    let y0 = corner.1 + pad;
+    root.draw(&Rectangle::new([(x0, y0), (x0 + box_w, y0 + box_h)], WHITE.mix(0.88).filled())).map_err(err)?;
+    root.draw(&Rectangle::new([(x0, y0), (x0 + box_w, y0 + box_h)], RGBColor(160, 160, 160).stroke_width(1))).map_err(err)?;
+    for (k, e) in entries.iter().enumerate() {
+        let cy = y0 + pad + line_h * k as i32 + line_h / 2;
+        let sx = x0 + pad;
+        let c = e.color;
+        match e.kind {
+            LegendKind::Line(w) => root.draw(&PathElement::new(vec![(sx, cy), (sx + swatch, cy)], ShapeStyle { color: c.to_rgba(), filled: true, stroke_width: w.max(2) })).map_err(err)?,
+            LegendKind::Dot => root.draw(&Circle::new((sx + swatch / 2, cy), (f * 0.35) as i32, c.filled())).map_err(err)?,
+            LegendKind::Cross => root.draw(&Cross::new((sx + swatch / 2, cy), (f * 0.35) as i32, ShapeStyle { color: c.to_rgba(), filled: false, stroke_width: 2 })).map_err(err)?,
+        }
+        root.draw(&Text::new(e.label.clone(), (sx + swatch + pad, cy - (f * 0.55) as i32), style.clone())).map_err(err)?;
     }
     Ok(())
 }
@@ -347,31 +380,20 @@ where
     let (px, py) = chart.plotting_area().get_pixel_range();
     let (ox, oy) = main.get_base_pixel();
     put_image(px.start + ox, py.start + oy, (px.end - px.start).max(1) as u32, (py.end - py.start).max(1) as u32)?;
-    let mut any_label = false;
+    let mut legend: Vec<LegendEntry> = Vec::new();
     for s in &spec.paths {
         let pts: Vec<(f64, f64)> = s.xs.iter().zip(s.ys.iter()).map(|(&x, &y)| (x, y)).filter(|p| p.0.is_finite() && p.1.is_finite()).collect();
         if pts.is_empty() {
             continue;
         }
         let style = ShapeStyle { color: s.color.to_rgba(), filled: true, stroke_width: s.width.max(1) };
-        let anno = chart.draw_series(LineSeries::new(pts, style).point_size(s.width.max(1) + 1)).map_err(err)?;
+        chart.draw_series(LineSeries::new(pts, style).point_size(s.width.max(1) + 1)).map_err(err)?;
         if let Some(l) = &s.label {
-            let c = s.color;
-            anno.label(l.as_str()).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], ShapeStyle { color: c.to_rgba(), filled: true, stroke_width: 3 }));
-            any_label = true;
+            legend.push(LegendEntry { label: l.clone(), color: s.color, kind: LegendKind::Line(s.width.max(1)) });
         }
     }
-    draw_markers(&mut chart, &spec.markers, false, false, &mut any_label)?;
-    if any_label {
-        chart
-            .configure_series_labels()
-            .label_font(("sans-serif", f * 0.9))
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(160, 160, 160))
-            .position(SeriesLabelPosition::UpperLeft)
-            .draw()
-            .map_err(err)?;
-    }
+    draw_markers(&mut chart, &spec.markers, false, false, &mut legend)?;
+    draw_legend(&main, &legend, f * 0.9, (px.start, py.start), false)?;
     draw_colorbar(&bar, spec, f, py.start, py.end)?;
     Ok(Transform {
         left: (px.start + ox) as f64,

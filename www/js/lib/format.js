@@ -1,0 +1,33 @@
+// Number formatting for the page: never prints NaN or Infinity.
+
+/** A number for display: 4 significant digits by default, "—" when absent, words for non-finite. */
+export function fmt(x, digits = 4) {
+  if (x === undefined || x === null) return "—";
+  if (typeof x !== "number") return String(x);
+  if (Number.isNaN(x)) return "—";
+  if (x === Infinity) return "too large (∞)";
+  if (x === -Infinity) return "too small (−∞)";
+  if (x === 0) return "0";
+  const a = Math.abs(x);
+  if (a >= 1e5 || a < 1e-3) return x.toExponential(digits - 1).replace("e", "×10^").replace("^+", "^");
+  return Number(x.toPrecision(digits)).toString().replace("-", "−");
+}
+
+/** More digits, for the stepper's values where h = 1e-5 changes the 6th digit. */
+export function fmtLong(x) {
+  if (typeof x !== "number" || !Number.isFinite(x)) return fmt(x);
+  if (x === 0) return "0";
+  const a = Math.abs(x);
+  if (a >= 1e5 || a < 1e-4) return x.toExponential(9).replace("-", "−");
+  return x.toFixed(Math.max(0, 10 - Math.max(0, Math.floor(Math.log10(a)) + 1))).replace("-", "−");
+}
+
+export function pct(x) {
+  return Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : "—";
+}
+
+/** h on a log scale: 10^k formatted like 1e-5. */
+export function fmtH(h) {
+  const k = Math.log10(h);
+  return Math.abs(k - Math.round(k)) < 1e-9 ? `1e${Math.round(k)}` : h.toExponential(1);
+}

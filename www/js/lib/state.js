@@ -1,0 +1,67 @@
+// The settings shared by every section (data set, loss, reg, seed), read from the URL as
+// validated values only, and a factory for the wasm objects built from them.
+
+export const DATASETS = [
+  ["toy", "toy (9 points, 2-D, 3 classes)"],
+  ["spiral", "spiral (300 points, 2-D, 3 classes)"],
+  ["iris", "iris (150 flowers, 4 features, 3 classes)"],
+  ["digits", "digits (1797 images, 8×8, 10 classes)"],
+];
+
+/** Scale of the seeded random W a section starts from, per data set. */
+const INIT_SCALE = { toy: 1, spiral: 1, iris: 0.1, digits: 0.01 };
+
+/** Reads ?dataset=&loss=&reg=&seed= (or the #hash) as validated values; anything else is ignored. */
+export function settingsFromUrl(loc = window.location) {
+  const out = { dataset: "toy", loss: "svm", reg: 0, seed: 1 };
+  const params = new URLSearchParams(loc.search || loc.hash.replace(/^#/, ""));
+  const ds = params.get("dataset");
+  if (DATASETS.some(([v]) => v === ds)) out.dataset = ds;
+  const loss = params.get("loss");
+  if (loss === "svm" || loss === "softmax") out.loss = loss;
+  const reg = Number(params.get("reg"));
+  if (params.has("reg") && Number.isFinite(reg) && reg >= 0 && reg <= 10) out.reg = reg;
+  const seed = Number(params.get("seed"));
+  if (params.has("seed") && Number.isSafeInteger(seed) && seed >= 0) out.seed = seed;
+  return out;
+}
+
+export function createContext(L, initial) {
+  const settings = { ...initial };
+  const datasets = new Map();
+  const listeners = new Set();
+  const ctx = {
+    L,
+    settings,
+    /** The wasm Dataset for the current setting (cached; shared by the sections). */
+    dataset(name = settings.dataset) {
+      if (!datasets.has(name)) {
+        const d =
+          name === "toy" ? L.Dataset.toy(0)
+          : name === "spiral" ? L.Dataset.spiral(100, 3, 0)
+          : name === "iris" ? L.Dataset.iris()
+          : L.Dataset.digits();
+        datasets.set(name, d);
+      }
+      return datasets.get(name);
+    },
+    initScale(name = settings.dataset) {
+      return INIT_SCALE[name] ?? 0.01;
+    },
+    /** A new Classifier on the current data and loss, W ~ scale·N(0,1) from the seed. */
+    classifier({ seed = settings.seed, scale = ctx.initScale(), reg = settings.reg, loss = settings.loss } = {}) {
+      const m = new L.Classifier(ctx.dataset(), { loss, reg });
+      m.randomize(seed, scale);
+      return m;
+    },
+    /** Changes settings and tells every section. */
+    set(partial) {
+      Object.assign(settings, partial);
+      for (const f of listeners) f(settings);
+    },
+    onChange(f) {
+      listeners.add(f);
+    },
+  };
+  return ctx;
+}

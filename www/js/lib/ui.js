@@ -1,0 +1,138 @@
+// Small DOM helpers shared by the widgets. Text is always set with textContent, never
+// innerHTML, so nothing from a URL or a file can become markup.
+
+/** Creates an element with attributes and children (strings become text nodes). */
+export function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "class") e.className = v;
+    else if (k === "text") e.textContent = v;
+    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+let uid = 0;
+export const nextId = (p) => `${p}-${++uid}`;
+
+/** A button with an accessible name. */
+export function button(label, onClick, attrs = {}) {
+  return el("button", { type: "button", onclick: onClick, ...attrs }, label);
+}
+
+/** A labelled range input; `format` turns the value into the text shown beside it. */
+export function slider({ label, min, max, step, value, format = String, onInput }) {
+  const id = nextId("s");
+  const out = el("output", { for: id, class: "value" }, format(Number(value)));
+  const input = el("input", { id, type: "range", min, max, step, value });
+  input.addEventListener("input", () => {
+    out.textContent = format(Number(input.value));
+    onInput?.(Number(input.value));
+  });
+  const wrap = el("div", { class: "control" }, el("label", { for: id }, label), input, out);
+  return { wrap, input, out, get value() { return Number(input.value); }, set(v) { input.value = v; out.textContent = format(Number(input.value)); } };
+}
+
+/** A labelled select. `options` is a list of [value, text]. */
+export function select({ label, options, value, onChange }) {
+  const id = nextId("sel");
+  const s = el("select", { id }, ...options.map(([v, t]) => el("option", { value: v, selected: v === value }, t)));
+  s.addEventListener("change", () => onChange?.(s.value));
+  return { wrap: el("div", { class: "control" }, el("label", { for: id }, label), s), input: s, get value() { return s.value; } };
+}
+
+/** A labelled checkbox. */
+export function checkbox({ label, checked, onChange }) {
+  const id = nextId("cb");
+  const c = el("input", { id, type: "checkbox", checked });
+  c.addEventListener("change", () => onChange?.(c.checked));
+  return { wrap: el("div", { class: "control check" }, c, el("label", { for: id }, label)), input: c, get checked() { return c.checked; } };
+}
+
+/**
+ * Play/Pause: calls `tick()` from requestAnimationFrame until it returns false or Pause is
+ * pressed. `stepsPerFrame()` says how many ticks a frame may do; a frame never runs past a
+ * 12 ms budget, so the page never freezes.
+ */
+export function player({ button: btn, tick, stepsPerFrame = () => 1, onStop, interval = () => 0 }) {
+  let running = false;
+  let last = 0;
+  const frame = (now) => {
+    if (!running) return;
+    if (now - last >= interval()) {
+      last = now;
+      const t0 = performance.now();
+      const n = stepsPerFrame();
+      for (let i = 0; i < n; i++) {
+        if (tick() === false) {
+          stop();
+          return;
+        }
+        if (performance.now() - t0 > 12) break;
+      }
+    }
+    requestAnimationFrame(frame);
+  };
+  function start() {
+    if (running) return;
+    running = true;
+    btn.textContent = "Pause";
+    btn.setAttribute("aria-pressed", "true");
+    requestAnimationFrame(frame);
+  }
+  function stop() {
+    if (!running) return;
+    running = false;
+    btn.textContent = "Play";
+    btn.setAttribute("aria-pressed", "false");
+    onStop?.();
+  }
+  btn.textContent = "Play";
+  btn.setAttribute("aria-pressed", "false");
+  btn.addEventListener("click", () => (running ? stop() : start()));
+  return { start, stop, get running() { return running; } };
+}
+
+/** A bounded history (a ring of the last `cap` values), so long runs never grow memory. */
+export class History {
+  constructor(cap = 2000) {
+    this.cap = cap;
+    this.xs = [];
+    this.ys = [];
+  }
+  push(x, y) {
+    this.xs.push(x);
+    this.ys.push(y);
+    if (this.xs.length > this.cap) {
+      this.xs.splice(0, this.xs.length - this.cap);
+      this.ys.splice(0, this.ys.length - this.cap);
+    }
+  }
+  clear() {
+    this.xs.length = 0;
+    this.ys.length = 0;
+  }
+  get length() {
+    return this.xs.length;
+  }
+}
+
+/** Shows an error message in a widget's status line (and keeps the widget working). */
+export function showError(statusEl, e) {
+  statusEl.textContent = `Error: ${e && e.message ? e.message : String(e)}`;
+  statusEl.classList.add("error");
+}
+
+export function clearError(statusEl) {
+  statusEl.classList.remove("error");
+}
+
+/** Waits one animation frame (to let the page paint between chunks of work). */
+export const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r()));
+export const yieldToPage = () => new Promise((r) => setTimeout(r, 0));

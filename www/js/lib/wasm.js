@@ -1,0 +1,13 @@
+// Loads the lossland WebAssembly module once; every widget on the page shares it.
+import init, * as lossland from "../../pkg/lossland.js";
+
+let ready = null;
+
+/** Resolves to the lossland module namespace after the wasm is instantiated (once). */
+export function loadLossland() {
+  if (!ready) {
+    const url = new URL("../../pkg/lossland_bg.wasm", import.meta.url);
+    ready = init({ module_or_path: url }).then(() => lossland);
+  }
+  return ready;
+}

@@ -1,0 +1,4 @@
+export function mount(host) {
+  host.append("(coming next)");
+  return { ready: Promise.resolve() };
+}
