@@ -49,12 +49,45 @@ pub fn batch_gradient_scatter(clf: &Classifier, batch: usize, count: usize, seed
     (norm, out)
 }
 
+/// One example's part of the gradient: its scores s, L_i, and ∂L_i/∂s_j for each class
+/// (SVM: 1 for each active margin j ≠ y_i, −(number active) for y_i, else 0;
+/// softmax: p_j − 1(j = y_i)). Then ∇_{w_j} L_i = (∂L_i/∂s_j) · x_i.
+pub fn example_terms(clf: &Classifier, i: usize) -> (Vec<f64>, f64, Vec<f64>) {
+    let data = &clf.data;
+    let x = data.xa.row(i);
+    let scores: Vec<f64> = clf.w.rows().into_iter().map(|w| w.dot(&x)).collect();
+    let view = data.xa.slice(ndarray::s![i..i + 1, ..]);
+    let mut ws = Workspace::default();
+    let mut g = Array2::zeros(clf.w.dim());
+    let mut h = clf.hyper;
+    h.reg = 0.0;
+    let e = loss_grad(&clf.w, view, &data.y[i..i + 1], &h, &mut ws, &mut g);
+    // loss_grad leaves ∂L_i/∂s in its workspace scores (N = 1, so no 1/N scaling there)
+    let ds = ws.scores.row(0).to_vec();
+    (scores, e.data_loss, ds)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::data::Dataset;
     use crate::loss::{Hyper, LossKind};
     use std::rc::Rc;
+
+    #[test]
+    fn example_terms_follow_the_lecture_formula() {
+        // scores (0.2, 1.3, 0.0) with y = 0 (worked in loss.rs): both margins active
+        let d = Dataset::from_arrays(&[1.0, 2.0, -1.0, 0.5, 0.0, -2.0], &[0, 1, 2], 2, 3, "hand").unwrap();
+        let mut c = Classifier::new(Rc::new(d), Hyper::default());
+        c.set_weights(&[0.5, -0.2, 0.1, -0.3, 0.8, 0.0, 0.2, 0.1, -0.4]).unwrap();
+        let (s, l, ds) = example_terms(&c, 0);
+        assert!((s[1] - 1.3).abs() < 1e-12 && (l - 2.9).abs() < 1e-12);
+        assert_eq!(ds, vec![-2.0, 1.0, 1.0]);
+        // example 2: margin of class 1 is exactly 0 → inactive
+        let (_, l, ds) = example_terms(&c, 2);
+        assert!((l - 2.1).abs() < 1e-12);
+        assert_eq!(ds, vec![1.0, 0.0, -1.0]);
+    }
 
     #[test]
     fn full_batch_gradients_land_on_the_full_gradient_and_small_batches_scatter_around_it() {

@@ -451,6 +451,24 @@ impl Classifier {
         Ok(Uint8Array::from(&out[..]))
     }
 
+    /// Example `index`'s share of the gradient → `{ scores, loss, dscores, x }`:
+    /// its scores s_j, its L_i, ∂L_i/∂s_j per class (SVM: 1 per active margin, −count for the
+    /// correct class; softmax: p_j − 1(j = y_i)), and its features with the bias 1 appended,
+    /// so that ∇_{w_j} L_i = dscores[j] · x.
+    #[wasm_bindgen(js_name = exampleTerms)]
+    pub fn example_terms(&self, index: JsValue) -> R<Object> {
+        let c = borrow(&self.inner)?;
+        let i = count(&index, "index", 0, c.data.len() - 1)?;
+        let (scores, l, ds) = crate::explore::example_terms(&c, i);
+        let o = Object::new();
+        set(&o, "scores", f64s(&scores));
+        set(&o, "loss", l);
+        set(&o, "dscores", f64s(&ds));
+        set(&o, "x", f64s(&c.data.xa.row(i).to_vec()));
+        set(&o, "label", c.data.y[i] as f64);
+        Ok(o)
+    }
+
     /// Mini-batch gradients on a plane: `count` seeded batches of `batchSize` examples →
     /// `{ norm, points }`: the full gradient sits at (norm, 0) (e1 along it), each batch
     /// gradient at (points[2k], points[2k+1]) (e2 a seeded random direction orthogonal to e1).
