@@ -439,15 +439,30 @@ pub struct GradCheck {
     pub max_rel_error: f64,
     /// The verdict of the largest relative error.
     pub verdict: Verdict,
+    /// Entries where both gradients are below the round-off of the finite difference
+    /// (their relative error is reported as 0).
+    pub below_round_off: Vec<bool>,
+    /// That round-off, 2ε·|f(x)|/h (forward) or ε·|f(x)|/h (centered).
+    pub round_off: f64,
 }
 
 /// Analytic vs numerical gradient, entry by entry.
 pub fn grad_check(clf: &mut Classifier, h: f64, centered: bool, formula: RelFormula) -> GradCheck {
     let analytic = clf.gradient();
+    let fx = clf.loss();
     let (numerical, kinks) = numerical_gradient(clf, h, centered);
     let has_kinks = clf.hyper.kind == LossKind::Svm;
-    let rel_errors: Vec<f64> =
-        analytic.iter().zip(numerical.iter()).map(|(&a, &n)| rel_error(a, n, formula)).collect();
+    // Entries whose analytic and numerical values are both below the finite difference's own
+    // round-off, ε·|f(x)|/h (forward: two values of f each off by ε|f|/2; centered: /2h),
+    // are indistinguishable from 0: their ratio is noise over noise, so they count as agreeing.
+    let floor = round_off_floor(fx, h, centered);
+    let below: Vec<bool> = analytic.iter().zip(numerical.iter()).map(|(&a, &n)| a.abs().max(n.abs()) <= floor).collect();
+    let rel_errors: Vec<f64> = analytic
+        .iter()
+        .zip(numerical.iter())
+        .zip(below.iter())
+        .map(|((&a, &n), &b)| if b { 0.0 } else { rel_error(a, n, formula) })
+        .collect();
     let verdicts: Vec<Verdict> = rel_errors.iter().map(|&e| Verdict::of(e, has_kinks)).collect();
     let max_rel_error = rel_errors.iter().cloned().fold(0.0, f64::max);
     GradCheck {
@@ -458,5 +473,18 @@ pub fn grad_check(clf: &mut Classifier, h: f64, centered: bool, formula: RelForm
         kinks,
         verdicts,
         max_rel_error,
+        below_round_off: below,
+        round_off: floor,
+    }
+}
+
+/// The round-off of a finite-difference slope: each evaluation of f is off by about ε·|f|,
+/// so the slope is off by about 2ε|f|/h (forward) or 2ε|f|/2h (centered).
+pub fn round_off_floor(fx: f64, h: f64, centered: bool) -> f64 {
+    let e = 2.0 * f64::EPSILON * fx.abs().max(1e-300);
+    if centered {
+        e / (2.0 * h)
+    } else {
+        e / h
     }
 }

@@ -532,6 +532,9 @@ impl Classifier {
         let verdicts: Vec<u8> = gc.verdicts.iter().map(|&v| v as u8).collect();
         set(&o, "verdicts", Uint8Array::from(&verdicts[..]));
         set(&o, "verdict", gc.verdict.name());
+        let below: Vec<u8> = gc.below_round_off.iter().map(|&b| b as u8).collect();
+        set(&o, "belowRoundOff", Uint8Array::from(&below[..]));
+        set(&o, "roundOff", gc.round_off);
         set(&o, "analytic", f64s(gc.analytic.as_slice().unwrap_or(&[])));
         set(&o, "numerical", f64s(gc.numerical.as_slice().unwrap_or(&[])));
         Ok(o)

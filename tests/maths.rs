@@ -104,6 +104,24 @@ fn kink_is_detected_where_a_hinge_switches_on() {
 }
 
 #[test]
+fn entries_below_round_off_are_not_called_wrong() {
+    // digits, SVM: some pixel columns are almost always blank, so their gradient entries are
+    // tiny; a correct analytic gradient must not get a "wrong" verdict from noise over noise.
+    let mut c = clf(Dataset::digits(), LossKind::Svm, 0.0, 1, 0.01);
+    let gc = grad_check(&mut c, 1e-5, true, RelFormula::Max);
+    let floor = gc.round_off;
+    assert!(floor > 0.0 && floor < 1e-8, "{floor}");
+    for i in 0..gc.rel_errors.len() {
+        let (a, n) = (gc.analytic.as_slice().unwrap()[i], gc.numerical.as_slice().unwrap()[i]);
+        if gc.below_round_off[i] {
+            assert!(a.abs() <= floor && n.abs() <= floor);
+            assert_eq!(gc.rel_errors[i], 0.0);
+        }
+    }
+    assert_ne!(gc.verdict, Verdict::Wrong, "max {}", gc.max_rel_error);
+}
+
+#[test]
 fn relative_error_formulas_and_verdicts() {
     assert_eq!(rel_error(0.0, 0.0, RelFormula::Max), 0.0);
     assert_eq!(rel_error(1.0, 3.0, RelFormula::Max), 2.0 / 3.0);

@@ -101,7 +101,9 @@ export function mount(host, ctx) {
       const c = [0, 0, 0, 0];
       for (const v of g.verdicts) c[v]++;
       const kinks = g.kinks.reduce((a, b) => a + b, 0);
+      const tiny = g.belowRoundOff.reduce((a, b) => a + b, 0);
       counts.textContent = `${c[0]} good, ${c[1]} acceptable with kinks, ${c[2]} uncomfortable, ${c[3]} probably wrong; ${kinks} of ${g.kinks.length} entries crossed a kink during the finite difference.` +
+        (tiny ? ` ${tiny} entries are below the finite difference's round-off (${fmt(g.roundOff)}) in both gradients and count as agreeing.` : "") +
         (kinks && c[3] ? " Where a kink is crossed the numerical slope mixes two linear pieces, so a large error there does not mean the formula is wrong." : "");
     } catch (e) { showError(status, e); }
   }
