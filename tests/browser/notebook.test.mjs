@@ -1,0 +1,137 @@
+// The notebook operated as a learner would, by accessible role and name, on every data set and
+// both losses: no console or page error, no NaN or Infinity on screen, every canvas drawn; the
+// stepper advances exactly one coordinate per Step and shows the API's own numbers.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, DEFAULT_ROOT } from "./server.mjs";
+import { launch, openPage, assertClean, foreignRequests, screenshot, canvasInk } from "./harness.mjs";
+
+let server, browser;
+before(async () => {
+  server = await startServer({ root: DEFAULT_ROOT, csp: true });
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(query) {
+  const log = await openPage(browser, new URL(`index.html${query}`, server.url).href);
+  await log.page.waitForFunction(() => ["ready", "error"].includes(document.documentElement.dataset.status), null, { timeout: 30000 });
+  const status = await log.page.evaluate(() => document.documentElement.dataset.status);
+  assert.equal(status, "ready", `${query}: ${await log.page.locator("#error").textContent()}`);
+  return log;
+}
+
+async function assertNoNaN(page, where) {
+  const text = await page.evaluate(() => document.body.innerText);
+  const bad = text.split("\n").filter((l) => /\bNaN\b|Infinity/.test(l));
+  assert.deepEqual(bad, [], `${where}: NaN or Infinity on screen`);
+}
+
+async function assertInked(page, where) {
+  const blank = (await canvasInk(page)).filter((c) => c.w > 0 && !(c.ink > 0.005));
+  assert.deepEqual(blank.map((c) => c.name), [], `${where}: blank canvases`);
+}
+
+for (const dataset of ["toy", "spiral", "iris", "digits"]) {
+  for (const loss of ["svm", "softmax"]) {
+    test(`every section works on ${dataset} with ${loss}`, async () => {
+      const log = await open(`?dataset=${dataset}&loss=${loss}&seed=2`);
+      const { page } = log;
+      try {
+        await assertInked(page, "after load");
+        // operate every widget that has a Step button, twice, then Play for a moment
+        for (const host of await page.locator("[data-widget]").all()) {
+          const name = await host.getAttribute("data-widget");
+          const step = host.getByRole("button", { name: "Step", exact: true });
+          if ((await step.count()) === 1) {
+            await step.click();
+            await step.click();
+          }
+          const play = host.getByRole("button", { name: "Play", exact: true });
+          if ((await play.count()) === 1) {
+            await play.click();
+            await page.waitForTimeout(250);
+            const pause = host.getByRole("button", { name: "Pause", exact: true });
+            if ((await pause.count()) === 1) await pause.click();
+          }
+          const run = host.getByRole("button", { name: "Run", exact: true });
+          if ((await run.count()) === 1) await run.click();
+          assert.ok(name);
+        }
+        await page.waitForTimeout(500);
+        await assertInked(page, "after operating every widget");
+        await assertNoNaN(page, `${dataset}/${loss}`);
+        assertClean(log);
+        assert.deepEqual(foreignRequests(log, server.url), []);
+      } finally {
+        await screenshot(page, `notebook-${dataset}-${loss}`);
+        await log.context.close();
+      }
+    });
+  }
+}
+
+test("the stepper advances one coordinate per Step, shows the API's numbers, and Back undoes", async () => {
+  const log = await open("?dataset=toy&loss=svm&seed=1");
+  const { page } = log;
+  try {
+    const w = page.locator('[data-widget="stepper"]');
+    const value = async (key) => Number(await w.locator(`.val[data-key="${key}"]`).getAttribute("data-value"));
+    const evaluations = async () => Number((await w.getByTestId("evaluations").textContent()).match(/^(\d+)/)[1]);
+    assert.equal(await evaluations(), 1, "f(x) once before the first step");
+    for (let k = 0; k < 4; k++) {
+      await w.getByRole("button", { name: "Step", exact: true }).click();
+      assert.equal(await evaluations(), 2 + k, "one loss evaluation per Step (forward)");
+      // the same numbers from the API, computed independently of the page's stepper:
+      // the page's classifier is W ~ 1.0·N(0, 1) from seed 1 on the toy set
+      const shown = { old: await value("old"), bump: await value("bump"), fx: await value("fx"), fxh: await value("fxh"), slope: await value("slope") };
+      const api = await page.evaluate(async ({ k }) => {
+        const L = await import("./pkg/lossland.js");
+        const m = new L.Classifier(L.Dataset.toy(0), { loss: "svm", reg: 0 });
+        m.randomize(1, 1);
+        const w = m.weights();
+        const row = Math.floor(k / m.cols), col = k % m.cols;
+        const out = { old: w[k], bump: w[k] + 1e-5, fx: m.loss(), fxh: m.lossWith(row, col, w[k] + 1e-5) };
+        m.free();
+        return out;
+      }, { k });
+      assert.equal(shown.old, api.old, "old value");
+      assert.equal(shown.bump, api.bump, "x[ix] + h");
+      assert.equal(shown.fx, api.fx, "f(x)");
+      assert.ok(Math.abs(shown.fxh - api.fxh) < 1e-12, `f(x+h): ${shown.fxh} vs ${api.fxh}`);
+      assert.ok(Math.abs(shown.slope - (shown.fxh - shown.fx) / 1e-5) < 1e-9, "slope = (f(x+h) − f(x)) / h");
+    }
+    await w.getByRole("button", { name: "Back", exact: true }).click();
+    assert.equal(await evaluations(), 4, "Back undoes one coordinate");
+    // keyboard: → steps, ← goes back
+    await w.locator(".stepper").focus();
+    await page.keyboard.press("ArrowRight");
+    assert.equal(await evaluations(), 5);
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.press("ArrowLeft");
+    assert.equal(await evaluations(), 3);
+    await w.getByRole("button", { name: "Run to end", exact: true }).click();
+    assert.equal(await evaluations(), 10, "f(x) + 9 coordinates");
+    assert.ok(await w.getByRole("button", { name: "Step", exact: true }).isDisabled());
+    await assertInked(page, "stepper");
+    assertClean(log);
+  } finally {
+    await log.context.close();
+  }
+});
+
+test("a full-page screenshot of the notebook for the README", async () => {
+  const log = await open("?dataset=toy&loss=svm&seed=1");
+  try {
+    const w = log.page.locator('[data-widget="stepper"]');
+    for (let k = 0; k < 4; k++) await w.getByRole("button", { name: "Step", exact: true }).click();
+    await log.page.waitForTimeout(300);
+    await screenshot(log.page, "notebook-full");
+    assertClean(log);
+  } finally {
+    await log.context.close();
+  }
+});
