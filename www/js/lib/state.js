@@ -30,6 +30,7 @@ export function createContext(L, initial) {
   const settings = { ...initial };
   const datasets = new Map();
   const listeners = new Set();
+  const destroyers = new Set();
   const ctx = {
     L,
     settings,
@@ -61,6 +62,18 @@ export function createContext(L, initial) {
     },
     onChange(f) {
       listeners.add(f);
+    },
+    /** Registers cleanup (free wasm objects, remove listeners) for when the widget goes away. */
+    onDestroy(f) {
+      destroyers.add(f);
+    },
+    /** Frees everything the widgets of this context hold; the context is unusable afterwards. */
+    destroy() {
+      for (const f of destroyers) f();
+      destroyers.clear();
+      listeners.clear();
+      for (const d of datasets.values()) d.free();
+      datasets.clear();
     },
   };
   return ctx;

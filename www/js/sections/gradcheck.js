@@ -109,7 +109,12 @@ export function mount(host, ctx) {
   }
 
   ctx.onChange(rebuild);
-  window.addEventListener("resize", () => check());
+  const onResize = () => check();
+  window.addEventListener("resize", onResize);
+  ctx.onDestroy(() => {
+    window.removeEventListener("resize", onResize);
+    clf?.free(); clf = null;
+  });
   rebuild();
   return { ready: Promise.resolve() };
 }

@@ -86,7 +86,12 @@ export function mount(host, ctx) {
     draw();
   });
   ctx.onChange(rebuild);
-  window.addEventListener("resize", () => draw());
+  const onResize = () => draw();
+  window.addEventListener("resize", onResize);
+  ctx.onDestroy(() => {
+    window.removeEventListener("resize", onResize);
+    clf?.free(); land?.free(); clf = land = null;
+  });
   rebuild();
   return { ready: Promise.resolve(), canvas };
 }

@@ -82,7 +82,12 @@ export function mount(host, ctx) {
     hover.textContent = `a = ${fmt(p.x)}, b = ${fmt(p.y)}, loss = ${fmt(land.lossAt(p.x, p.y))}`;
   });
   ctx.onChange(() => rebuild());
-  window.addEventListener("resize", () => last && draw(last.values, last.size));
+  const onResize = () => last && draw(last.values, last.size);
+  window.addEventListener("resize", onResize);
+  ctx.onDestroy(() => {
+    window.removeEventListener("resize", onResize);
+    gen++; clf?.free(); land?.free(); clf = land = null;
+  });
   const ready = rebuild();
   return { ready, canvas };
 }

@@ -224,7 +224,12 @@ export function mount(host, ctx) {
   }
 
   ctx.onChange(rebuild);
-  window.addEventListener("resize", () => render());
+  const onResize = () => render();
+  window.addEventListener("resize", onResize);
+  ctx.onDestroy(() => {
+    window.removeEventListener("resize", onResize);
+    play.stop(); st?.free(); clf?.free(); st = clf = null;
+  });
   rebuild();
   return { ready: Promise.resolve(), root };
 }
