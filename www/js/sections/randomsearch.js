@@ -1,4 +1,115 @@
-export function mount(host) {
-  host.append("(coming next)");
+// Section 2, Strategy 1: random search. Draw W ~ scale·N(0, 1), keep it if its loss beats
+// the best so far. Charts of the best-so-far loss and accuracy over tries, and the best W.
+import { el, button, player, History, showError, clearError } from "../lib/ui.js";
+import { lineChart, PALETTE } from "../lib/canvas.js";
+import { fmt, pct } from "../lib/format.js";
+import { tuning, choiceSlider, niceLogValues, frameDrawer, drawWeights, lossRange } from "../lib/optkit.js";
+
+const TRIES_PER_FRAME = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+
+export function mount(host, ctx) {
+  const L = ctx.L;
+  let clf = null, opt = null, last = null, bestAt = 0;
+  const best = new History(2000), acc = new History(2000), tries = new History(1000);
+
+  const lossCanvas = el("canvas", { class: "chart", role: "img", "aria-label": "Best loss so far against the number of tries" });
+  const accCanvas = el("canvas", { class: "chart", role: "img", "aria-label": "Accuracy of the best W so far against the number of tries" });
+  const wCanvas = el("canvas", { role: "img", "aria-label": "The best W found so far" });
+  const readout = el("p", { class: "readout", "aria-live": "polite" });
+  const wCaption = el("p", { class: "readout" });
+  const status = el("p", { class: "status", "aria-live": "polite" });
+
+  const speed = choiceSlider({ label: "Tries per frame", values: TRIES_PER_FRAME, value: 10, format: (v) => String(v) });
+  const scale = choiceSlider({ label: "Scale of a random W (std)", values: niceLogValues(-4, 1), value: tuning(ctx.settings.dataset).rsScale, onInput: () => reset() });
+  const stepBtn = button("Step", () => { play.stop(); tick(); });
+  const playBtn = button("Play", () => {});
+  const resetBtn = button("Reset", () => reset());
+  const play = player({ button: playBtn, tick: () => tick(), stepsPerFrame: () => speed.value });
+
+  host.append(
+    el("h3", {}, "Random search: keep the best of many random W"),
+    el("div", { class: "controls" }, stepBtn, playBtn, resetBtn, speed.wrap, scale.wrap),
+    el("div", { class: "row" }, el("div", { class: "col" }, lossCanvas), el("div", { class: "col" }, accCanvas)),
+    readout,
+    el("h3", {}, "The best W so far"),
+    wCanvas,
+    wCaption,
+    status,
+  );
+  const request = frameDrawer(draw);
+
+  function reset() {
+    play.stop();
+    try {
+      clearError(status);
+      status.textContent = "";
+      opt?.free(); clf?.free();
+      clf = ctx.classifier();
+      opt = new L.Optimizer(clf, { method: "random-search", scale: scale.value, seed: ctx.settings.seed });
+      best.clear(); acc.clear(); tries.clear();
+      last = null; bestAt = 0;
+      draw();
+    } catch (e) {
+      showError(status, e);
+    }
+  }
+
+  function tick() {
+    try {
+      const r = opt.step();
+      last = r;
+      if (r.accepted) {
+        // best-so-far is a step function: a point just before and at each improvement
+        if (best.length) { best.push(r.iteration, best.ys[best.length - 1]); acc.push(r.iteration, acc.ys[acc.length - 1]); }
+        best.push(r.iteration, r.loss);
+        acc.push(r.iteration, r.accuracy);
+        bestAt = r.iteration;
+      }
+      tries.push(r.iteration, r.tryLoss);
+      request();
+      return true;
+    } catch (e) {
+      showError(status, e);
+      return false;
+    }
+  }
+
+  function draw() {
+    try {
+      const ds = ctx.dataset();
+      const chance = 1 / ds.classes;
+      const n = last ? last.iteration : 0;
+      const xr = [0, Math.max(10, n)];
+    const upTo = (h) => ({ xs: [...h.xs, n], ys: [...h.ys, h.ys[h.length - 1]] });
+    const bestLine = best.length ? upTo(best) : best, accLine = acc.length ? upTo(acc) : acc;
+      lineChart(L, lossCanvas, {
+        title: "Loss of each try, and the best so far", xLabel: "tries", yLabel: "loss", xRange: xr, yRange: lossRange(tries.ys, best.ys),
+        series: [
+          { xs: tries.xs, ys: tries.ys, color: "#999999", width: 2, dots: true, label: n > tries.cap ? `loss of the last ${tries.cap} tries` : "loss of each try" },
+          { xs: bestLine.xs, ys: bestLine.ys, color: PALETTE.blue, width: 3, label: "best so far" },
+        ],
+      });
+      lineChart(L, accCanvas, {
+        title: "Accuracy of the best W so far", xLabel: "tries", yLabel: "accuracy", xRange: xr, yRange: [0, 1],
+        series: [
+          { xs: accLine.xs, ys: accLine.ys, color: PALETTE.green, width: 3, label: "accuracy" },
+          { xs: xr, ys: [chance, chance], color: "#777777", width: 1, label: `chance (1/${ds.classes})` },
+        ],
+      });
+      wCaption.textContent = (last ? `Best W (found at try ${bestAt}): ` : "The starting W (no try yet): ") + drawWeights(wCanvas, clf, ds) + ".";
+      readout.textContent = last
+        ? `${n} tries. Best loss ${fmt(last.loss)} (found at try ${bestAt}), accuracy ${pct(last.accuracy)} (chance is ${pct(chance)}). The last try's loss was ${fmt(last.tryLoss)}.`
+        : `No tries yet. Each try draws every weight from N(0, ${fmt(scale.value)}²). Chance accuracy here is ${pct(chance)}.`;
+    } catch (e) {
+      showError(status, e);
+    }
+  }
+
+  ctx.onChange((s) => {
+    scale.set(tuning(s.dataset).rsScale);
+    reset();
+  });
+  window.addEventListener("resize", request);
+  reset();
   return { ready: Promise.resolve() };
 }
