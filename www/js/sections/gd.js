@@ -223,5 +223,12 @@ export function mount(host, ctx) {
     rebuild();
   });
   window.addEventListener("resize", request);
+  ctx.onDestroy?.(() => {
+    play.stop();
+    window.removeEventListener("resize", request);
+    slice.gen += 1; // cancels a slice being computed
+    trioGen += 1; // the three-step-size run frees its own objects when it sees this
+    opt?.free(); land?.free(); clf?.free(); opt = land = clf = null;
+  });
   return { ready: rebuild() };
 }

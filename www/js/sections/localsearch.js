@@ -139,5 +139,11 @@ export function mount(host, ctx) {
     rebuild();
   });
   window.addEventListener("resize", request);
+  ctx.onDestroy?.(() => {
+    play.stop();
+    window.removeEventListener("resize", request);
+    slice.gen += 1; // cancels a slice being computed
+    opt?.free(); land?.free(); clf?.free(); opt = land = clf = null;
+  });
   return { ready: rebuild() };
 }

@@ -110,6 +110,11 @@ export function mount(host, ctx) {
     reset();
   });
   window.addEventListener("resize", request);
+  ctx.onDestroy?.(() => {
+    play.stop();
+    window.removeEventListener("resize", request);
+    opt?.free(); clf?.free(); opt = clf = null;
+  });
   reset();
   return { ready: Promise.resolve() };
 }

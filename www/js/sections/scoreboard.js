@@ -99,6 +99,7 @@ export function mount(host, ctx) {
   }
 
   ctx.onChange(() => run());
+  ctx.onDestroy?.(() => { gen += 1; }); // a run in progress frees its objects when it sees this
   run();
   return { ready: Promise.resolve() };
 }

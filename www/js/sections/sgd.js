@@ -178,6 +178,11 @@ export function mount(host, ctx) {
     rebuild();
   });
   window.addEventListener("resize", request);
+  ctx.onDestroy?.(() => {
+    play.stop();
+    window.removeEventListener("resize", request);
+    opt?.free(); gd?.free(); clf?.free(); gdClf?.free(); opt = gd = clf = gdClf = null;
+  });
   rebuild();
   return { ready: Promise.resolve() };
 }
