@@ -130,6 +130,15 @@ fn clean_range(r: (f64, f64)) -> (f64, f64) {
     }
 }
 
+/// A tick label; values within 1e-9 of the axis span from 0 are 0 (ticks computed as
+/// −2.8e-17 instead of 0 would otherwise print that way).
+fn tick_label_in(v: f64, log: bool, span: f64) -> String {
+    if !log && v.abs() <= 1e-9 * span.abs() {
+        return "0".into();
+    }
+    tick_label(v, log)
+}
+
 fn tick_label(v: f64, log: bool) -> String {
     if log {
         if (v - v.round()).abs() < 1e-6 {
@@ -179,8 +188,9 @@ where
         builder.caption(&spec.title, ("sans-serif", f * 1.15));
     }
     let mut chart = builder.build_cartesian_2d(xr.0..xr.1, yr.0..yr.1).map_err(err)?;
-    let fx = move |v: &f64| tick_label(*v, lx);
-    let fy = move |v: &f64| tick_label(*v, ly);
+    let (sx, sy) = (xr.1 - xr.0, yr.1 - yr.0);
+    let fx = move |v: &f64| tick_label_in(*v, lx, sx);
+    let fy = move |v: &f64| tick_label_in(*v, ly, sy);
     chart
         .configure_mesh()
         .x_desc(spec.x_label.as_str())
@@ -363,7 +373,9 @@ where
         builder.caption(&spec.title, ("sans-serif", f * 1.15));
     }
     let mut chart = builder.build_cartesian_2d(xr.0..xr.1, yr.0..yr.1).map_err(err)?;
-    let fmt = |v: &f64| tick_label(*v, false);
+    let (sx, sy) = (xr.1 - xr.0, yr.1 - yr.0);
+    let fmtx = move |v: &f64| tick_label_in(*v, false, sx);
+    let fmty = move |v: &f64| tick_label_in(*v, false, sy);
     chart
         .configure_mesh()
         .disable_mesh()
@@ -373,8 +385,8 @@ where
         .axis_desc_style(("sans-serif", f))
         .x_labels(5)
         .y_labels(5)
-        .x_label_formatter(&fmt)
-        .y_label_formatter(&fmt)
+        .x_label_formatter(&fmtx)
+        .y_label_formatter(&fmty)
         .draw()
         .map_err(err)?;
     let (px, py) = chart.plotting_area().get_pixel_range();
@@ -431,7 +443,7 @@ where
         let v = if hi > lo { lo + (hi - lo) * k as f64 / 4.0 } else { lo };
         let y = bottom - (k * hgt) / 4;
         bar.draw(&PathElement::new(vec![(x1, y), (x1 + 4, y)], BLACK)).map_err(err)?;
-        bar.draw(&Text::new(tick_label(v, false), (x1 + 6, y - (f * 0.45) as i32), style.clone())).map_err(err)?;
+        bar.draw(&Text::new(tick_label_in(v, false, hi - lo), (x1 + 6, y - (f * 0.45) as i32), style.clone())).map_err(err)?;
     }
     if !spec.colorbar_label.is_empty() {
         bar.draw(&Text::new(spec.colorbar_label.clone(), (x0, (top - (f * 1.4) as i32).max(0)), style)).map_err(err)?;

@@ -9,7 +9,7 @@ export function fmt(x, digits = 4) {
   if (x === -Infinity) return "too small (−∞)";
   if (x === 0) return "0";
   const a = Math.abs(x);
-  if (a >= 1e5 || a < 1e-3) return x.toExponential(digits - 1).replace("e", "×10^").replace("^+", "^");
+  if (a >= 1e5 || a < 1e-3) return x.toExponential(digits - 1).replace("e", "×10^").replace("^+", "^").replace(/-/g, "−");
   return Number(x.toPrecision(digits)).toString().replace("-", "−");
 }
 
@@ -18,7 +18,7 @@ export function fmtLong(x) {
   if (typeof x !== "number" || !Number.isFinite(x)) return fmt(x);
   if (x === 0) return "0";
   const a = Math.abs(x);
-  if (a >= 1e5 || a < 1e-4) return x.toExponential(9).replace("-", "−");
+  if (a >= 1e5 || a < 1e-4) return x.toExponential(9).replace(/-/g, "−");
   return x.toFixed(Math.max(0, 10 - Math.max(0, Math.floor(Math.log10(a)) + 1))).replace("-", "−");
 }
 
