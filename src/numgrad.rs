@@ -8,7 +8,7 @@
 //! ([`BumpCache`]). [`numerical_gradient_plain`] is the literal recomputing loop, kept as the
 //! reference the fast path is tested against.
 
-use crate::loss::{sum_sq, Classifier, LossKind};
+use crate::loss::{scores_into, sum_sq, Classifier, LossKind, Workspace};
 use ndarray::Array2;
 
 /// Scores and per-example quantities at one W, for O(N) loss updates after a one-coordinate bump.
@@ -17,130 +17,187 @@ pub struct BumpCache {
     n: usize,
     c: usize,
     kind: LossKind,
-    delta: f64,
     reg: f64,
     /// N × C scores at W.
     scores: Vec<f64>,
-    /// N × C softmax probabilities at W (softmax only).
-    probs: Vec<f64>,
+    /// N × C: SVM margins s_l − s_{y_i} + Δ (the entry l = y_i unused);
+    /// softmax probabilities p_l.
+    per_class: Vec<f64>,
+    /// Labels, and Xa by columns with its zeros left out: column k is
+    /// `rows[col_start[k]..col_start[k + 1]]` with values in `vals` (bumping W[j,k] moves
+    /// only the examples with x_ik ≠ 0; the digits are half blank).
+    y: Vec<u32>,
+    col_start: Vec<u32>,
+    rows: Vec<u32>,
+    vals: Vec<f64>,
     /// Σ_i L_i at W.
     data_sum: f64,
     /// Σ W² at W.
     sum_sq: f64,
-    /// f(x) = L(W), as `Classifier::loss` computes it.
+    /// f(x) = L(W), exactly as `Classifier::loss` computes it.
     pub fx: f64,
 }
 
 impl BumpCache {
     pub fn new(clf: &mut Classifier) -> Self {
         let data = clf.data.clone();
-        let (n, c) = (data.len(), clf.rows());
-        let fx = clf.loss();
-        let s = data.xa.dot(&clf.w.t());
-        let scores: Vec<f64> = s.iter().cloned().collect();
-        let mut probs = Vec::new();
+        let (n, c, d1) = (data.len(), clf.rows(), clf.cols());
+        // the same score kernel and summation order as `evaluate`, so fx is bit for bit L(W)
+        let mut ws = Workspace::default();
+        scores_into(&clf.w, data.xa.view(), &mut ws);
+        let scores: Vec<f64> = ws.scores.iter().cloned().collect();
+        let mut per_class = vec![0.0; n * c];
         let mut data_sum = 0.0;
         for i in 0..n {
             let row = &scores[i * c..(i + 1) * c];
-            data_sum += crate::loss::row_loss(clf.hyper.kind, row, data.y[i], clf.hyper.delta);
-            if clf.hyper.kind == LossKind::Softmax {
-                let m = row.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-                let z: f64 = row.iter().map(|v| (v - m).exp()).sum();
-                probs.extend(row.iter().map(|v| (v - m).exp() / z));
+            let yi = data.y[i];
+            data_sum += crate::loss::row_loss(clf.hyper.kind, row, yi, clf.hyper.delta);
+            let out = &mut per_class[i * c..(i + 1) * c];
+            match clf.hyper.kind {
+                LossKind::Svm => {
+                    for l in 0..c {
+                        out[l] = row[l] - row[yi] + clf.hyper.delta;
+                    }
+                }
+                LossKind::Softmax => {
+                    let m = row.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+                    let z: f64 = row.iter().map(|v| (v - m).exp()).sum();
+                    for l in 0..c {
+                        out[l] = (row[l] - m).exp() / z;
+                    }
+                }
             }
         }
+        // columns of Xa without zeros, built in two passes over its (contiguous) rows
+        let mut col_start = vec![0u32; d1 + 1];
+        for row in data.xa.rows() {
+            for (k, &x) in row.iter().enumerate() {
+                col_start[k + 1] += (x != 0.0) as u32;
+            }
+        }
+        for k in 0..d1 {
+            col_start[k + 1] += col_start[k];
+        }
+        let nnz = col_start[d1] as usize;
+        let (mut rows, mut vals) = (vec![0u32; nnz], vec![0.0; nnz]);
+        let mut fill: Vec<u32> = col_start[..d1].to_vec();
+        for (i, row) in data.xa.rows().into_iter().enumerate() {
+            for (k, &x) in row.iter().enumerate() {
+                if x != 0.0 {
+                    let at = fill[k] as usize;
+                    rows[at] = i as u32;
+                    vals[at] = x;
+                    fill[k] += 1;
+                }
+            }
+        }
+        let sum_sq = sum_sq(&clf.w);
+        let fx = data_sum / n as f64 + clf.hyper.reg * sum_sq;
         BumpCache {
             n,
             c,
             kind: clf.hyper.kind,
-            delta: clf.hyper.delta,
             reg: clf.hyper.reg,
             scores,
-            probs,
+            per_class,
+            y: data.y.iter().map(|&v| v as u32).collect(),
+            col_start,
+            rows,
+            vals,
             data_sum,
-            sum_sq: sum_sq(&clf.w),
+            sum_sq,
             fx,
         }
     }
 
+    /// The nonzero entries (i, x_ik) of column k of Xa.
+    #[inline]
+    fn column(&self, k: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        let (a, b) = (self.col_start[k] as usize, self.col_start[k + 1] as usize);
+        self.rows[a..b].iter().zip(&self.vals[a..b]).map(|(&i, &x)| (i as usize, x))
+    }
+
     /// L(W + d·e_{jk}) where W[j,k] = `w_old`: only class j's scores move, by d·x_{ik}.
-    pub fn loss_bumped(&self, clf: &Classifier, j: usize, k: usize, w_old: f64, d: f64) -> f64 {
-        let xa = &clf.data.xa;
-        let y = &clf.data.y;
+    pub fn loss_bumped(&self, _clf: &Classifier, j: usize, k: usize, w_old: f64, d: f64) -> f64 {
+        self.bumped(j, k, w_old, d, false).0
+    }
+
+    /// [`BumpCache::loss_bumped`] and, for the forward difference, whether the bump from W
+    /// to W + d·e_{jk} switches any hinge ([`BumpCache::kink`] with d_a = 0), in one pass.
+    pub fn loss_bumped_kink(&self, j: usize, k: usize, w_old: f64, d: f64) -> (f64, bool) {
+        self.bumped(j, k, w_old, d, true)
+    }
+
+    fn bumped(&self, j: usize, k: usize, w_old: f64, d: f64, want_kink: bool) -> (f64, bool) {
         let c = self.c;
         let mut change = 0.0;
-        for i in 0..self.n {
-            let x = xa[[i, k]];
-            if x == 0.0 {
-                continue; // s_{ij} does not move, nor does L_i
-            }
-            let dl = d * x; // Δs_{ij}
-            let s = &self.scores[i * c..(i + 1) * c];
-            let yi = y[i];
-            change += match self.kind {
-                LossKind::Svm => {
+        let mut kink = false;
+        match self.kind {
+            LossKind::Svm => {
+                for (i, x) in self.column(k) {
+                    let dl = d * x; // Δs_{ij}
+                    let yi = self.y[i] as usize;
+                    let m = &self.per_class[i * c..(i + 1) * c];
                     if yi != j {
                         // only the hinge max(0, s_j − s_{y_i} + Δ) moves
-                        let m = s[j] - s[yi] + self.delta;
-                        (m + dl).max(0.0) - m.max(0.0)
+                        let mj = m[j];
+                        change += (mj + dl).max(0.0) - mj.max(0.0);
+                        kink |= (mj + dl > 0.0) != (mj > 0.0);
                     } else {
                         // s_{y_i} moves: every hinge of example i moves by −Δs
                         let mut acc = 0.0;
-                        for (l, &sl) in s.iter().enumerate() {
+                        for (l, &ml) in m.iter().enumerate() {
                             if l != j {
-                                let m = sl - s[j] + self.delta;
-                                acc += (m - dl).max(0.0) - m.max(0.0);
+                                acc += (ml - dl).max(0.0) - ml.max(0.0);
+                                kink |= (ml - dl > 0.0) != (ml > 0.0);
                             }
                         }
-                        acc
+                        change += acc;
                     }
                 }
-                LossKind::Softmax => {
+            }
+            LossKind::Softmax => {
+                for (i, x) in self.column(k) {
+                    let dl = d * x;
+                    let yi = self.y[i] as usize;
                     let own = if yi == j { dl } else { 0.0 };
-                    if dl.abs() < 30.0 {
+                    change += if dl.abs() < 30.0 {
                         // log Σ e^{s'} − log Σ e^{s} = log(1 + p_j·(e^{Δs} − 1))
-                        (self.probs[i * c + j] * dl.exp_m1()).ln_1p() - own
+                        (self.per_class[i * c + j] * dl.exp_m1()).ln_1p() - own
                     } else {
+                        let s = &self.scores[i * c..(i + 1) * c];
                         let mut row = s.to_vec();
                         row[j] += dl;
                         crate::loss::softmax_row(&row, yi) - crate::loss::softmax_row(s, yi)
-                    }
+                    };
                 }
-            };
+            }
         }
         let w_new = w_old + d;
-        (self.data_sum + change) / self.n as f64 + self.reg * (self.sum_sq - w_old * w_old + w_new * w_new)
+        let f = (self.data_sum + change) / self.n as f64 + self.reg * (self.sum_sq - w_old * w_old + w_new * w_new);
+        (f, want_kink && kink)
     }
 
     /// Whether any hinge max(0, ·) switches between active (> 0) and inactive between
     /// W + d_a·e_{jk} and W + d_b·e_{jk}: the finite difference then straddles a kink.
     /// Always false for softmax, which is smooth.
-    pub fn kink(&self, clf: &Classifier, j: usize, k: usize, d_a: f64, d_b: f64) -> bool {
+    pub fn kink(&self, _clf: &Classifier, j: usize, k: usize, d_a: f64, d_b: f64) -> bool {
         if self.kind != LossKind::Svm {
             return false;
         }
-        let xa = &clf.data.xa;
-        let y = &clf.data.y;
         let c = self.c;
-        for i in 0..self.n {
-            let x = xa[[i, k]];
-            if x == 0.0 {
-                continue;
-            }
-            let s = &self.scores[i * c..(i + 1) * c];
-            let yi = y[i];
+        for (i, x) in self.column(k) {
+            let yi = self.y[i] as usize;
+            let m = &self.per_class[i * c..(i + 1) * c];
             if yi != j {
-                let m = s[j] - s[yi] + self.delta;
-                if (m + d_a * x > 0.0) != (m + d_b * x > 0.0) {
+                let mj = m[j];
+                if (mj + d_a * x > 0.0) != (mj + d_b * x > 0.0) {
                     return true;
                 }
             } else {
-                for (l, &sl) in s.iter().enumerate() {
-                    if l != j {
-                        let m = sl - s[j] + self.delta;
-                        if (m - d_a * x > 0.0) != (m - d_b * x > 0.0) {
-                            return true;
-                        }
+                for (l, &ml) in m.iter().enumerate() {
+                    if l != j && (ml - d_a * x > 0.0) != (ml - d_b * x > 0.0) {
+                        return true;
                     }
                 }
             }
@@ -268,7 +325,7 @@ impl Stepper {
         // x[ix] = old_value + h ; fxph = f(x)
         let bumped = old + h;
         clf.w[[j, k]] = bumped;
-        let fx_plus_h = self.cache.loss_bumped(clf, j, k, old, bumped - old);
+        let (fx_plus_h, fwd_kink) = self.cache.loss_bumped_kink(j, k, old, bumped - old);
         let (minus_value, fx_minus_h) = if self.centered {
             let minus = old - h;
             clf.w[[j, k]] = minus;
@@ -284,7 +341,7 @@ impl Stepper {
         };
         let kink = match minus_value {
             Some(m) => self.cache.kink(clf, j, k, m - old, bumped - old),
-            None => self.cache.kink(clf, j, k, 0.0, bumped - old),
+            None => fwd_kink,
         };
         self.grad[index] = slope;
         self.evaluations += self.per_step();

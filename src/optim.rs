@@ -9,7 +9,9 @@
 //! undone, the optimizer reports `diverged` and stops changing W from then on.
 
 use crate::data::sample_batch;
-use crate::loss::{evaluate, loss_grad, Classifier, Eval, Workspace};
+use crate::loss::{evaluate, evaluate_scored, loss_grad, loss_grad_sparse_from_scores, scores_sparse_into, Classifier, Eval, SparseRows, Workspace};
+use crate::data::Dataset;
+use std::rc::Rc;
 use crate::rng::Rng;
 use ndarray::Array2;
 
@@ -94,6 +96,11 @@ pub struct Optimizer {
     batch: Vec<usize>,
     batch_x: Array2<f64>,
     batch_y: Vec<usize>,
+    /// `ws.scores` holds Xa·Wᵀ for this W on this data set (full batch), so the next
+    /// gradient-descent step can skip recomputing them.
+    scores_for: Option<(Rc<Dataset>, Array2<f64>)>,
+    /// The full data set's rows without their zeros, for gradient descent.
+    sparse: Option<(Rc<Dataset>, SparseRows)>,
 }
 
 impl Optimizer {
@@ -116,6 +123,8 @@ impl Optimizer {
             batch: Vec::new(),
             batch_x: Array2::zeros((0, dim.1)),
             batch_y: Vec::new(),
+            scores_for: None,
+            sparse: None,
         }
     }
 
@@ -139,6 +148,7 @@ impl Optimizer {
     fn current_eval(&mut self, clf: &Classifier) -> Eval {
         if self.version != clf.version || self.current.is_none() {
             let e = evaluate(&clf.w, clf.data.xa.view(), &clf.data.y, &clf.hyper, &mut self.ws);
+            self.remember_scores(clf);
             self.current = Some(e);
             self.version = clf.version;
             if self.config.method == Method::RandomLocalSearch {
@@ -167,6 +177,7 @@ impl Optimizer {
                     *t = if local { w + z } else { z };
                 }
                 let e = evaluate(&self.w_try, data.xa.view(), &data.y, &h, &mut self.ws);
+                self.scores_for = None; // ws.scores now hold the try's scores
                 self.evaluations += 1;
                 // random search compares with the best so far (+∞ at first, as in the lecture);
                 // local search with the current W's loss
@@ -184,7 +195,15 @@ impl Optimizer {
             Method::Gd | Method::Sgd => {
                 let try_loss;
                 if self.config.method == Method::Gd {
-                    let e = loss_grad(&clf.w, data.xa.view(), &data.y, &h, &mut self.ws, &mut self.dw);
+                    if !matches!(&self.sparse, Some((d, _)) if Rc::ptr_eq(d, &data)) {
+                        self.sparse = Some((data.clone(), SparseRows::new(data.xa.view())));
+                    }
+                    let x = &self.sparse.as_ref().expect("set above").1;
+                    if !self.scores_valid(clf) {
+                        scores_sparse_into(&clf.w, x, &mut self.ws);
+                    }
+                    let e = loss_grad_sparse_from_scores(&clf.w, x, &data.y, &h, &mut self.ws, &mut self.dw);
+                    self.scores_for = None; // ws.scores now hold dS
                     try_loss = e.loss;
                 } else {
                     let b = self.config.batch_size.min(data.len()).max(1);
@@ -198,12 +217,20 @@ impl Optimizer {
                         self.batch_y[r] = data.y[i];
                     }
                     let e = loss_grad(&clf.w, self.batch_x.view(), &self.batch_y, &h, &mut self.ws, &mut self.dw);
+                    self.scores_for = None; // ws.scores now hold the batch's dS
                     try_loss = e.loss;
                 }
                 // W ← W − stepSize·dW, keeping W_old to undo a divergent step
                 self.w_try.assign(&clf.w);
                 clf.w.scaled_add(-self.config.step_size, &self.dw);
-                let e = evaluate(&clf.w, data.xa.view(), &data.y, &h, &mut self.ws);
+                let e = match &self.sparse {
+                    Some((d, x)) if Rc::ptr_eq(d, &data) => {
+                        scores_sparse_into(&clf.w, x, &mut self.ws);
+                        evaluate_scored(&clf.w, &data.y, &h, &self.ws)
+                    }
+                    _ => evaluate(&clf.w, data.xa.view(), &data.y, &h, &mut self.ws),
+                };
+                self.remember_scores(clf);
                 self.evaluations += 1;
                 if !e.loss.is_finite() || clf.w.iter().any(|v| !v.is_finite()) {
                     clf.w.assign(&self.w_try);
@@ -215,6 +242,31 @@ impl Optimizer {
                 self.current = Some(e);
                 self.record(e, true, try_loss)
             }
+        }
+    }
+
+    /// Notes that `ws.scores` now holds the full-data scores of the classifier's W.
+    fn remember_scores(&mut self, clf: &Classifier) {
+        match &mut self.scores_for {
+            Some((d, w)) if w.dim() == clf.w.dim() => {
+                *d = clf.data.clone();
+                w.assign(&clf.w);
+            }
+            _ => self.scores_for = Some((clf.data.clone(), clf.w.clone())),
+        }
+    }
+
+    /// Whether `ws.scores` holds the full-data scores of exactly this W (compared entry by
+    /// entry, so no change from outside can slip through).
+    fn scores_valid(&self, clf: &Classifier) -> bool {
+        match &self.scores_for {
+            Some((d, w)) => {
+                Rc::ptr_eq(d, &clf.data)
+                    && self.ws.scores.dim() == (clf.data.len(), clf.rows())
+                    && w.dim() == clf.w.dim()
+                    && w.iter().zip(clf.w.iter()).all(|(a, b)| a.to_bits() == b.to_bits())
+            }
+            None => false,
         }
     }
 
