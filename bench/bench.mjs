@@ -1,0 +1,151 @@
+// scripts/bench's driver: times the wasm build under Node (the same V8 engine as Chromium)
+// and the NumPy baseline (bench/baseline.py, run from here as a child process, one after
+// the other, never at the same time), on the digits (N = 1797, D + 1 = 65, C = 10, reg = 0),
+// with the same W, W0, W1, W2; prints figures, ratios, targets and value agreement.
+//
+// Usage: node bench/bench.mjs [--quick] [--json OUT]
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir, cpus, loadavg } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { spawnSync } from "node:child_process";
+import { performance } from "node:perf_hooks";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..");
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const jsonOut = args.includes("--json") ? args[args.indexOf("--json") + 1] : null;
+
+const pkg = await import(join(root, "www/pkg/lossland.js"));
+await pkg.default({ module_or_path: readFileSync(join(root, "www/pkg/lossland_bg.wasm")) });
+const { Dataset, Classifier, Optimizer, Landscape } = pkg;
+
+const SIZE = 128, SPAN = 1.0, H = 1e-5, GD_STEPS = 1000, STEP = 1e-3, SEED = 1, SCALE = 1e-3;
+const reps = quick
+  ? { loss: 3, plane: 3, plane_numpy: 1, numgrad: 3, gd: 1 }
+  : { loss: 7, plane: 9, plane_numpy: 3, numgrad: 9, gd: 3 };
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+function timed(fn, n) {
+  const t = []; let v;
+  for (let i = 0; i < n; i++) { const t0 = performance.now(); v = fn(); t.push((performance.now() - t0) / 1e3); }
+  return [median(t), v];
+}
+
+const load0 = loadavg();
+const digits = Dataset.digits();
+const svm = new Classifier(digits, { loss: "svm", reg: 0, delta: 1 });
+svm.randomize(SEED, SCALE);
+const W = svm.weights();
+const soft = new Classifier(digits, { loss: "softmax", reg: 0 });
+soft.setWeights(W);
+const lsvm = new Landscape(svm, { seed: 2 });
+const lsoft = new Landscape(soft, { seed: 2 });
+const W0 = lsvm.origin(), W1 = lsvm.direction(0), W2 = lsvm.direction(1);
+const axis = Array.from({ length: SIZE }, (_, i) => -SPAN + (2 * SPAN * i) / (SIZE - 1));
+
+// ---- NumPy first (the wasm figures then come from a warm, undisturbed process)
+const dir = mkdtempSync(join(tmpdir(), "lossland-bench-"));
+const inFile = join(dir, "in.json"), outFile = join(dir, "out.json");
+writeFileSync(inFile, JSON.stringify({
+  rows: svm.rows, cols: svm.cols, w: [...W], w0: [...W0], w1: [...W1], w2: [...W2],
+  axis, h: H, gd_steps: GD_STEPS, step_size: STEP, reps,
+}));
+process.stderr.write("running the NumPy baseline (bench/baseline.py) …\n");
+const py = spawnSync("python3", [join(here, "baseline.py"), inFile, outFile], { stdio: ["ignore", "inherit", "inherit"] });
+if (py.status !== 0) { console.error("bench/baseline.py failed"); process.exit(1); }
+const np = JSON.parse(readFileSync(outFile, "utf8"));
+rmSync(dir, { recursive: true, force: true });
+
+// ---- wasm
+process.stderr.write("running the wasm build …\n");
+const T = {}, V = {};
+const LOOP = 100;
+[T.svm_loss, V.svm_loss] = timed(() => { let v; for (let i = 0; i < LOOP; i++) v = svm.loss(); return v; }, reps.loss); T.svm_loss /= LOOP;
+[T.softmax_loss, V.softmax_loss] = timed(() => { let v; for (let i = 0; i < LOOP; i++) v = soft.loss(); return v; }, reps.loss); T.softmax_loss /= LOOP;
+lsvm.plane(SPAN, SIZE); lsoft.plane(SPAN, SIZE); // warm-up (tiers up the JIT)
+[T.svm_plane, V.svm_plane] = timed(() => lsvm.plane(SPAN, SIZE), reps.plane);
+[T.softmax_plane, V.softmax_plane] = timed(() => lsoft.plane(SPAN, SIZE), reps.plane);
+[T.numgrad, V.numgrad] = timed(() => svm.numericalGradient({ h: H, centered: false }), reps.numgrad);
+[T.gd, V.gd] = timed(() => {
+  svm.setWeights(W);
+  const o = new Optimizer(svm, { method: "gd", stepSize: STEP, seed: 0 });
+  const losses = o.run(GD_STEPS);
+  o.free();
+  return { loss: losses[losses.length - 1], w: svm.weights() };
+}, reps.gd);
+svm.setWeights(W);
+
+// ---- agreement
+const maxRel = (a, b) => { let m = 0; for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) / Math.max(Math.abs(b[i]), 1e-300)); return m; };
+const maxAbs = (a, b) => { let m = 0; for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i])); return m; };
+const agree = {
+  svm_loss: maxRel([V.svm_loss], [np.values.svm_loss]),
+  softmax_loss: maxRel([V.softmax_loss], [np.values.softmax_loss]),
+  svm_plane: maxRel(V.svm_plane, np.values.svm_plane),
+  softmax_plane: maxRel(V.softmax_plane, np.values.softmax_plane),
+  numgrad: maxAbs(V.numgrad, np.values.numgrad),
+  gd_loss: maxRel([V.gd.loss], [np.values.gd_loss]),
+  gd_w: maxAbs(V.gd.w, np.values.gd_w),
+};
+
+// ---- nominal floating-point work (exp/log counted as 1 flop), for GFLOP/s
+const N = 1797, D1 = svm.cols, C = svm.rows, G = SIZE, P = G * G, HN = N * (C - 1);
+const lossFlops = 2 * N * D1 * C + 4 * N * C;             // scores X·Wᵀ + margins/exps
+const numpyFlops = {
+  svm_loss: lossFlops, softmax_loss: lossFlops,
+  svm_plane: P * (lossFlops + 4 * C * D1), softmax_plane: P * (lossFlops + 4 * C * D1),
+  numgrad: (C * D1 + 1) * lossFlops, gd: GD_STEPS * (2 * lossFlops),
+};
+const wasmFlops = {                                        // what the fast algorithms do
+  svm_loss: lossFlops, softmax_loss: lossFlops,
+  svm_plane: G * (HN * 8 + 6 * G) + 3 * N * D1 * C * 2,   // row sweep: ~8 flops per hinge per row
+  softmax_plane: P * N * (2 * C + 1) + G * N * C * 6,      // one multiply-add per term per point
+  numgrad: lossFlops + C * D1 * N * 4,                     // O(N) per coordinate
+  gd: GD_STEPS * (2 * lossFlops),
+};
+
+const rows = [
+  ["one SVM loss", "svm_loss", null],
+  ["one softmax loss", "softmax_loss", null],
+  [`SVM plane ${G}×${G}`, "svm_plane", 100],
+  [`softmax plane ${G}×${G}`, "softmax_plane", 5],
+  [`numerical gradient, forward, ${C * D1} coords`, "numgrad", 30],
+  [`${GD_STEPS} GD steps, SVM (stepSize ${STEP})`, "gd", 0.5],
+];
+const fmt = (s) => (s >= 1 ? `${s.toFixed(3)} s` : s >= 1e-3 ? `${(s * 1e3).toFixed(2)} ms` : `${(s * 1e6).toFixed(1)} µs`);
+const pad = (s, n) => String(s).padEnd(n);
+const lpad = (s, n) => String(s).padStart(n);
+console.log(`\nlossland benchmark — digits N = ${N}, D + 1 = ${D1}, C = ${C}, reg = 0; W = ${SCALE}·N(0,1) seed ${SEED}, directions seed 2, span ${SPAN}`);
+console.log(`load average before the run ${load0.map((v) => v.toFixed(2)).join(" ")}, after ${loadavg().map((v) => v.toFixed(2)).join(" ")} (NumPy's multithreaded BLAS slows down sharply on a busy machine: compare with a quiet run)`);
+console.log(`node ${process.version} (wasm, 1 thread) vs numpy ${np.numpy}; ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}; medians of ${reps.plane}/${reps.plane_numpy} (plane wasm/numpy), ${reps.numgrad} (numgrad), ${reps.gd} (gd), ${reps.loss}×${LOOP} (loss) runs\n`);
+const head = [pad("operation", 42), lpad("wasm", 11), lpad("numpy", 11), lpad("ratio", 9), lpad("target", 8), lpad("", 6), lpad("wasm GF/s", 10), lpad("numpy GF/s", 11)];
+console.log(head.join(" "));
+console.log("-".repeat(head.join(" ").length));
+let failed = 0;
+for (const [name, k, target] of rows) {
+  const ratio = np.times[k] / T[k];
+  const ok = target == null ? "" : ratio >= target ? "pass" : "FAIL";
+  if (ok === "FAIL") failed++;
+  console.log([pad(name, 42), lpad(fmt(T[k]), 11), lpad(fmt(np.times[k]), 11), lpad(ratio.toFixed(1) + "×", 9),
+    lpad(target == null ? "—" : "≥" + target + "×", 8), lpad(ok, 6),
+    lpad((wasmFlops[k] / T[k] / 1e9).toFixed(2), 10), lpad((numpyFlops[k] / np.times[k] / 1e9).toFixed(2), 11)].join(" "));
+}
+console.log("\nvalue agreement (wasm vs numpy)");
+const agreeRows = [
+  ["SVM loss, relative", agree.svm_loss, 1e-9], ["softmax loss, relative", agree.softmax_loss, 1e-9],
+  ["SVM plane, max relative", agree.svm_plane, 1e-9], ["softmax plane, max relative", agree.softmax_plane, 1e-9],
+  ["numerical gradient, max absolute (h = 1e-5)", agree.numgrad, 1e-6],
+  [`loss after ${GD_STEPS} GD steps, relative`, agree.gd_loss, 1e-9], [`W after ${GD_STEPS} GD steps, max absolute`, agree.gd_w, 1e-9],
+];
+for (const [name, v, tol] of agreeRows) {
+  const ok = v <= tol;
+  if (!ok) failed++;
+  console.log(`  ${pad(name, 46)} ${lpad(v.toExponential(2), 10)}  (≤ ${tol.toExponential(0)}) ${ok ? "pass" : "FAIL"}`);
+}
+console.log("\nGF/s: nominal floating-point work / time (exp and log count as 1). numpy: the work of its method");
+console.log("(a full vectorised loss per grid point or coordinate); wasm: the work of the algorithm it runs");
+console.log("(SVM rows swept over breakpoints, softmax rows as geometric sequences, O(N) per coordinate).");
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ wasm: T, numpy: np.times, agree }, null, 1));
+process.exitCode = failed ? 1 : 0;
