@@ -169,16 +169,15 @@ impl Dataset {
 
     /// The 8×8 handwritten digits (1797 × 64, 10 classes); features are pixel / 16.
     pub fn digits() -> Dataset {
-        let text = include_str!("../data/digits.csv");
-        let mut f = Vec::with_capacity(1797 * 64);
-        let mut y = Vec::with_capacity(1797);
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            let mut it = line.split(',');
-            for _ in 0..64 {
-                let v: f64 = it.next().and_then(|s| s.trim().parse().ok()).unwrap_or(0.0);
-                f.push(v / 16.0);
-            }
-            y.push(it.next().and_then(|s| s.trim().parse().ok()).unwrap_or(0));
+        // 1797 rows of 65 bytes: 64 pixels (0..16) then the label, packed from
+        // data/digits.csv by build.rs
+        const PACKED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/digits.bin"));
+        let n = PACKED.len() / 65;
+        let mut f = Vec::with_capacity(n * 64);
+        let mut y = Vec::with_capacity(n);
+        for row in PACKED.chunks_exact(65) {
+            f.extend(row[..64].iter().map(|&v| v as f64 / 16.0));
+            y.push(row[64] as usize);
         }
         Dataset::from_arrays(&f, &y, 64, 10, "digits").expect("shipped digits data is valid")
     }
