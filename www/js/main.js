@@ -38,16 +38,18 @@ async function main() {
   const root = document.documentElement;
   root.dataset.status = "loading";
   try {
+    for (const load of Object.values(WIDGETS)) load(); // start fetching widget code alongside the wasm
     const L = await loadLossland();
+    performance.mark("lossland:wasm-ready");
     const ctx = createContext(L, settingsFromUrl());
     settingsBar(ctx, document.getElementById("settings"));
-    const hosts = [...document.querySelectorAll("[data-widget]")];
+    const hosts = [...document.querySelectorAll("[data-widget]")].filter((h) => WIDGETS[h.dataset.widget]);
+    // fetch every widget's module at once, then mount them in page order
+    const modules = hosts.map((h) => WIDGETS[h.dataset.widget]());
     const widgets = [];
-    for (const host of hosts) {
-      const load = WIDGETS[host.dataset.widget];
-      if (!load) continue;
-      const mod = await load();
-      widgets.push(await mod.mount(host, ctx));
+    for (let i = 0; i < hosts.length; i++) {
+      const mod = await modules[i];
+      widgets.push(await mod.mount(hosts[i], ctx));
     }
     ctx.onChange(() => {
       const url = new URL(window.location.href);

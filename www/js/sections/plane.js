@@ -57,6 +57,7 @@ export function mount(host, ctx) {
       markers: [{ x: 0, y: 0, color: "#ffffff", size: 6, filled: true, label: "W" }],
     });
     last = { values, size, lo, hi };
+    performance.mark("lossland:plane-drawn", { detail: size });
     summary.textContent = `${size} × ${size} grid: loss from ${fmt(lo)} (dark) to ${fmt(hi)} (bright); W sits at the white dot, loss ${fmt(land.lossAt(0, 0))}.`;
   }
 
@@ -66,8 +67,16 @@ export function mount(host, ctx) {
       clearError(status);
       const s = span.value, size = Number(res.value);
       const t0 = performance.now();
-      if (size > 16) draw(land.plane(s, 16), 16); // coarse first
-      const values = await planeChunked(land, s, size, () => my !== gen);
+      // a coarse 16 × 16 first tells how long the full grid will take: if it fits in one
+      // frame's budget, compute it at once; otherwise show the coarse one and refine in chunks
+      const coarse = size > 16 ? land.plane(s, 16) : null;
+      const estimate = ((performance.now() - t0) * size * size) / 256;
+      let values;
+      if (!coarse || estimate < 8) values = land.plane(s, size);
+      else {
+        draw(coarse, 16);
+        values = await planeChunked(land, s, size, () => my !== gen);
+      }
       if (!values) return;
       draw(values, size);
       status.textContent = `Computed ${size * size} loss values in ${fmt(performance.now() - t0, 3)} ms.`;

@@ -1,0 +1,73 @@
+// The page in headless Chromium: time from navigation to the first drawn landscape, bytes
+// transferred (gzip, as a compressing server would send them), wasm memory after a minute
+// of use, and the 2-D landscape's redraw rate at 64 × 64 while a slider moves.
+// Usage: node bench/page.mjs [--quick]   (needs www/pkg; part of scripts/bench)
+import { gzipSync } from "node:zlib";
+import { startServer, DEFAULT_ROOT } from "../tests/browser/server.mjs";
+import { launch } from "../tests/browser/harness.mjs";
+
+const quick = process.argv.includes("--quick");
+const server = await startServer({ root: DEFAULT_ROOT, csp: true });
+const browser = await launch();
+const out = [];
+try {
+  // 1. first landscape and bytes
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  const bodies = [];
+  page.on("response", async (r) => {
+    try { bodies.push({ url: r.url(), raw: (await r.body()).length, gz: gzipSync(await r.body(), { level: 9 }).length }); } catch { /* redirects have no body */ }
+  });
+  const t0 = Date.now();
+  await page.goto(new URL("index.html", server.url).href);
+  await page.waitForFunction(() => performance.getEntriesByName("lossland:plane-drawn").length > 0, null, { timeout: 30000 });
+  const firstLandscape = await page.evaluate(() => performance.getEntriesByName("lossland:plane-drawn")[0].startTime);
+  await page.waitForFunction(() => document.documentElement.dataset.status === "ready");
+  await page.waitForTimeout(500);
+  const total = bodies.reduce((a, b) => a + b.gz, 0);
+  const raw = bodies.reduce((a, b) => a + b.raw, 0);
+  const wasm = bodies.find((b) => b.url.endsWith(".wasm"));
+  out.push(["first landscape drawn after navigation", `${firstLandscape.toFixed(0)} ms`, "≤ 300 ms", firstLandscape <= 300]);
+  out.push(["transferred, gzip (page, JS, CSS, wasm)", `${(total / 1024).toFixed(1)} KB (${(raw / 1024).toFixed(0)} KB raw; wasm ${(wasm.gz / 1024).toFixed(1)} KB)`, "≤ 250 KB", total <= 250 * 1024]);
+
+  // 2. redraw rate while the span slider moves (64 × 64, the default resolution)
+  const plane = page.locator('[data-widget="plane"]');
+  const slider = plane.getByRole("slider", { name: "Span of a and b" });
+  await slider.focus();
+  const before = await page.evaluate(() => performance.getEntriesByName("lossland:plane-drawn").filter((e) => e.detail === 64).length);
+  const t1 = Date.now();
+  const moves = 60;
+  for (let i = 0; i < moves; i++) {
+    await page.keyboard.press(i < moves / 2 ? "ArrowRight" : "ArrowLeft");
+    await page.waitForTimeout(16);
+  }
+  await page.waitForTimeout(200);
+  const seconds = (Date.now() - t1) / 1000;
+  const after = await page.evaluate(() => performance.getEntriesByName("lossland:plane-drawn").filter((e) => e.detail === 64).length);
+  const fps = (after - before) / seconds;
+  out.push(["64 × 64 landscape redraws while the slider moves", `${fps.toFixed(1)} per s (${after - before} full redraws for ${moves} moves in ${seconds.toFixed(2)} s)`, "≥ 30 per s", fps >= 30]);
+
+  // 3. wasm memory after a minute of use: play gradient descent, SGD, random search and the stepper
+  const mem = () => page.evaluate(async () => (await import("./js/lib/wasm.js")).wasmMemoryBytes());
+  const m0 = await mem();
+  const useFor = quick ? 10000 : 60000;
+  for (const w of ["gd", "sgd", "random-search", "stepper"]) {
+    const b = page.locator(`[data-widget="${w}"]`).getByRole("button", { name: "Play", exact: true });
+    if (await b.count()) await b.click();
+  }
+  const ds = page.getByLabel("Data set");
+  const t2 = Date.now();
+  let k = 0;
+  while (Date.now() - t2 < useFor) {
+    await page.waitForTimeout(2500);
+    await ds.selectOption(["toy", "spiral", "digits", "iris"][k++ % 4]);
+  }
+  const m1 = await mem();
+  out.push([`wasm memory after ${useFor / 1000} s of use (playing, switching data sets)`, `${(m1 / 2 ** 20).toFixed(1)} MB (at load ${(m0 / 2 ** 20).toFixed(1)} MB)`, "≤ 32 MB", m1 <= 32 * 2 ** 20]);
+  await ctx.close();
+} finally {
+  await browser.close();
+  await server.close();
+}
+console.log("\npage (headless Chromium, this machine)");
+for (const [what, fig, target, ok] of out) console.log(`  ${what.padEnd(62)} ${fig.padEnd(64)} ${target.padEnd(10)} ${ok ? "pass" : "MISS"}`);
