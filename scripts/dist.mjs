@@ -1,0 +1,113 @@
+// The work of scripts/dist: copies www/ to dist/site/ and bundles the notebook into one HTML file
+// with esbuild (npm, dev dependency). In the single file, js/lib/wasm.js is replaced by a module
+// that instantiates the wasm from bytes inlined as base64, so nothing is fetched; the page's
+// Content-Security-Policy is kept as strict as the served one, with hashes for the inline
+// <script> and <style> instead of 'self'.
+import fs from "node:fs";
+import path from "node:path";
+import crypto from "node:crypto";
+import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
+
+const REPO = fileURLToPath(new URL("../", import.meta.url));
+const WWW = path.join(REPO, "www");
+const DIST = path.join(REPO, "dist");
+const SITE = path.join(DIST, "site");
+const ONE = path.join(DIST, "lossland.html");
+const WASM = path.join(WWW, "pkg", "lossland_bg.wasm");
+
+if (!fs.existsSync(WASM)) throw new Error(`${WASM} is missing: run scripts/build`);
+
+// --- dist/site ---------------------------------------------------------------------------------
+// wasm-pack's pkg/.gitignore ("*") would make a git-based host (gh-pages) drop pkg/: leave it out,
+// and pkg's README/package.json which are for npm, not for the site.
+const SKIP = new Set(["pkg/.gitignore", "pkg/README.md", "pkg/package.json"]);
+fs.rmSync(SITE, { recursive: true, force: true });
+fs.cpSync(WWW, SITE, {
+  recursive: true,
+  filter: (src) => {
+    const rel = path.relative(WWW, src).split(path.sep).join("/");
+    return !SKIP.has(rel) && !/(^|\/)\.DS_Store$|\.test\.m?js$|(^|\/)tests?\//.test(rel);
+  },
+});
+
+// --- dist/lossland.html ------------------------------------------------------------------------
+const wasmB64 = fs.readFileSync(WASM).toString("base64");
+const inlineWasm = {
+  name: "inline-wasm",
+  setup(build) {
+    build.onResolve({ filter: /(^|\/)lib\/wasm\.js$/ }, () => ({ path: "inline-wasm", namespace: "lossland" }));
+    build.onLoad({ filter: /^inline-wasm$/, namespace: "lossland" }, () => ({
+      resolveDir: path.join(WWW, "js", "lib"),
+      contents: `
+        // js/lib/wasm.js for the single file: the wasm comes from the page itself, not the network.
+        import init, * as lossland from "../../pkg/lossland.js";
+        const WASM_BASE64 = ${JSON.stringify(wasmB64)};
+        let ready = null;
+        let memory = null;
+        function bytes() {
+          if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(WASM_BASE64);
+          const s = atob(WASM_BASE64);
+          const out = new Uint8Array(s.length);
+          for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+          return out;
+        }
+        export function loadLossland() {
+          if (!ready) ready = init({ module_or_path: bytes() }).then((exports) => { memory = exports.memory; return lossland; });
+          return ready;
+        }
+        export function wasmMemoryBytes() { return memory ? memory.buffer.byteLength : 0; }
+      `,
+    }));
+  },
+};
+
+const result = await esbuild.build({
+  entryPoints: [path.join(WWW, "js", "main.js")],
+  bundle: true,
+  format: "esm",
+  splitting: false, // dynamic import()s of the sections are inlined into the one bundle
+  minify: true,
+  target: ["es2022"],
+  legalComments: "none",
+  write: false,
+  plugins: [inlineWasm],
+  logLevel: "warning",
+});
+let js = result.outputFiles[0].text;
+// an HTML parser ends a <script> at "</script" anywhere, even inside a JS string
+js = js.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
+const css = fs.readFileSync(path.join(WWW, "css", "lossland.css"), "utf8").replace(/<\/(style)/gi, "<\\/$1");
+
+const sha = (s) => `'sha256-${crypto.createHash("sha256").update(s, "utf8").digest("base64")}'`;
+const csp = [
+  "default-src 'none'",
+  `script-src ${sha(js)} 'wasm-unsafe-eval'`,
+  `style-src ${sha(css)}`,
+  "img-src data: blob:",
+  "connect-src 'none'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join("; ");
+
+let html = fs.readFileSync(path.join(WWW, "index.html"), "utf8");
+const replaceOnce = (re, by, what) => {
+  if (!re.test(html)) throw new Error(`index.html: cannot find ${what} to replace`);
+  html = html.replace(re, () => by);
+};
+replaceOnce(/<meta http-equiv="Content-Security-Policy"[^>]*>/, `<meta http-equiv="Content-Security-Policy" content="${csp}">`, "the CSP <meta>");
+html = html.replace(/^.*<link rel="(?:preload|modulepreload)"[^>]*>\s*\n/gm, "");
+replaceOnce(/<link rel="stylesheet" href="css\/lossland\.css">/, `<style>${css}</style>`, "the stylesheet <link>");
+replaceOnce(/<script type="module" src="js\/main\.js"><\/script>/, `<script type="module">${js}</script>`, "the main.js <script>");
+if (/\s(?:src|href)="(?!data:|#|https?:)[^"]*"/.test(html.replace(/<script type="module">[\s\S]*<\/script>/, ""))) {
+  const left = html.match(/\s(?:src|href)="(?!data:|#|https?:)[^"]*"/);
+  throw new Error(`dist/lossland.html would still load ${left[0].trim()}`);
+}
+fs.mkdirSync(DIST, { recursive: true });
+fs.writeFileSync(ONE, html);
+
+const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
+const siteSize = (dir) => fs.readdirSync(dir, { recursive: true }).reduce((s, f) => s + (fs.statSync(path.join(dir, f)).isFile() ? fs.statSync(path.join(dir, f)).size : 0), 0);
+console.log(`dist: dist/site/ (${kib(siteSize(SITE))}) for any static host`);
+console.log(`dist: dist/lossland.html (${kib(Buffer.byteLength(html))}, wasm ${kib(fs.statSync(WASM).size)} as base64) opens from disk, no network`);
