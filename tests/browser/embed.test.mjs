@@ -91,7 +91,7 @@ test("two custom elements: ready, drawn, attributes applied, re-mount on change,
     assert.equal(await stepper.getByLabel("h (log scale)").inputValue(), "-3");
     assert.ok(await stepper.getByLabel(/Centered difference/).isChecked());
     const opt = page.locator("#opt");
-    await opt.getByRole("heading", { name: "Mini-batch gradient descent" }).waitFor();
+    await opt.getByRole("heading", { name: "Mini-batch gradient descent", exact: true }).waitFor();
     assert.equal(await opt.getByLabel("Step size (log scale)").getAttribute("aria-valuetext"), "0.2");
     assert.equal(await opt.getByLabel("Batch size (log scale)").getAttribute("aria-valuetext"), "16");
 

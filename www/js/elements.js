@@ -239,6 +239,11 @@ class LosslandElement extends HTMLElement {
     host.className = "widget embedded";
     host.setAttribute("role", "region");
     host.setAttribute("aria-label", `lossland: ${WIDGETS[name].title}`);
+    // a level-2 title, so the widget's own h3s follow a heading of the level above them
+    const title = document.createElement("h2");
+    title.className = "embed-title";
+    title.textContent = WIDGETS[name].title;
+    host.append(title);
     this._host = host;
     this.shadowRoot.append(host);
     this.setAttribute("data-status", "loading");

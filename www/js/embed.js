@@ -21,7 +21,7 @@ async function main() {
 
   root.dataset.widget = name;
   document.title = `lossland: ${WIDGETS[name].title}`;
-  document.getElementById("embed-title").textContent = `lossland: ${WIDGETS[name].title}`;
+  document.getElementById("embed-title").textContent = WIDGETS[name].title;
   const link = document.getElementById("open-notebook");
   const nb = new URL("index.html", window.location.href);
   for (const k of ["dataset", "loss", "reg", "seed"]) nb.searchParams.set(k, String(settings[k]));

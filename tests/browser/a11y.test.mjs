@@ -1,0 +1,68 @@
+// Accessibility: axe-core (npm) run in the system Chromium against the notebook, embed.html for
+// each widget and a page with custom elements, after each is ready. Zero violations, every rule
+// axe runs by default (WCAG 2.x A/AA and best practices). The pages keep their strict CSP (the
+// <meta> in each page would refuse an inline script anyway): axe.min.js is copied into the
+// served copy of www/ and injected by URL, as a same-origin script.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { startServer } from "./server.mjs";
+import { launch, openPage } from "./harness.mjs";
+import { siteWithFixtures, waitDrawn } from "./sitekit.mjs";
+
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+const READY_MS = 20000;
+const WIDGETS = ["landscape", "line", "random-search", "local-search", "stepper", "gradcheck", "gd", "sgd", "scoreboard"];
+
+let site, server, browser;
+
+before(async () => {
+  site = siteWithFixtures();
+  fs.copyFileSync(AXE, path.join(site.root, "axe.min.js"));
+  server = await startServer({ root: site.root, csp: true });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  site?.remove();
+});
+
+/** Axe's violations as readable lines: rule, impact, selector, what to fix. */
+function describe(violations) {
+  return violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}) ${n.target.map((t) => (Array.isArray(t) ? t.join(" >>> ") : t)).join(" ")}: ${n.failureSummary.replace(/\s+/g, " ")}`));
+}
+
+async function axeViolations(url, isReady) {
+  const log = await openPage(browser, url);
+  const { page } = log;
+  try {
+    await page.waitForFunction(isReady, null, { timeout: READY_MS });
+    await waitDrawn(page);
+    await page.addScriptTag({ url: "/axe.min.js" });
+    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+    return describe(result.violations);
+  } finally {
+    await log.context.close();
+  }
+}
+
+const pageReady = () => document.documentElement.dataset.status === "ready";
+
+test("axe: index.html has no violations", async () => {
+  assert.deepEqual(await axeViolations(new URL("index.html", server.url).href, pageReady), []);
+});
+
+for (const widget of WIDGETS) {
+  test(`axe: embed.html?widget=${widget} has no violations`, async () => {
+    assert.deepEqual(await axeViolations(new URL(`embed.html?widget=${widget}`, server.url).href, pageReady), []);
+  });
+}
+
+test("axe: a page with custom elements has no violations", async () => {
+  const ready = () => [...document.querySelectorAll("#stepper, #opt")].every((e) => e.dataset.status === "ready");
+  assert.deepEqual(await axeViolations(new URL("elements.html", server.url).href, ready), []);
+});
