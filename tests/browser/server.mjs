@@ -56,14 +56,17 @@ function inside(root, p) {
  * Serve the files under `root` on http://host:port/.
  * @returns {Promise<{url: string, port: number, requests: Array<{method: string, path: string, status: number}>, close: () => Promise<void>, server: http.Server}>}
  */
-export function startServer({ root = DEFAULT_ROOT, port = 0, host = "127.0.0.1", csp = true, log = false } = {}) {
+export function startServer({ root = DEFAULT_ROOT, port = 0, host = "127.0.0.1", csp = true, cors = false, log = false } = {}) {
   const rootDir = fs.realpathSync(path.resolve(root));
   const requests = [];
   const commonHeaders = () => ({
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
-    "Cross-Origin-Resource-Policy": "same-origin",
+    // cors: let pages elsewhere (and sandboxed iframes, whose origin is "null") load the
+    // widgets' modules, CSS and wasm, as public static hosts do
+    "Cross-Origin-Resource-Policy": cors ? "cross-origin" : "same-origin",
+    ...(cors ? { "Access-Control-Allow-Origin": "*" } : {}),
     ...(csp ? { "Content-Security-Policy": CSP } : {}),
   });
 
@@ -145,7 +148,8 @@ if (runDirectly) {
   const root = process.argv[2] ?? process.env.ROOT ?? DEFAULT_ROOT;
   const port = Number(process.env.PORT ?? 8080);
   const csp = !["0", "false", "no", "off"].includes(String(process.env.CSP ?? "1").toLowerCase());
-  startServer({ root, port, csp, log: true }).then(
+  // as a public static host would: other pages (and sandboxed iframes) may embed the widgets
+  startServer({ root, port, csp, cors: true, log: true }).then(
     (srv) => {
       console.log(`lossland is at ${srv.url}`);
       console.log(`(serving ${fs.realpathSync(root)}${csp ? " with a strict CSP" : " without CSP"}; Ctrl-C stops)`);
