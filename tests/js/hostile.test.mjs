@@ -1,0 +1,139 @@
+// Hostile input against the built package: at least 10,000 seeded calls across every export
+// with wrong types, non-finite numbers, out-of-range sizes, unknown options, freed objects and
+// mixed-up classes. No call may trap the module (a Rust panic is "RuntimeError: unreachable");
+// every rejection is an Error with a message; afterwards the module still computes right.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+
+const L = await import("../../www/pkg/lossland.js");
+await L.default({ module_or_path: await readFile(new URL("../../www/pkg/lossland_bg.wasm", import.meta.url)) });
+
+// a small seeded generator (mulberry32)
+function rng(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const HOSTILE = [
+  NaN, Infinity, -Infinity, -0, 0, -1, 1, 2, 3, 0.5, -0.5, 1e-300, 5e-324, 1e300, 2 ** 53, 2 ** 53 - 1, 2 ** 60, -(2 ** 31), 2 ** 32,
+  1e6, 513, 100001, "1", "abc", "", null, undefined, true, false, {}, [], [1, 2], { h: 0 }, () => 1, Symbol("s"), 10n,
+  new Float64Array(0), new Float64Array(3), new Float64Array([NaN, 1]), new Uint32Array([0, 99]), new Uint8Array(4), "svm", "softmax",
+  { loss: "svn" }, { method: "adam" }, { stepsize: 1 }, { h: 1e-5, centered: "yes" }, { seed: -1 }, { normalize: 1 }, { batchSize: 0 },
+  Object.create(null), new Date(0), /re/, new Map(),
+];
+
+test("10,000+ hostile calls: no trap, every rejection an Error with a message, module still right", () => {
+  const rand = rng(20261128);
+  const pick = () => HOSTILE[Math.floor(rand() * HOSTILE.length)];
+  const args = (n) => Array.from({ length: n }, pick);
+  const toy = L.Dataset.toy(0);
+  const clf = new L.Classifier(toy, { loss: "svm" });
+  const land = new L.Landscape(clf, { seed: 1 });
+  const stepper = new L.GradientStepper(clf, {});
+  const opt = new L.Optimizer(clf, { method: "gd", stepSize: 0.1 });
+  const calls = [
+    () => L.Dataset.toy(...args(1)),
+    () => L.Dataset.spiral(...args(3)),
+    () => L.Dataset.fromArrays(...args(4)),
+    () => new L.Classifier(pick(), pick()),
+    () => new L.Classifier(toy, pick()),
+    () => clf.setWeights(pick()),
+    () => clf.randomize(...args(2)),
+    () => clf.setOptions(pick()),
+    () => clf.lossWith(...args(3)),
+    () => clf.numericalGradient(pick()),
+    () => clf.gradCheck(pick()),
+    () => clf.predictGrid(...args(5)),
+    () => clf.exampleTerms(pick()),
+    () => clf.slopesVersusH(...args(3)),
+    () => clf.batchGradientScatter(...args(3)),
+    () => new L.GradientStepper(pick(), pick()),
+    () => new L.GradientStepper(clf, pick()),
+    () => new L.Optimizer(clf, pick()),
+    () => new L.Optimizer(pick(), { method: "gd" }),
+    () => opt.run(pick()),
+    () => new L.Landscape(clf, pick()),
+    () => L.Landscape.through(clf, pick(), pick()),
+    () => land.direction(pick()),
+    () => land.lossAt(...args(2)),
+    () => land.line(...args(2)),
+    () => land.plane(...args(2)),
+    () => land.planeRows(...args(4)),
+    () => land.exampleLine(...args(3)),
+    () => land.project(pick()),
+    () => L.heatmapRgba(...args(7)),
+    () => L.drawChart(pick(), pick()),
+    () => L.drawHeatmap(...args(5)),
+  ];
+  let n = 0, rejected = 0;
+  const messages = new Set();
+  for (let round = 0; n < 10500; round++) {
+    for (const call of calls) {
+      n++;
+      try {
+        const r = call();
+        if (r && typeof r.free === "function" && r !== clf && r !== toy) r.free();
+      } catch (e) {
+        assert.ok(!(e instanceof WebAssembly.RuntimeError), `call ${n} trapped the module: ${e}`);
+        assert.ok(e instanceof Error, `call ${n} threw a non-Error: ${String(e)}`);
+        assert.ok(e.message.length > 5, `call ${n}: empty message`);
+        rejected++;
+        messages.add(e.message.replace(/got .*/, "got …"));
+      }
+    }
+    // keep the shared objects usable: a hostile setWeights may be accepted if it was valid
+    if (round % 50 === 0) clf.randomize(round, 0.5);
+  }
+  assert.ok(n >= 10000 && rejected > n / 2, `${n} calls, ${rejected} rejected`);
+  // a sample of messages names its parameter and the allowed range
+  const text = [...messages].join("\n");
+  for (const name of ["seed", "pointsPerClass", "options", "weights", "span", "index", "row", "steps", "canvas"]) assert.match(text, new RegExp(name), `no message names ${name}`);
+  assert.match(text, /must be an? (integer|number|finite number)|must be one of|unknown option/);
+
+  // after the storm: correct values
+  const fresh = new L.Classifier(L.Dataset.toy(0), { loss: "svm" });
+  assert.equal(fresh.loss(), 2, "W = 0 on the toy set: SVM loss (C − 1)·Δ = 2");
+  fresh.setOptions({ loss: "softmax" });
+  assert.ok(Math.abs(fresh.loss() - Math.log(3)) < 1e-12, "softmax at W = 0 is log C");
+  fresh.randomize(3, 1);
+  const s = new L.GradientStepper(fresh, { h: 1e-5 });
+  const r = s.step();
+  assert.equal(r.slope, (r.fxPlusH - r.fx) / 1e-5);
+  for (const o of [s, fresh, stepper, opt, land, clf, toy]) o.free();
+});
+
+test("freed and mixed-up objects throw Errors, not traps", () => {
+  const d = L.Dataset.toy(0);
+  const m = new L.Classifier(d, {});
+  m.free();
+  for (const f of [() => m.loss(), () => m.weights(), () => new L.GradientStepper(m, {}), () => new L.Landscape(m, {})]) {
+    try {
+      f();
+      assert.fail("a freed classifier was used without an error");
+    } catch (e) {
+      assert.ok(e instanceof Error && !(e instanceof WebAssembly.RuntimeError), String(e));
+    }
+  }
+  for (const f of [() => new L.Classifier(new L.Classifier(d, {}), {}), () => new L.Optimizer(d, {})]) {
+    assert.throws(f, (e) => e instanceof Error && !(e instanceof WebAssembly.RuntimeError));
+  }
+  d.free();
+});
+
+test("caps are enforced with errors that name them", () => {
+  const d = L.Dataset.toy(0);
+  const m = new L.Classifier(d, {});
+  const l = new L.Landscape(m, {});
+  const o = new L.Optimizer(m, { method: "gd" });
+  assert.throws(() => l.plane(1, 513), /size/);
+  assert.throws(() => l.line(1, 10001), /points/);
+  assert.throws(() => L.Dataset.spiral(10001, 3, 0), /pointsPerClass/);
+  assert.throws(() => o.run(100001), /steps/);
+  assert.throws(() => L.Dataset.fromArrays(new Float64Array(4097), new Uint32Array(1), 4097, 2), /dims/);
+  for (const x of [o, l, m, d]) x.free();
+});
