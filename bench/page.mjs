@@ -55,7 +55,7 @@ try {
     const b = page.locator(`[data-widget="${w}"]`).getByRole("button", { name: "Play", exact: true });
     if (await b.count()) await b.click();
   }
-  const ds = page.getByLabel("Data set");
+  const ds = page.locator("#settings").getByLabel("Data set", { exact: true });
   const t2 = Date.now();
   let k = 0;
   while (Date.now() - t2 < useFor) {

@@ -135,3 +135,24 @@ test("a full-page screenshot of the notebook for the README", async () => {
     await log.context.close();
   }
 });
+
+test("a crafted URL changes nothing but validated values", async () => {
+  const q = "?seed=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&dataset=%3Cscript%3Ealert(1)%3C%2Fscript%3E&loss=softmax&reg=1e999";
+  const log = await openPage(browser, new URL(`index.html${q}`, server.url).href);
+  const { page } = log;
+  let dialogs = 0;
+  page.on("dialog", (d) => { dialogs++; d.dismiss(); });
+  try {
+    await page.waitForFunction(() => document.documentElement.dataset.status === "ready", null, { timeout: 30000 });
+    assert.equal(dialogs, 0, "no script ran from the URL");
+    assert.equal(await page.locator("main img, header img").count(), 0, "no element was made from the URL");
+    assert.equal(await page.locator("#settings").getByLabel("Data set", { exact: true }).inputValue(), "toy", "an invalid data set falls back to the default");
+    assert.equal(await page.locator("#settings").getByLabel("Loss", { exact: true }).inputValue(), "softmax", "the one valid value is used");
+    assert.equal(await page.locator("#settings").getByLabel("Seed", { exact: true }).inputValue(), "1", "an invalid seed falls back to the default");
+    assert.ok(!log.requests.some((u) => new URL(u).pathname === "/x"), "nothing fetched from the URL");
+    assertClean(log);
+    assert.deepEqual(foreignRequests(log, server.url), []);
+  } finally {
+    await log.context.close();
+  }
+});
