@@ -43,13 +43,17 @@ async function main() {
     performance.mark("lossland:wasm-ready");
     const ctx = createContext(L, settingsFromUrl());
     settingsBar(ctx, document.getElementById("settings"));
+    performance.mark("lossland:settings-bar");
     const hosts = [...document.querySelectorAll("[data-widget]")].filter((h) => WIDGETS[h.dataset.widget]);
     // fetch every widget's module at once, then mount them in page order
     const modules = hosts.map((h) => WIDGETS[h.dataset.widget]());
     const widgets = [];
     for (let i = 0; i < hosts.length; i++) {
       const mod = await modules[i];
+      if (i === 0) performance.mark("lossland:first-module");
+      const t0 = performance.now();
       widgets.push(await mod.mount(hosts[i], ctx));
+      performance.measure(`lossland:mount:${hosts[i].dataset.widget}`, { start: t0 });
     }
     ctx.onChange(() => {
       const url = new URL(window.location.href);
