@@ -128,6 +128,7 @@ test("a full-page screenshot of the notebook for the README", async () => {
   try {
     const w = log.page.locator('[data-widget="stepper"]');
     for (let k = 0; k < 4; k++) await w.getByRole("button", { name: "Step", exact: true }).click();
+    await log.page.evaluate(() => window.scrollTo(0, 0)); // the sticky settings bar back at the top
     await log.page.waitForTimeout(300);
     await screenshot(log.page, "notebook-full");
     assertClean(log);
