@@ -5,11 +5,42 @@
 //!
 //! Bumping W[j,k] changes only class j's scores, by h·x_{ik}; so f(x + h) is computed from
 //! cached scores in O(N) per coordinate instead of O(N·D·C) for a full recomputation
-//! ([`BumpCache`]). [`numerical_gradient_plain`] is the literal recomputing loop, kept as the
-//! reference the fast path is tested against.
+//! ([`BumpCache`]). For the SVM it goes further: every hinge max(0, m) is linear in the bump
+//! unless the bump carries its margin m across 0, which only a hinge with |m| ≤ |d|·max_k|x_ik|
+//! can do. So f(x + d) − f(x) = d·Σ_i c_ij·x_ik (the same sum as the analytic gradient, with
+//! c_ij the hinge-activity coefficients) plus an exact correction over the few hinges near
+//! their kink; O(1 + near) per coordinate ([`BumpCache::prepare`]). The correction is the
+//! exact max(0, m + δ) − max(0, m) of each such hinge, so the value is f(x + d) itself, not the
+//! analytic gradient: a coordinate whose bump crosses a kink gets the kinked finite difference,
+//! as the lecture's loop would. [`numerical_gradient_plain`] is the literal recomputing loop,
+//! kept as the reference the fast paths are tested against.
 
+use crate::data::Dataset;
 use crate::loss::{scores_into, sum_sq, Classifier, LossKind, Workspace};
 use ndarray::Array2;
+use std::rc::Rc;
+
+/// A hinge of the SVM that a bump of some class moves: example i, its margin m at W, and
+/// whether the bumped class is the hinge's own class l (+1: m moves by +δ) or the example's
+/// label y_i (−1: m moves by −δ).
+#[derive(Clone, Copy, Debug)]
+struct Hinge {
+    i: u32,
+    sign: f64,
+    m: f64,
+}
+
+/// The SVM's linearised bump (see the module notes), valid for bumps |d| ≤ `reach`.
+#[derive(Clone, Debug)]
+struct SvmLinear {
+    reach: f64,
+    /// C × (D + 1), row-major: Σ_i c_ij·x_ik with c_ij = [m_ij > 0] for j ≠ y_i and
+    /// −#{l ≠ y_i : m_il > 0} for j = y_i, so that the hinges' linear change is d·lin[j,k].
+    lin: Vec<f64>,
+    /// For each class j, the hinges a bump of class j moves whose margin is within
+    /// reach·max_k|x_ik| of 0: the only ones that can switch.
+    near: Vec<Vec<Hinge>>,
+}
 
 /// Scores and per-example quantities at one W, for O(N) loss updates after a one-coordinate bump.
 #[derive(Clone, Debug)]
@@ -36,6 +67,10 @@ pub struct BumpCache {
     sum_sq: f64,
     /// f(x) = L(W), exactly as `Classifier::loss` computes it.
     pub fx: f64,
+    /// The data (for x_ik of the few hinges near their kink).
+    data: Rc<Dataset>,
+    /// SVM only, after [`BumpCache::prepare`].
+    svm: Option<SvmLinear>,
 }
 
 impl BumpCache {
@@ -107,7 +142,57 @@ impl BumpCache {
             data_sum,
             sum_sq,
             fx,
+            data,
+            svm: None,
         }
+    }
+
+    /// SVM: gets bumps of size |d| ≤ `reach` ready to cost O(1 + hinges near their kink) per
+    /// coordinate instead of a pass over the column (O(N·C + N·(D+1)·C) once). Larger bumps,
+    /// and softmax, keep the column pass. Results are the same either way, to round-off.
+    pub fn prepare(&mut self, reach: f64) {
+        if self.kind != LossKind::Svm || !(reach.is_finite() && reach > 0.0) {
+            return;
+        }
+        let (n, c) = (self.n, self.c);
+        let d1 = self.col_start.len() - 1;
+        let xa = &self.data.xa;
+        let mut lin = vec![0.0; c * d1];
+        let mut near: Vec<Vec<Hinge>> = vec![Vec::new(); c];
+        let mut coef = vec![0.0; c];
+        for i in 0..n {
+            let yi = self.y[i] as usize;
+            let m = &self.per_class[i * c..(i + 1) * c];
+            let row = xa.row(i);
+            let xmax = row.iter().fold(0.0f64, |a, &x| a.max(x.abs()));
+            // with |δ| ≤ reach·xmax, a hinge can switch only if |m| ≤ |δ|; twice that, for margin
+            let within = 2.0 * reach * xmax;
+            let mut active = 0.0;
+            for l in 0..c {
+                coef[l] = 0.0;
+                if l == yi {
+                    continue;
+                }
+                if m[l] > 0.0 {
+                    coef[l] = 1.0;
+                    active += 1.0;
+                }
+                if m[l].abs() <= within {
+                    near[l].push(Hinge { i: i as u32, sign: 1.0, m: m[l] });
+                    near[yi].push(Hinge { i: i as u32, sign: -1.0, m: m[l] });
+                }
+            }
+            coef[yi] = -active;
+            for (l, &cl) in coef.iter().enumerate() {
+                if cl != 0.0 {
+                    let out = &mut lin[l * d1..(l + 1) * d1];
+                    for (o, &x) in out.iter_mut().zip(row.iter()) {
+                        *o += cl * x;
+                    }
+                }
+            }
+        }
+        self.svm = Some(SvmLinear { reach, lin, near });
     }
 
     /// The nonzero entries (i, x_ik) of column k of Xa.
@@ -133,6 +218,22 @@ impl BumpCache {
         let mut change = 0.0;
         let mut kink = false;
         match self.kind {
+            LossKind::Svm if self.svm.as_ref().is_some_and(|s| d.abs() <= s.reach) => {
+                let s = self.svm.as_ref().expect("checked");
+                let d1 = self.col_start.len() - 1;
+                let mut corr = 0.0;
+                for hinge in &s.near[j] {
+                    let x = self.data.xa[[hinge.i as usize, k]];
+                    if x == 0.0 {
+                        continue;
+                    }
+                    let (m, dm) = (hinge.m, hinge.sign * d * x);
+                    let linear = if m > 0.0 { dm } else { 0.0 };
+                    corr += ((m + dm).max(0.0) - m.max(0.0)) - linear;
+                    kink |= (m + dm > 0.0) != (m > 0.0);
+                }
+                change = d * s.lin[j * d1 + k] + corr;
+            }
             LossKind::Svm => {
                 for (i, x) in self.column(k) {
                     let dl = d * x; // Δs_{ij}
@@ -184,6 +285,13 @@ impl BumpCache {
     pub fn kink(&self, _clf: &Classifier, j: usize, k: usize, d_a: f64, d_b: f64) -> bool {
         if self.kind != LossKind::Svm {
             return false;
+        }
+        if let Some(s) = self.svm.as_ref().filter(|s| d_a.abs().max(d_b.abs()) <= s.reach) {
+            return s.near[j].iter().any(|hinge| {
+                let x = self.data.xa[[hinge.i as usize, k]];
+                let m = hinge.m;
+                x != 0.0 && (m + hinge.sign * d_a * x > 0.0) != (m + hinge.sign * d_b * x > 0.0)
+            });
         }
         let c = self.c;
         for (i, x) in self.column(k) {
@@ -250,7 +358,9 @@ pub struct Stepper {
 impl Stepper {
     /// Evaluates f(x) once (one loss evaluation) and gets ready at coordinate 0.
     pub fn new(clf: &mut Classifier, h: f64, centered: bool) -> Self {
-        let cache = BumpCache::new(clf);
+        let mut cache = BumpCache::new(clf);
+        // bumps are fl(w + h) − w: at most 2h unless |w| ≫ h, which takes the column pass
+        cache.prepare(2.0 * h.abs());
         let total = clf.rows() * clf.cols();
         Stepper {
             h,

@@ -7,12 +7,15 @@
 //! * The numerical gradient through the bump cache against `numerical_gradient_plain`,
 //!   |diff| ≤ 1e-6 · max(1, |slope|) at h = 1e-5, including coordinates whose bump crosses
 //!   a kink.
+//! * The SVM's linearised bump (linear part from the hinge activities plus an exact correction
+//!   over hinges near their kink) against the column pass and against hinge states
+//!   recomputed from scratch, including margins a fraction of h away from 0.
 //! * Gradient descent through the optimizer against W ← W − η·dW with `Classifier::gradient`.
 
 use lossland::data::Dataset;
 use lossland::landscape::{axis, Landscape};
 use lossland::loss::{Classifier, Hyper, LossKind};
-use lossland::numgrad::{numerical_gradient, numerical_gradient_plain};
+use lossland::numgrad::{numerical_gradient, numerical_gradient_plain, BumpCache};
 use lossland::optim::{Config, Method, Optimizer};
 use lossland::rng::Rng;
 use ndarray::Array2;
@@ -191,6 +194,93 @@ fn numerical_gradient_equals_plain_recomputation_across_kinks() {
         }
     }
     assert!(kinked > 10, "the case must cross kinks: {kinked}");
+}
+
+/// Hinge states (margin > 0) of every (i, l ≠ y_i), from scores recomputed from scratch.
+fn hinge_states(c: &Classifier) -> Vec<bool> {
+    let s = c.data.xa.dot(&c.w.t());
+    let mut out = Vec::new();
+    for (i, row) in s.rows().into_iter().enumerate() {
+        let yi = c.data.y[i];
+        for l in 0..row.len() {
+            if l != yi {
+                out.push(row[l] - row[yi] + c.hyper.delta > 0.0);
+            }
+        }
+    }
+    out
+}
+
+/// The SVM's linearised bump (after `prepare`) against the column pass (without), and its kink
+/// flags against hinge states recomputed from scratch at W and W + d·e_jk. Returns how many
+/// (coordinate, d) pairs crossed a kink.
+fn check_linearised(c: &mut Classifier, h: f64) -> usize {
+    let plain = BumpCache::new(c);
+    let mut fast = BumpCache::new(c);
+    fast.prepare(2.0 * h);
+    let at_w = hinge_states(c);
+    let mut crossed = 0;
+    for j in 0..c.rows() {
+        for k in 0..c.cols() {
+            let old = c.w[[j, k]];
+            for d in [h, -h, 0.37 * h] {
+                let (fp, kp) = plain.loss_bumped_kink(j, k, old, d);
+                let (ff, kf) = fast.loss_bumped_kink(j, k, old, d);
+                assert!((ff - fp).abs() <= 1e-13 * fp.abs().max(1.0), "({j},{k}) d={d:e}: linearised {ff} vs column pass {fp}");
+                c.w[[j, k]] = old + d;
+                let switched = hinge_states(c) != at_w;
+                c.w[[j, k]] = old;
+                assert_eq!(kf, switched, "({j},{k}) d={d:e}: kink flag {kf}, hinge states switched: {switched}");
+                assert_eq!(kp, kf, "({j},{k}) d={d:e}: column pass and linearised kink flags");
+                assert_eq!(plain.kink(c, j, k, -d, d), fast.kink(c, j, k, -d, d), "({j},{k}) ±{d:e}: straddle flags");
+                crossed += kf as usize;
+            }
+        }
+    }
+    crossed
+}
+
+#[test]
+fn svm_linearised_bump_equals_column_pass_and_recomputed_hinges() {
+    let h = 1e-5;
+    let mut crossed = 0;
+    for seed in 0..4 {
+        // margins exactly 0 (integers) ...
+        let (mut c, _) = integer_case(seed, LossKind::Svm);
+        crossed += check_linearised(&mut c, h);
+        // ... and a fraction of h away from 0: the bias column moves every margin of a class
+        for j in 0..c.rows() {
+            let b = c.cols() - 1;
+            c.w[[j, b]] += [0.3, -0.6, 0.9, -0.2][j % 4] * h;
+        }
+        crossed += check_linearised(&mut c, h);
+        for centered in [false, true] {
+            check_numgrad(&mut c, centered);
+        }
+    }
+    assert!(crossed > 50, "the cases must cross kinks: {crossed}");
+    // digits near a trained W (some margins close to 0) and with reg
+    let mut c = classifier(Dataset::digits(), LossKind::Svm, 0.01, 5, 0.01);
+    let mut opt = Optimizer::new(&c, Config { method: Method::Gd, step_size: 0.5, batch_size: 1, scale: 1.0, seed: 0 });
+    for _ in 0..30 {
+        opt.step(&mut c);
+    }
+    check_linearised(&mut c, h);
+    for centered in [false, true] {
+        check_numgrad(&mut c, centered);
+    }
+}
+
+#[test]
+fn large_weights_take_the_column_pass_and_agree() {
+    // |w| ≫ h: fl(w + h) − w is far from h, beyond the prepared reach
+    let mut c = classifier(Dataset::toy(1), LossKind::Svm, 0.0, 1, 1.0);
+    c.w.mapv_inplace(|v| v * 1e12);
+    let (fast, _) = numerical_gradient(&mut c, 1e-5, false);
+    let plain = numerical_gradient_plain(&mut c, 1e-5, false);
+    for (f, p) in fast.iter().zip(plain.iter()) {
+        assert!((f - p).abs() <= 1e-6 * p.abs().max(1.0), "{f} vs {p}");
+    }
 }
 
 #[test]
