@@ -1,8 +1,10 @@
 // The notebook: loads the wasm once, builds the shared settings bar and mounts each widget.
 import { loadLossland } from "./lib/wasm.js";
-import { createContext, settingsFromUrl, DATASETS } from "./lib/state.js";
-import { select, slider, el } from "./lib/ui.js";
+import { createContext, settingsFromUrl, urlAskedForUpload, DATASETS } from "./lib/state.js";
+import { select, slider, el, button, checkbox } from "./lib/ui.js";
 import { fmt } from "./lib/format.js";
+import { parseCsv, standardize, CSV_LIMITS } from "./lib/csvdata.js";
+import { addPngButtons, exportBar, csvText, saveText } from "./lib/exports.js";
 
 const WIDGETS = {
   line: () => import("./sections/line.js"),
@@ -31,7 +33,58 @@ function settingsBar(ctx, host) {
     else seedIn.value = ctx.settings.seed;
   });
   const seed = el("div", { class: "control" }, el("label", { for: "seed" }, "Seed"), seedIn);
-  host.append(ds.wrap, loss.wrap, reg.wrap, seed);
+  host.append(ds.wrap, loss.wrap, reg.wrap, seed, csvControl(ctx, ds.input));
+}
+
+/**
+ * "Load CSV…": a button that opens a (hidden) file input, and "standardise". A good file becomes
+ * the "custom" data set and every section switches to it; a bad one shows an error naming the
+ * line (role=alert) and changes nothing else on the page.
+ */
+function csvControl(ctx, datasetSelect) {
+  const errorBox = document.getElementById("csv-error");
+  const statusBox = document.getElementById("csv-status");
+  const file = el("input", { type: "file", id: "csv-file", accept: ".csv,.tsv,.txt,text/csv,text/tab-separated-values,text/plain", hidden: true, "aria-label": "CSV file of features then label per row" });
+  const load = button("Load CSV…", () => file.click(), { id: "csv-load", "aria-describedby": "csv-help" });
+  const std = checkbox({ label: "standardise features", checked: false });
+  const fail = (name, message) => {
+    errorBox.textContent = `Could not load ${name}: ${message}. The data set was not changed.`;
+    errorBox.hidden = false;
+  };
+  file.addEventListener("change", async () => {
+    const f = file.files && file.files[0];
+    file.value = ""; // the same file can be chosen again
+    if (!f) return;
+    if (f.size > CSV_LIMITS.maxBytes) return fail(f.name, `the file is too large: at most ${CSV_LIMITS.maxBytes / (1024 * 1024)} MB (${CSV_LIMITS.maxBytes} bytes) is allowed, it has ${f.size} bytes`);
+    let parsed, dataset;
+    try {
+      parsed = parseCsv(await f.text());
+      if (std.checked) standardize(parsed.features, parsed.dims);
+      dataset = ctx.L.Dataset.fromArrays(parsed.features, parsed.labels, parsed.dims, parsed.classes);
+    } catch (e) {
+      return fail(f.name, e && e.message ? e.message : String(e));
+    }
+    errorBox.hidden = true;
+    errorBox.textContent = "";
+    const label = `your CSV (${parsed.n} × ${parsed.dims}, ${parsed.classes} classes)`;
+    let opt = datasetSelect.querySelector('option[value="custom"]');
+    if (!opt) datasetSelect.append((opt = el("option", { value: "custom" })));
+    opt.textContent = label;
+    datasetSelect.value = "custom";
+    ctx.setCustomDataset(dataset, label);
+    const names = parsed.classNames ? ` Classes: ${parsed.classNames.map((c, i) => `${i} = ${c}`).join(", ")}.` : "";
+    statusBox.textContent = `Loaded ${f.name}: ${label}${parsed.header ? ", first line read as a header" : ""}${std.checked ? ", features standardised" : ", features as given"}.${names}`;
+  });
+  document.getElementById("csv-example")?.addEventListener("click", () => {
+    // made here from the built-in iris data, so it works offline and in the one-file build too
+    const iris = ctx.dataset("iris");
+    const f = iris.features(), y = iris.labels(), names = ["setosa", "versicolor", "virginica"];
+    const rows = Array.from(y, (c, i) => [...f.subarray(4 * i, 4 * i + 4), names[c]]);
+    saveText(csvText(["sepal_length", "sepal_width", "petal_length", "petal_width", "species"], rows), "lossland-example-iris.csv");
+  });
+  return el("div", { class: "control csv", role: "group", "aria-labelledby": "csv-group" },
+    el("span", { class: "control-label", id: "csv-group" }, "Your data"),
+    el("div", { class: "csv-row" }, load, std.wrap, file));
 }
 
 async function main() {
@@ -43,6 +96,9 @@ async function main() {
     performance.mark("lossland:wasm-ready");
     const ctx = createContext(L, settingsFromUrl());
     settingsBar(ctx, document.getElementById("settings"));
+    if (urlAskedForUpload()) {
+      document.getElementById("csv-status").textContent = "This link was made with a data set loaded from a CSV file, which a link cannot carry: the toy data is shown instead. Load the file again with Load CSV…; the other settings from the link are kept.";
+    }
     performance.mark("lossland:settings-bar");
     const hosts = [...document.querySelectorAll("[data-widget]")].filter((h) => WIDGETS[h.dataset.widget]);
     // fetch every widget's module at once, then mount them in page order
@@ -52,7 +108,10 @@ async function main() {
       const mod = await modules[i];
       if (i === 0) performance.mark("lossland:first-module");
       const t0 = performance.now();
-      widgets.push(await mod.mount(hosts[i], ctx));
+      const w = await mod.mount(hosts[i], ctx);
+      widgets.push(w);
+      addPngButtons(hosts[i], hosts[i].dataset.widget);
+      if (w && w.exports) exportBar(hosts[i], hosts[i].dataset.widget, ctx, w.exports);
       performance.measure(`lossland:mount:${hosts[i].dataset.widget}`, { start: t0 });
     }
     ctx.onChange(() => {

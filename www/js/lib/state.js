@@ -11,6 +11,14 @@ export const DATASETS = [
 /** Scale of the seeded random W a section starts from, per data set. */
 const INIT_SCALE = { toy: 1, spiral: 1, iris: 0.1, digits: 0.01 };
 
+/**
+ * True when the URL asks for dataset=custom: a data set loaded from a CSV file, which a link
+ * cannot carry. settingsFromUrl then falls back to the toy set and the page says why.
+ */
+export function urlAskedForUpload(loc = window.location) {
+  return new URLSearchParams(loc.search || loc.hash.replace(/^#/, "")).get("dataset") === "custom";
+}
+
 /** Reads ?dataset=&loss=&reg=&seed= (or the #hash) as validated values; anything else is ignored. */
 export function settingsFromUrl(loc = window.location) {
   const out = { dataset: "toy", loss: "svm", reg: 0, seed: 1 };
@@ -31,12 +39,14 @@ export function createContext(L, initial) {
   const datasets = new Map();
   const listeners = new Set();
   const destroyers = new Set();
+  let customLabel = null;
   const ctx = {
     L,
     settings,
     /** The wasm Dataset for the current setting (cached; shared by the sections). */
     dataset(name = settings.dataset) {
       if (!datasets.has(name)) {
+        if (name === "custom") throw new Error("no CSV data set is loaded");
         const d =
           name === "toy" ? L.Dataset.toy(0)
           : name === "spiral" ? L.Dataset.spiral(100, 3, 0)
@@ -45,6 +55,22 @@ export function createContext(L, initial) {
         datasets.set(name, d);
       }
       return datasets.get(name);
+    },
+    /** What the page calls the current data set (the uploaded one: "your CSV (n × d, C classes)"). */
+    datasetLabel(name = settings.dataset) {
+      if (name === "custom") return customLabel;
+      return DATASETS.find(([v]) => v === name)?.[1] ?? name;
+    },
+    /**
+     * Makes `dataset` (a wasm Dataset from Dataset.fromArrays, now owned by the context) the
+     * "custom" data set, frees the one it replaces, and switches every section to it.
+     */
+    setCustomDataset(dataset, label) {
+      const old = datasets.get("custom");
+      datasets.set("custom", dataset);
+      customLabel = label;
+      ctx.set({ dataset: "custom" });
+      if (old && old !== dataset) old.free(); // after the sections have moved to the new one
     },
     initScale(name = settings.dataset) {
       return INIT_SCALE[name] ?? 0.01;

@@ -5,6 +5,7 @@ import { el, button, player, History, showError, clearError, nextFrame } from ".
 import { lineChart, PALETTE } from "../lib/canvas.js";
 import { fmt, pct } from "../lib/format.js";
 import { tuning, choiceSlider, niceLogValues, frameDrawer, Slice, spanText, lossAxis, stepRange } from "../lib/optkit.js";
+import { Records } from "../lib/exports.js";
 
 const TRIO_STEPS = 60;
 const TRIO_COLORS = [PALETTE.sky, PALETTE.green, PALETTE.red];
@@ -32,6 +33,7 @@ export function mount(host, ctx) {
   let clf = null, opt = null, land = null, last = null, blewUp = null, gradNorm = 0;
   let path = { xs: [0], ys: [0] }, here = [0, 0, 0], trioGen = 0;
   const loss = new History(2000), acc = new History(2000);
+  const records = new Records(["step", "loss", "accuracy", "step_size"]); // for Save CSV
 
   const sliceCanvas = el("canvas", { class: "square", role: "img", "aria-label": "Path of gradient descent on a loss slice through the start W" });
   const lossCanvas = el("canvas", { class: "chart", role: "img", "aria-label": "Loss against the step number" });
@@ -97,6 +99,8 @@ export function mount(host, ctx) {
       opt = new L.Optimizer(clf, { method: "gd", stepSize: stepSize.value });
       loss.clear(); acc.clear();
       loss.push(0, clf.loss()); acc.push(0, clf.accuracy());
+      records.clear();
+      records.push([0, loss.ys[0], acc.ys[0], stepSize.value]);
       path = { xs: [0], ys: [0] }; here = [0, 0, 0];
       last = null; blewUp = null;
       if (slice.land === land && slice.span !== span0()) slice.compute(span0());
@@ -119,6 +123,7 @@ export function mount(host, ctx) {
       }
       loss.push(r.iteration, r.loss);
       acc.push(r.iteration, r.accuracy);
+      records.push([r.iteration, r.loss, r.accuracy, stepSize.value]);
       here = land.project(clf.weights());
       if (path.xs.length < 5000) { path.xs.push(here[0]); path.ys.push(here[1]); }
       slice.fit([[here[0], here[1]]]);
@@ -230,5 +235,11 @@ export function mount(host, ctx) {
     trioGen += 1; // the three-step-size run frees its own objects when it sees this
     opt?.free(); land?.free(); clf?.free(); opt = land = clf = null;
   });
-  return { ready: rebuild() };
+  return {
+    ready: rebuild(),
+    exports: {
+      history: () => ({ columns: records.columns, rows: records.rows, dropped: records.dropped }),
+      model: () => clf && { clf, where: `gradient descent, after ${last ? Math.max(0, last.iteration) : 0} steps of step size ${stepSize.value}` },
+    },
+  };
 }

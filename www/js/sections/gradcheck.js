@@ -116,5 +116,8 @@ export function mount(host, ctx) {
     clf?.free(); clf = null;
   });
   rebuild();
-  return { ready: Promise.resolve() };
+  return {
+    ready: Promise.resolve(),
+    exports: { model: () => clf && { clf, where: `the gradient check's W (W ~ ${ctx.initScale()}·N(0, 1) from seed ${ctx.settings.seed + 100 * wSeed}${regOn.checked ? "" : ", regularisation off"})` } },
+  };
 }

@@ -5,6 +5,7 @@ import { el, button, player, History, showError, clearError } from "../lib/ui.js
 import { lineChart, PALETTE } from "../lib/canvas.js";
 import { fmt, pct } from "../lib/format.js";
 import { tuning, choiceSlider, niceLogValues, frameDrawer, Slice, spanText, lossRange, stepRange } from "../lib/optkit.js";
+import { Records } from "../lib/exports.js";
 
 const MAX_TRIES_SHOWN = 300;
 const ACCEPTED = "#56b4e9", REJECTED = "#ff5c5c", PATH = "#ffffff", CURRENT = "#cc79a7";
@@ -14,6 +15,7 @@ export function mount(host, ctx) {
   let clf = null, opt = null, land = null, last = null, accepted = 0, n = 1;
   let shownTries = [], path = { xs: [0], ys: [0] }, here = [0, 0, 0];
   const loss = new History(2000), tryLoss = new History(1000);
+  const records = new Records(["try", "try_loss", "loss", "accuracy", "accepted", "step_size"]); // for Save CSV
 
   const sliceCanvas = el("canvas", { class: "square", role: "img", "aria-label": "Loss slice through the starting W with every try: accepted dots, rejected crosses" });
   const lossCanvas = el("canvas", { class: "chart", role: "img", "aria-label": "Loss against the number of tries" });
@@ -70,6 +72,8 @@ export function mount(host, ctx) {
       opt = new L.Optimizer(clf, { method: "random-local-search", stepSize: stepSize.value, seed: ctx.settings.seed });
       loss.clear(); tryLoss.clear();
       loss.push(0, clf.loss());
+      records.clear();
+      records.push([0, null, loss.ys[0], clf.accuracy(), null, stepSize.value]);
       shownTries = []; path = { xs: [0], ys: [0] }; here = [0, 0, 0];
       last = null; accepted = 0;
       if (slice.land === land && slice.span !== span0()) slice.compute(span0());
@@ -93,6 +97,7 @@ export function mount(host, ctx) {
       }
       loss.push(r.iteration, r.loss);
       tryLoss.push(r.iteration, r.tryLoss);
+      records.push([r.iteration, r.tryLoss, r.loss, r.accuracy, r.accepted, stepSize.value]);
       slice.fit([[p[0], p[1]]]);
       request();
       return true;
@@ -145,5 +150,11 @@ export function mount(host, ctx) {
     slice.gen += 1; // cancels a slice being computed
     opt?.free(); land?.free(); clf?.free(); opt = land = clf = null;
   });
-  return { ready: rebuild() };
+  return {
+    ready: rebuild(),
+    exports: {
+      history: () => ({ columns: records.columns, rows: records.rows, dropped: records.dropped }),
+      model: () => clf && { clf, where: `random local search, after ${last ? last.iteration : 0} tries (${accepted} accepted) of step size ${stepSize.value}` },
+    },
+  };
 }

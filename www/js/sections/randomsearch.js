@@ -4,6 +4,7 @@ import { el, button, player, History, showError, clearError } from "../lib/ui.js
 import { lineChart, PALETTE } from "../lib/canvas.js";
 import { fmt, pct } from "../lib/format.js";
 import { tuning, choiceSlider, niceLogValues, frameDrawer, drawWeights, lossRange } from "../lib/optkit.js";
+import { Records } from "../lib/exports.js";
 
 const TRIES_PER_FRAME = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
 
@@ -11,6 +12,7 @@ export function mount(host, ctx) {
   const L = ctx.L;
   let clf = null, opt = null, last = null, bestAt = 0;
   const best = new History(2000), acc = new History(2000), tries = new History(1000);
+  const records = new Records(["try", "try_loss", "best_loss", "best_accuracy", "accepted", "scale"]); // for Save CSV
 
   const lossCanvas = el("canvas", { class: "chart", role: "img", "aria-label": "Best loss so far against the number of tries" });
   const accCanvas = el("canvas", { class: "chart", role: "img", "aria-label": "Accuracy of the best W so far against the number of tries" });
@@ -46,7 +48,7 @@ export function mount(host, ctx) {
       opt?.free(); clf?.free();
       clf = ctx.classifier();
       opt = new L.Optimizer(clf, { method: "random-search", scale: scale.value, seed: ctx.settings.seed });
-      best.clear(); acc.clear(); tries.clear();
+      best.clear(); acc.clear(); tries.clear(); records.clear();
       last = null; bestAt = 0;
       draw();
     } catch (e) {
@@ -66,6 +68,7 @@ export function mount(host, ctx) {
         bestAt = r.iteration;
       }
       tries.push(r.iteration, r.tryLoss);
+      records.push([r.iteration, r.tryLoss, r.loss, r.accuracy, r.accepted, scale.value]);
       request();
       return true;
     } catch (e) {
@@ -116,5 +119,11 @@ export function mount(host, ctx) {
     opt?.free(); clf?.free(); opt = clf = null;
   });
   reset();
-  return { ready: Promise.resolve() };
+  return {
+    ready: Promise.resolve(),
+    exports: {
+      history: () => ({ columns: records.columns, rows: records.rows, dropped: records.dropped }),
+      model: () => clf && { clf, where: last ? `random search, the best of ${last.iteration} tries (found at try ${bestAt})` : "random search, the starting W (no try yet)" },
+    },
+  };
 }

@@ -5,6 +5,7 @@ import { el, button, player, History, showError, clearError } from "../lib/ui.js
 import { lineChart, PALETTE } from "../lib/canvas.js";
 import { fmt, pct } from "../lib/format.js";
 import { tuning, choiceSlider, niceLogValues, powersOfTwoUpTo, frameDrawer, lossAxis, stepRange } from "../lib/optkit.js";
+import { Records } from "../lib/exports.js";
 
 /** A default batch: 32, or about N/8 on small data sets (a power of 2, at least 1). */
 const defaultBatch = (n) => 2 ** Math.max(0, Math.min(5, Math.floor(Math.log2(n / 8))));
@@ -17,6 +18,8 @@ export function mount(host, ctx) {
   let clf = null, opt = null, gdClf = null, gd = null, last = null, stopped = "";
   let scatter = null, scatterAt = 0, rate = { t0: 0, n0: 0, perSec: NaN }, cost = { sgd: 0, gd: 0, n: 0 };
   const batchLoss = new History(2000), fullLoss = new History(2000), gdLoss = new History(2000);
+  // for Save CSV: batch_loss is the mini-batch loss before the step; gd_loss the full-batch GD run's
+  const records = new Records(["step", "batch_loss", "loss", "accuracy", "gd_loss", "batch_size", "step_size"]);
 
   const lossCanvas = el("canvas", { class: "chart tall", role: "img", "aria-label": "Mini-batch loss, full loss and full-batch gradient descent against the step number" });
   const scatterCanvas = el("canvas", { class: "square", role: "img", "aria-label": "Mini-batch gradients scattered around the full gradient" });
@@ -66,6 +69,8 @@ export function mount(host, ctx) {
       batchLoss.clear(); fullLoss.clear(); gdLoss.clear();
       const l0 = clf.loss();
       fullLoss.push(0, l0); gdLoss.push(0, l0);
+      records.clear();
+      records.push([0, null, l0, clf.accuracy(), l0, Math.min(batch.value, ctx.dataset().len), stepSize.value]);
       last = null; stopped = ""; rate = { t0: 0, n0: 0, perSec: NaN }; cost = { sgd: 0, gd: 0, n: 0 };
       scatter = null;
       request();
@@ -89,11 +94,13 @@ export function mount(host, ctx) {
       last = r;
       batchLoss.push(r.iteration, r.tryLoss);
       fullLoss.push(r.iteration, r.loss);
+      let gdValue = null;
       if (!gd.diverged) {
         const g = gd.step();
-        if (!g.diverged) gdLoss.push(g.iteration, g.loss);
+        if (!g.diverged) { gdLoss.push(g.iteration, g.loss); gdValue = g.loss; }
         cost.sgd += t1 - t0; cost.gd += performance.now() - t1; cost.n += 1;
       }
+      records.push([r.iteration, r.tryLoss, r.loss, r.accuracy, gdValue, Math.min(batch.value, ctx.dataset().len), stepSize.value]);
       const now = performance.now();
       if (play.running && now - rate.t0 > 250) rate.perSec = ((r.iteration - rate.n0) * 1000) / (now - rate.t0);
       if (play.running && now - scatterAt > 600) newScatter();
@@ -184,5 +191,11 @@ export function mount(host, ctx) {
     opt?.free(); gd?.free(); clf?.free(); gdClf?.free(); opt = gd = clf = gdClf = null;
   });
   rebuild();
-  return { ready: Promise.resolve() };
+  return {
+    ready: Promise.resolve(),
+    exports: {
+      history: () => ({ columns: records.columns, rows: records.rows, dropped: records.dropped }),
+      model: () => clf && { clf, where: `mini-batch gradient descent, after ${last ? last.iteration : 0} steps (batch ${Math.min(batch.value, ctx.dataset().len)}, step size ${stepSize.value})` },
+    },
+  };
 }
