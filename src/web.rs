@@ -30,6 +30,72 @@ fn fail<T>(msg: impl AsRef<str>) -> R<T> {
 
 // ---------------------------------------------------------------- argument checking
 
+// Argument checking calls into JS only through these catching imports (plus `Reflect`, which
+// js-sys already declares with `catch`). A hostile argument — a Proxy, a getter, a typed array on a
+// detached buffer — can throw from inside `Array.isArray`, `Object.keys`, `.length` or `a[i]`, and a
+// JS exception unwinding through wasm skips Rust's cleanup: the classifier's RefCell stays borrowed
+// ("busy" for ever) and the shadow-stack pointer is not restored, so a few hundred such calls run
+// the stack into the heap ("memory access out of bounds"). Caught, the call fails with an Error.
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn js_is_array(v: &JsValue) -> Result<bool, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn js_keys(v: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(js_name = Float64Array)]
+    type F64Copy;
+    #[wasm_bindgen(catch, constructor, js_class = "Float64Array")]
+    fn new(src: &JsValue) -> Result<F64Copy, JsValue>;
+    #[wasm_bindgen(js_name = Uint32Array)]
+    type U32Copy;
+    #[wasm_bindgen(catch, constructor, js_class = "Uint32Array")]
+    fn new(src: &JsValue) -> Result<U32Copy, JsValue>;
+}
+
+fn js_copy_f64(v: &JsValue) -> Result<Float64Array, JsValue> {
+    F64Copy::new(v).map(|a| a.unchecked_into())
+}
+
+fn js_copy_u32(v: &JsValue) -> Result<Uint32Array, JsValue> {
+    U32Copy::new(v).map(|a| a.unchecked_into())
+}
+
+fn is_array(v: &JsValue) -> bool {
+    js_is_array(v).unwrap_or(false)
+}
+
+/// `v.length` without letting a throwing getter unwind through wasm.
+fn js_length(v: &JsValue, name: &str) -> R<usize> {
+    match Reflect::get(v, &JsValue::from_str("length")).ok().and_then(|l| l.as_f64()) {
+        Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 => Ok(n as usize),
+        _ => fail(format!("{name} has no readable length")),
+    }
+}
+
+/// The items of a JS array (at most `max`), each read with a catching `Reflect.get`.
+fn array_items(v: &JsValue, name: &str, max: usize, what: &str) -> R<Vec<JsValue>> {
+    let n = js_length(v, name)?;
+    if n > max {
+        return fail(format!("{name} may hold at most {max} {what}, got {n}"));
+    }
+    (0..n as u32).map(|i| Reflect::get_u32(v, i).map_err(|_| JsError::new(&format!("{name}[{i}] could not be read")))).collect()
+}
+
+/// A fresh copy of a typed array (at most `max` values): the copy reads the source's internal
+/// slots, not its (overridable) getters, and a detached buffer is an error, not an unwind.
+fn typed_f64(v: &JsValue, name: &str, max: usize) -> R<Vec<f64>> {
+    let n = js_length(v, name)?;
+    if n > max {
+        return fail(format!("{name} may hold at most {max} values, got {n}"));
+    }
+    let a = js_copy_f64(v).map_err(|_| JsError::new(&format!("{name} could not be read (a detached buffer?)")))?;
+    if a.length() as usize > max {
+        return fail(format!("{name} may hold at most {max} values, got {}", a.length()));
+    }
+    Ok(a.to_vec())
+}
+
+
 fn describe(v: &JsValue) -> String {
     if v.is_undefined() {
         "undefined".into()
@@ -42,7 +108,7 @@ fn describe(v: &JsValue) -> String {
         format!("{n}")
     } else if let Some(b) = v.as_bool() {
         format!("{b}")
-    } else if Array::is_array(v) {
+    } else if is_array(v) {
         "an array".into()
     } else if v.is_function() {
         "a function".into()
@@ -86,11 +152,12 @@ impl Opts {
         if v.is_undefined() || v.is_null() {
             return Ok(Opts { obj: None, what });
         }
-        if !v.is_object() || Array::is_array(v) || v.is_function() {
+        if !v.is_object() || is_array(v) || v.is_function() {
             return fail(format!("{what} must be an object like {{ {} }}, got {}", allowed.join(", "), describe(v)));
         }
+        let keys = js_keys(v).map_err(|_| JsError::new(&format!("{what} could not be read (its keys threw)")))?;
         let obj: Object = v.clone().unchecked_into();
-        for key in Object::keys(&obj).iter() {
+        for key in keys.iter() {
             let k = key.as_string().unwrap_or_default();
             if !allowed.contains(&k.as_str()) {
                 let k: String = k.chars().take(40).collect();
@@ -161,40 +228,40 @@ impl Opts {
 
 /// A Float64Array, or an array of numbers, of at most `max` finite values.
 fn f64_array(v: &JsValue, name: &str, max: usize) -> R<Vec<f64>> {
-    let out: Vec<f64> = if let Some(a) = v.dyn_ref::<Float64Array>() {
-        if a.length() as usize > max {
-            return fail(format!("{name} may hold at most {max} values, got {}", a.length()));
-        }
-        a.to_vec()
-    } else if Array::is_array(v) {
-        let a: &Array = v.unchecked_ref();
-        if a.length() as usize > max {
-            return fail(format!("{name} may hold at most {max} values, got {}", a.length()));
-        }
-        let mut out = Vec::with_capacity(a.length() as usize);
-        for (i, x) in a.iter().enumerate() {
-            match x.as_f64() {
-                Some(x) => out.push(x),
-                None => return fail(format!("{name}[{i}] must be a number, got {}", describe(&x))),
-            }
-        }
-        out
-    } else {
-        return fail(format!("{name} must be a Float64Array or an array of numbers, got {}", describe(v)));
-    };
+    let out = f64_array_lenient_max(v, name, max)?;
     if let Some(i) = out.iter().position(|x| !x.is_finite()) {
         return fail(format!("{name}[{i}] must be a finite number, got {}", out[i]));
     }
     Ok(out)
 }
 
+/// A Float64Array, or an array of numbers (NaN and ±Infinity included), of at most `max` values.
+fn f64_array_lenient_max(v: &JsValue, name: &str, max: usize) -> R<Vec<f64>> {
+    if v.dyn_ref::<Float64Array>().is_some() {
+        typed_f64(v, name, max)
+    } else if is_array(v) {
+        array_items(v, name, max, "values")?
+            .iter()
+            .enumerate()
+            .map(|(i, x)| x.as_f64().ok_or_else(|| JsError::new(&format!("{name}[{i}] must be a number, got {}", describe(x)))))
+            .collect()
+    } else {
+        fail(format!("{name} must be a Float64Array or an array of numbers, got {}", describe(v)))
+    }
+}
+
 fn label_array(v: &JsValue, name: &str, max: usize) -> R<Vec<usize>> {
-    let raw: Vec<f64> = if let Some(a) = v.dyn_ref::<Uint32Array>() {
+    let raw: Vec<f64> = if v.dyn_ref::<Uint32Array>().is_some() {
+        let n = js_length(v, name)?;
+        if n > max {
+            return fail(format!("{name} may hold at most {max} labels, got {n}"));
+        }
+        let a = js_copy_u32(v).map_err(|_| JsError::new(&format!("{name} could not be read (a detached buffer?)")))?;
         if a.length() as usize > max {
             return fail(format!("{name} may hold at most {max} labels, got {}", a.length()));
         }
         a.to_vec().into_iter().map(|x| x as f64).collect()
-    } else if Array::is_array(v) || v.dyn_ref::<Float64Array>().is_some() {
+    } else if is_array(v) || v.dyn_ref::<Float64Array>().is_some() {
         f64_array(v, name, max)?
     } else {
         return fail(format!("{name} must be a Uint32Array or an array of integers, got {}", describe(v)));
@@ -895,14 +962,10 @@ fn list(o: &Opts, key: &str, max: usize) -> R<Vec<JsValue>> {
     if v.is_undefined() || v.is_null() {
         return Ok(Vec::new());
     }
-    if !Array::is_array(&v) {
+    if !is_array(&v) {
         return fail(format!("{} must be an array", o.name(key)));
     }
-    let a: Array = v.unchecked_into();
-    if a.length() as usize > max {
-        return fail(format!("{} may hold at most {max} items", o.name(key)));
-    }
-    Ok(a.iter().collect())
+    array_items(&v, &o.name(key), max, "items")
 }
 
 fn series(v: &JsValue, name: &'static str) -> R<Series> {
@@ -924,20 +987,7 @@ fn series(v: &JsValue, name: &'static str) -> R<Series> {
 
 /// Like `f64_array` but NaN/±Infinity are allowed (charts skip them).
 fn f64_array_lenient(v: &JsValue, name: &str) -> R<Vec<f64>> {
-    if let Some(a) = v.dyn_ref::<Float64Array>() {
-        if a.length() as usize > 1_000_000 {
-            return fail(format!("{name} may hold at most 1000000 values"));
-        }
-        return Ok(a.to_vec());
-    }
-    if Array::is_array(v) {
-        let a: &Array = v.unchecked_ref();
-        if a.length() as usize > 1_000_000 {
-            return fail(format!("{name} may hold at most 1000000 values"));
-        }
-        return a.iter().enumerate().map(|(i, x)| x.as_f64().ok_or_else(|| JsError::new(&format!("{name}[{i}] must be a number")))).collect();
-    }
-    fail(format!("{name} must be a Float64Array or an array of numbers, got {}", describe(v)))
+    f64_array_lenient_max(v, name, 1_000_000)
 }
 
 fn marker(v: &JsValue) -> R<Marker> {

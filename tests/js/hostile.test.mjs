@@ -137,3 +137,57 @@ test("caps are enforced with errors that name them", () => {
   assert.throws(() => L.Dataset.fromArrays(new Float64Array(4097), new Uint32Array(1), 4097, 2), /dims/);
   for (const x of [o, l, m, d]) x.free();
 });
+
+test("throwing getters, Proxies and detached buffers fail as Errors and leave nothing busy", () => {
+  const d = L.Dataset.toy(0);
+  const m = new L.Classifier(d, { loss: "svm" });
+  const w0 = m.weights();
+  const boom = () => {
+    throw new Error("boom from a getter");
+  };
+  const throwingOptions = new Proxy({}, { ownKeys: boom, get: boom, getOwnPropertyDescriptor: boom });
+  const lengthThrows = new Proxy([1, 2, 3], { get: (t, k) => (k === "length" ? boom() : t[k]) });
+  const itemThrows = [0, 0, 0];
+  Object.defineProperty(itemThrows, 1, { get: boom });
+  const detached = () => {
+    const a = new Float64Array(w0.length);
+    structuredClone(a.buffer, { transfer: [a.buffer] });
+    return a; // its buffer is detached: length 0 to JS, but not a valid source either
+  };
+  const calls = [
+    () => new L.Classifier(d, throwingOptions),
+    () => m.setOptions(throwingOptions),
+    () => m.numericalGradient(throwingOptions),
+    () => new L.GradientStepper(m, throwingOptions),
+    () => new L.Optimizer(m, throwingOptions),
+    () => new L.Landscape(m, throwingOptions),
+    () => m.setWeights(lengthThrows),
+    () => m.setWeights(itemThrows),
+    () => m.setWeights(detached()),
+    () => L.Dataset.fromArrays(lengthThrows, new Uint32Array(3), 1, 2),
+    () => L.Dataset.fromArrays(new Float64Array(3), itemThrows, 1, 2),
+    () => L.Dataset.fromArrays(detached(), new Uint32Array(9), 1, 2),
+  ];
+  let errors = 0;
+  // a few hundred of each: an exception unwinding through wasm would leak shadow stack each time
+  for (let round = 0; round < 300; round++) {
+    for (const f of calls) {
+      try {
+        f();
+      } catch (e) {
+        assert.ok(e instanceof Error && !(e instanceof WebAssembly.RuntimeError), `trap: ${e}`);
+        assert.ok(e.message.length > 0);
+        errors++;
+      }
+    }
+  }
+  assert.ok(errors >= 300 * calls.length - 300 * 2, `most hostile calls must be rejected (${errors})`);
+  // nothing is stuck "busy", and the values are still right
+  assert.deepEqual(m.weights(), w0);
+  const fresh = new L.Classifier(d, { loss: "svm" });
+  fresh.setWeights(w0);
+  assert.equal(m.loss(), fresh.loss());
+  m.setWeights(new Float64Array(w0.length));
+  assert.equal(m.loss(), 2); // W = 0: every margin is Δ = 1, C − 1 = 2 hinges per example
+  for (const x of [fresh, m, d]) x.free();
+});
