@@ -42,6 +42,45 @@ struct SvmLinear {
     near: Vec<Vec<Hinge>>,
 }
 
+/// Xa by columns with its zeros left out: column k is `rows[start[k]..start[k + 1]]` with values
+/// in `vals` (bumping W[j,k] moves only the examples with x_ik ≠ 0; the digits are half blank).
+#[derive(Clone, Debug)]
+struct Columns {
+    start: Vec<u32>,
+    rows: Vec<u32>,
+    vals: Vec<f64>,
+}
+
+impl Columns {
+    fn new(data: &Dataset) -> Columns {
+        let d1 = data.xa.ncols();
+        // columns of Xa without zeros, built in two passes over its (contiguous) rows
+        let mut start = vec![0u32; d1 + 1];
+        for row in data.xa.rows() {
+            for (k, &x) in row.iter().enumerate() {
+                start[k + 1] += (x != 0.0) as u32;
+            }
+        }
+        for k in 0..d1 {
+            start[k + 1] += start[k];
+        }
+        let nnz = start[d1] as usize;
+        let (mut rows, mut vals) = (vec![0u32; nnz], vec![0.0; nnz]);
+        let mut fill: Vec<u32> = start[..d1].to_vec();
+        for (i, row) in data.xa.rows().into_iter().enumerate() {
+            for (k, &x) in row.iter().enumerate() {
+                if x != 0.0 {
+                    let at = fill[k] as usize;
+                    rows[at] = i as u32;
+                    vals[at] = x;
+                    fill[k] += 1;
+                }
+            }
+        }
+        Columns { start, rows, vals }
+    }
+}
+
 /// Scores and per-example quantities at one W, for O(N) loss updates after a one-coordinate bump.
 #[derive(Clone, Debug)]
 pub struct BumpCache {
@@ -54,13 +93,11 @@ pub struct BumpCache {
     /// N × C: SVM margins s_l − s_{y_i} + Δ (the entry l = y_i unused);
     /// softmax probabilities p_l.
     per_class: Vec<f64>,
-    /// Labels, and Xa by columns with its zeros left out: column k is
-    /// `rows[col_start[k]..col_start[k + 1]]` with values in `vals` (bumping W[j,k] moves
-    /// only the examples with x_ik ≠ 0; the digits are half blank).
+    /// Labels.
     y: Vec<u32>,
-    col_start: Vec<u32>,
-    rows: Vec<u32>,
-    vals: Vec<f64>,
+    /// Xa by columns with its zeros left out, built on first use (the SVM's linearised bump
+    /// needs it only for bumps beyond its reach).
+    columns: std::cell::OnceCell<Columns>,
     /// Σ_i L_i at W.
     data_sum: f64,
     /// Σ W² at W.
@@ -76,7 +113,7 @@ pub struct BumpCache {
 impl BumpCache {
     pub fn new(clf: &mut Classifier) -> Self {
         let data = clf.data.clone();
-        let (n, c, d1) = (data.len(), clf.rows(), clf.cols());
+        let (n, c) = (data.len(), clf.rows());
         // the same score kernel and summation order as `evaluate`, so fx is bit for bit L(W)
         let mut ws = Workspace::default();
         scores_into(&clf.w, data.xa.view(), &mut ws);
@@ -103,29 +140,6 @@ impl BumpCache {
                 }
             }
         }
-        // columns of Xa without zeros, built in two passes over its (contiguous) rows
-        let mut col_start = vec![0u32; d1 + 1];
-        for row in data.xa.rows() {
-            for (k, &x) in row.iter().enumerate() {
-                col_start[k + 1] += (x != 0.0) as u32;
-            }
-        }
-        for k in 0..d1 {
-            col_start[k + 1] += col_start[k];
-        }
-        let nnz = col_start[d1] as usize;
-        let (mut rows, mut vals) = (vec![0u32; nnz], vec![0.0; nnz]);
-        let mut fill: Vec<u32> = col_start[..d1].to_vec();
-        for (i, row) in data.xa.rows().into_iter().enumerate() {
-            for (k, &x) in row.iter().enumerate() {
-                if x != 0.0 {
-                    let at = fill[k] as usize;
-                    rows[at] = i as u32;
-                    vals[at] = x;
-                    fill[k] += 1;
-                }
-            }
-        }
         let sum_sq = sum_sq(&clf.w);
         let fx = data_sum / n as f64 + clf.hyper.reg * sum_sq;
         BumpCache {
@@ -136,9 +150,7 @@ impl BumpCache {
             scores,
             per_class,
             y: data.y.iter().map(|&v| v as u32).collect(),
-            col_start,
-            rows,
-            vals,
+            columns: std::cell::OnceCell::new(),
             data_sum,
             sum_sq,
             fx,
@@ -155,51 +167,60 @@ impl BumpCache {
             return;
         }
         let (n, c) = (self.n, self.c);
-        let d1 = self.col_start.len() - 1;
-        let xa = &self.data.xa;
-        let mut lin = vec![0.0; c * d1];
+        let xa = self.data.xa.view();
+        let d1 = xa.ncols();
+        // the hinge-activity coefficients c_il as a "dS" matrix, then lin = dSᵀ·Xa by the
+        // gradient kernel (which skips the zeros)
+        let mut ws = Workspace::default();
+        ws.ensure(n, c);
         let mut near: Vec<Vec<Hinge>> = vec![Vec::new(); c];
-        let mut coef = vec![0.0; c];
-        for i in 0..n {
-            let yi = self.y[i] as usize;
-            let m = &self.per_class[i * c..(i + 1) * c];
-            let row = xa.row(i);
-            let xmax = row.iter().fold(0.0f64, |a, &x| a.max(x.abs()));
-            // with |δ| ≤ reach·xmax, a hinge can switch only if |m| ≤ |δ|; twice that, for margin
-            let within = 2.0 * reach * xmax;
-            let mut active = 0.0;
-            for l in 0..c {
-                coef[l] = 0.0;
-                if l == yi {
-                    continue;
-                }
-                if m[l] > 0.0 {
-                    coef[l] = 1.0;
-                    active += 1.0;
-                }
-                if m[l].abs() <= within {
-                    near[l].push(Hinge { i: i as u32, sign: 1.0, m: m[l] });
-                    near[yi].push(Hinge { i: i as u32, sign: -1.0, m: m[l] });
-                }
-            }
-            coef[yi] = -active;
-            for (l, &cl) in coef.iter().enumerate() {
-                if cl != 0.0 {
-                    let out = &mut lin[l * d1..(l + 1) * d1];
-                    for (o, &x) in out.iter_mut().zip(row.iter()) {
-                        *o += cl * x;
+        {
+            let coef = ws.scores.as_slice_mut().expect("contiguous");
+            for i in 0..n {
+                let yi = self.y[i] as usize;
+                let m = &self.per_class[i * c..(i + 1) * c];
+                let xmax = xa.row(i).iter().fold(0.0f64, |a, &x| a.max(x.abs()));
+                // with |δ| ≤ reach·xmax, a hinge can switch only if |m| ≤ |δ|; twice that, for margin
+                let within = 2.0 * reach * xmax;
+                let out = &mut coef[i * c..(i + 1) * c];
+                let mut active = 0.0;
+                for l in 0..c {
+                    out[l] = 0.0;
+                    if l == yi {
+                        continue;
+                    }
+                    if m[l] > 0.0 {
+                        out[l] = 1.0;
+                        active += 1.0;
+                    }
+                    if m[l].abs() <= within {
+                        near[l].push(Hinge {
+                            i: i as u32,
+                            sign: 1.0,
+                            m: m[l],
+                        });
+                        near[yi].push(Hinge {
+                            i: i as u32,
+                            sign: -1.0,
+                            m: m[l],
+                        });
                     }
                 }
+                out[yi] = -active;
             }
         }
+        let mut g = Array2::zeros((c, d1));
+        crate::loss::grad_into(xa, &mut ws, 1.0, &mut g);
+        let lin = g.into_raw_vec_and_offset().0;
         self.svm = Some(SvmLinear { reach, lin, near });
     }
 
     /// The nonzero entries (i, x_ik) of column k of Xa.
     #[inline]
     fn column(&self, k: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
-        let (a, b) = (self.col_start[k] as usize, self.col_start[k + 1] as usize);
-        self.rows[a..b].iter().zip(&self.vals[a..b]).map(|(&i, &x)| (i as usize, x))
+        let cols = self.columns.get_or_init(|| Columns::new(&self.data));
+        let (a, b) = (cols.start[k] as usize, cols.start[k + 1] as usize);
+        cols.rows[a..b].iter().zip(&cols.vals[a..b]).map(|(&i, &x)| (i as usize, x))
     }
 
     /// L(W + d·e_{jk}) where W[j,k] = `w_old`: only class j's scores move, by d·x_{ik}.
@@ -220,7 +241,7 @@ impl BumpCache {
         match self.kind {
             LossKind::Svm if self.svm.as_ref().is_some_and(|s| d.abs() <= s.reach) => {
                 let s = self.svm.as_ref().expect("checked");
-                let d1 = self.col_start.len() - 1;
+                let d1 = self.data.xa.ncols();
                 let mut corr = 0.0;
                 for hinge in &s.near[j] {
                     let x = self.data.xa[[hinge.i as usize, k]];
@@ -623,7 +644,11 @@ pub fn grad_check(clf: &mut Classifier, h: f64, centered: bool, formula: RelForm
     // round-off, ε·|f(x)|/h (forward: two values of f each off by ε|f|/2; centered: /2h),
     // are indistinguishable from 0: their ratio is noise over noise, so they count as agreeing.
     let floor = round_off_floor(fx, h, centered);
-    let below: Vec<bool> = analytic.iter().zip(numerical.iter()).map(|(&a, &n)| a.abs().max(n.abs()) <= floor).collect();
+    let below: Vec<bool> = analytic
+        .iter()
+        .zip(numerical.iter())
+        .map(|(&a, &n)| a.abs().max(n.abs()) <= floor)
+        .collect();
     let rel_errors: Vec<f64> = analytic
         .iter()
         .zip(numerical.iter())
