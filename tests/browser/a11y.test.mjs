@@ -36,12 +36,13 @@ function describe(violations) {
   return violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}) ${n.target.map((t) => (Array.isArray(t) ? t.join(" >>> ") : t)).join(" ")}: ${n.failureSummary.replace(/\s+/g, " ")}`));
 }
 
-async function axeViolations(url, isReady) {
+async function axeViolations(url, isReady, act) {
   const log = await openPage(browser, url);
   const { page } = log;
   try {
     await page.waitForFunction(isReady, null, { timeout: READY_MS });
     await waitDrawn(page);
+    if (act) await act(page);
     await page.addScriptTag({ url: "/axe.min.js" });
     const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
     return describe(result.violations);
@@ -54,6 +55,21 @@ const pageReady = () => document.documentElement.dataset.status === "ready";
 
 test("axe: index.html has no violations", async () => {
   assert.deepEqual(await axeViolations(new URL("index.html", server.url).href, pageReady), []);
+});
+
+test("axe: index.html with a CSV error, a loaded CSV's status and the copy-as-NumPy text box has no violations", async () => {
+  const act = async (page) => {
+    await page.locator("#csv-file").setInputFiles(path.join(site.root, "iris-names.csv"));
+    await page.locator("#csv-status").filter({ hasText: "Loaded" }).waitFor();
+    await page.locator("#csv-file").setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from("1,2,0\n3,x,1\n") });
+    await page.locator("#csv-error").waitFor({ state: "visible" });
+    await page.evaluate(() => {
+      Object.defineProperty(navigator, "clipboard", { value: { writeText: () => Promise.reject(new Error("denied")) }, configurable: true });
+    });
+    await page.locator('[data-widget="gd"]').getByRole("button", { name: "Copy as NumPy" }).click();
+    await page.locator(".copy-box").waitFor();
+  };
+  assert.deepEqual(await axeViolations(new URL("index.html", server.url).href, pageReady, act), []);
 });
 
 for (const widget of WIDGETS) {

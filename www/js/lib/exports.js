@@ -192,7 +192,7 @@ const PY_FUNCTIONS = [
  * last `cap` rows, so a long run never grows memory without bound.
  */
 export class Records {
-  constructor(columns, cap = 100000) {
+  constructor(columns, cap = 50000) {
     this.columns = columns;
     this.cap = cap;
     this.rows = [];
