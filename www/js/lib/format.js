@@ -9,8 +9,23 @@ export function fmt(x, digits = 4) {
   if (x === -Infinity) return "too small (−∞)";
   if (x === 0) return "0";
   const a = Math.abs(x);
-  if (a >= 1e5 || a < 1e-3) return x.toExponential(digits - 1).replace("e", "×10^").replace("^+", "^").replace(/-/g, "−");
+  if (a >= 1e5 || a < 1e-3) {
+    const [m, e] = x.toExponential(digits - 1).split("e");
+    return `${m.replace("-", "−")}×10${superscript(Number(e))}`;
+  }
   return Number(x.toPrecision(digits)).toString().replace("-", "−");
+}
+
+/** Like fmt, but 0 for values at round-off level next to `ref` (e.g. a projection's distance). */
+export function fmt0(x, ref = 1, digits = 4) {
+  return typeof x === "number" && Math.abs(x) <= 1e-12 * Math.max(1, Math.abs(ref)) ? "0" : fmt(x, digits);
+}
+
+const SUPERSCRIPT = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
+
+/** An integer exponent in superscript digits: −16 → "⁻¹⁶". */
+export function superscript(k) {
+  return String(k).replace(/[-0-9]/g, (c) => SUPERSCRIPT[c]);
 }
 
 /** More digits, for the stepper's values where h = 1e-5 changes the 6th digit. */

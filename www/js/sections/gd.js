@@ -3,7 +3,7 @@
 // loss and accuracy curves; a panel runs a too small, a good and a too large step size.
 import { el, button, player, History, showError, clearError, nextFrame } from "../lib/ui.js";
 import { lineChart, PALETTE } from "../lib/canvas.js";
-import { fmt, pct } from "../lib/format.js";
+import { fmt, fmt0, pct } from "../lib/format.js";
 import { tuning, choiceSlider, niceLogValues, frameDrawer, Slice, spanText, lossAxis, stepRange } from "../lib/optkit.js";
 import { Records } from "../lib/exports.js";
 
@@ -148,7 +148,7 @@ export function mount(host, ctx) {
         ],
       });
       sliceText.textContent = drawn
-        ? `W1 is minus the gradient at the start (length ${fmt(gradNorm)}), W2 a random direction at right angles, of the same length; ${spanText(slice)}. The path is projected onto this plane; the current W is ${fmt(here[2])} off it (the gradient turns as W moves).`
+        ? `W1 is minus the gradient at the start (length ${fmt(gradNorm)}), W2 a random direction at right angles, of the same length; ${spanText(slice)}. The path is projected onto this plane; the current W is ${fmt0(here[2])} off it (the gradient turns as W moves).`
         : "Computing the slice…";
       const steps = last ? Math.max(last.iteration, 0) : 0;
       const xr = stepRange(loss);
@@ -162,7 +162,7 @@ export function mount(host, ctx) {
         ],
       });
       const n = loss.length;
-      readout.textContent = `Step ${steps}, step size ${fmt(stepSize.value)}: loss ${fmt(loss.ys[n - 1])} (start ${fmt(loss.ys[0])}), accuracy ${pct(acc.ys[n - 1])}. Position on the slice: a = ${fmt(here[0])}, b = ${fmt(here[1])}; distance off the plane ${fmt(here[2])}.${blewUp ? ` Stopped: the loss blew up at step ${blewUp}.` : ""}`;
+      readout.textContent = `Step ${steps}, step size ${fmt(stepSize.value)}: loss ${fmt(loss.ys[n - 1])} (start ${fmt(loss.ys[0])}), accuracy ${pct(acc.ys[n - 1])}. Position on the slice: a = ${fmt0(here[0])}, b = ${fmt0(here[1])}; distance off the plane ${fmt0(here[2])}.${blewUp ? ` Stopped: the loss blew up at step ${blewUp}.` : ""}`;
     } catch (e) {
       showError(status, e);
     }

@@ -3,7 +3,7 @@
 // rejected ×) with the path of the kept W's, beside the loss curve.
 import { el, button, player, History, showError, clearError } from "../lib/ui.js";
 import { lineChart, PALETTE } from "../lib/canvas.js";
-import { fmt, pct } from "../lib/format.js";
+import { fmt, fmt0, pct } from "../lib/format.js";
 import { tuning, choiceSlider, niceLogValues, frameDrawer, Slice, spanText, lossRange, stepRange } from "../lib/optkit.js";
 import { Records } from "../lib/exports.js";
 
@@ -121,7 +121,7 @@ export function mount(host, ctx) {
         markers,
       });
       sliceText.textContent = drawn
-        ? `The slice L(W0 + a·W1 + b·W2) around the starting W0, ${spanText(slice)}. Each try is projected onto this plane; W has ${n} numbers, so most of each step leaves the plane: the current W is ${fmt(here[2])} off it.`
+        ? `The slice L(W0 + a·W1 + b·W2) around the starting W0, ${spanText(slice)}. Each try is projected onto this plane; W has ${n} numbers, so most of each step leaves the plane: the current W is ${fmt0(here[2])} off it.`
         : "Computing the slice…";
       const ex = last ? last.iteration : 0;
       lineChart(L, lossCanvas, {
@@ -132,7 +132,7 @@ export function mount(host, ctx) {
         ],
       });
       readout.textContent = last
-        ? `${ex} tries, ${accepted} accepted (acceptance rate ${pct(accepted / ex)}). Loss ${fmt(last.loss)}, accuracy ${pct(last.accuracy)} (chance ${pct(1 / ds.classes)}). Last try: loss ${fmt(last.tryLoss)}, ${last.accepted ? "accepted" : "rejected"}. Distance of W off the plane: ${fmt(here[2])}. Loss evaluations: ${last.evaluations}.`
+        ? `${ex} tries, ${accepted} accepted (acceptance rate ${pct(accepted / ex)}). Loss ${fmt(last.loss)}, accuracy ${pct(last.accuracy)} (chance ${pct(1 / ds.classes)}). Last try: loss ${fmt(last.tryLoss)}, ${last.accepted ? "accepted" : "rejected"}. Distance of W off the plane: ${fmt0(here[2])}. Loss evaluations: ${last.evaluations}.`
         : `No tries yet. Start loss ${fmt(loss.ys[0])}. Each try adds N(0, ${fmt(stepSize.value)}²) to every weight.`;
     } catch (e) {
       showError(status, e);

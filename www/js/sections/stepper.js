@@ -217,9 +217,18 @@ export function mount(host, ctx) {
       markers: markerAt(h0, Math.abs((centered.checked ? s.centered : s.forward)[HS.findIndex((h) => Math.abs(Math.log10(h) - hSlider.value) < 1e-9)] - a)),
     });
     const svm = ctx.settings.loss === "svm";
+    // the smallest h whose step crosses a kink: an error far above round-off and the slope's noise
+    const kinkText = () => {
+      const order = HS.map((h, i) => i).sort((i, j) => HS[i] - HS[j]);
+      const far = (i) => [errF[i], errC[i]].some((e) => Number.isFinite(e) && e > 100 * roundoff[i] && e > 1e-6 * Math.max(1, Math.abs(a)));
+      const i = order.find(far);
+      return i === undefined
+        ? `Here no step up to h = ${fmtH(Math.max(...HS))} crosses a kink, so the error stays at round-off all the way; a trained W (gradient descent below) puts margins nearer their kinks.`
+        : `From h ≈ ${fmtH(HS[i])} the step crosses a kink and the slope is wrong.`;
+    };
     const errNow = Math.abs((centered.checked ? s.centered : s.forward)[HS.findIndex((x) => Math.abs(Math.log10(x) - hSlider.value) < 1e-9)] - a);
     hReadout.textContent = `At h = ${fmtH(h0)} the ${centered.checked ? "centered" : "forward"} slope differs from the analytic ${fmt(a)} by ${fmt(errNow)}. ` + (svm
-      ? "The SVM loss is piecewise linear: away from a kink the finite difference is exact and only round-off remains (gaps mean an error of exactly 0). At large h the step crosses a kink and the slope is wrong; at tiny h round-off (grey) takes over."
+      ? `The SVM loss is piecewise linear: away from a kink the finite difference is exact and only round-off remains (gaps mean an error of exactly 0); at tiny h round-off (grey) takes over. ${kinkText()}`
       : "Forward differences err in proportion to h, centered ones to h²; below about 1e-8 round-off (grey) dominates and the error grows again as h shrinks. That is why h = 1e-5 and the centered formula are the usual choice.");
   }
 
