@@ -24,6 +24,9 @@ export const CSP = [
   "frame-ancestors 'self'",
 ].join("; ");
 
+/** The CSP with `cors` on: any page may frame the widgets too (embed.html in a course page). */
+export const PUBLIC_CSP = CSP.replace("frame-ancestors 'self'", "frame-ancestors *");
+
 export const MIME = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
@@ -67,7 +70,7 @@ export function startServer({ root = DEFAULT_ROOT, port = 0, host = "127.0.0.1",
     // widgets' modules, CSS and wasm, as public static hosts do
     "Cross-Origin-Resource-Policy": cors ? "cross-origin" : "same-origin",
     ...(cors ? { "Access-Control-Allow-Origin": "*" } : {}),
-    ...(csp ? { "Content-Security-Policy": CSP } : {}),
+    ...(csp ? { "Content-Security-Policy": cors ? PUBLIC_CSP : CSP } : {}),
   });
 
   const server = http.createServer((req, res) => {
