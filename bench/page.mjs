@@ -21,31 +21,47 @@ try {
   const t0 = Date.now();
   await page.goto(new URL("index.html", server.url).href);
   await page.waitForFunction(() => performance.getEntriesByName("lossland:plane-drawn").length > 0, null, { timeout: 30000 });
-  const firstLandscape = await page.evaluate(() => performance.getEntriesByName("lossland:plane-drawn")[0].startTime);
   await page.waitForFunction(() => document.documentElement.dataset.status === "ready");
   await page.waitForTimeout(500);
   const total = bodies.reduce((a, b) => a + b.gz, 0);
   const raw = bodies.reduce((a, b) => a + b.raw, 0);
   const wasm = bodies.find((b) => b.url.endsWith(".wasm"));
-  out.push(["first landscape drawn after navigation", `${firstLandscape.toFixed(0)} ms`, "≤ 300 ms", firstLandscape <= 300]);
+  // First landscape: fresh contexts with nothing listening (reading and gzipping response bodies
+  // above costs this 2-core machine's CPU while the page loads); the browser's first load is in.
+  const firsts = [];
+  for (let i = 0; i < (quick ? 3 : 7); i++) {
+    const c = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const p = await c.newPage();
+    await p.goto(new URL("index.html", server.url).href);
+    await p.waitForFunction(() => performance.getEntriesByName("lossland:plane-drawn").length > 0, null, { timeout: 30000 });
+    firsts.push(await p.evaluate(() => performance.getEntriesByName("lossland:plane-drawn")[0].startTime));
+    await c.close();
+  }
+  const sorted = [...firsts].sort((a, b) => a - b);
+  const firstLandscape = sorted[Math.floor(sorted.length / 2)];
+  out.push(["first landscape drawn after navigation", `${firstLandscape.toFixed(0)} ms (median of ${firsts.length} fresh loads; ${firsts.map((v) => v.toFixed(0)).join(", ")})`, "≤ 300 ms", firstLandscape <= 300]);
   out.push(["transferred, gzip (page, JS, CSS, wasm)", `${(total / 1024).toFixed(1)} KB (${(raw / 1024).toFixed(0)} KB raw; wasm ${(wasm.gz / 1024).toFixed(1)} KB)`, "≤ 250 KB", total <= 250 * 1024]);
 
   // 2. redraw rate while the span slider moves (64 × 64, the default resolution)
   const plane = page.locator('[data-widget="plane"]');
   const slider = plane.getByRole("slider", { name: "Span of a and b" });
   await slider.focus();
-  const before = await page.evaluate(() => performance.getEntriesByName("lossland:plane-drawn").filter((e) => e.detail === 64).length);
-  const t1 = Date.now();
+  // The learner drags as fast as the page follows: each key press waits only for its event to be
+  // handled (the redraw runs in the input handler), so the rate is the page's, not the script's.
+  const marks = () => performance.getEntriesByName("lossland:plane-drawn").filter((e) => e.detail === 64).length;
+  const before = await page.evaluate(marks);
+  const t1 = await page.evaluate(() => performance.now());
   const moves = 60;
-  for (let i = 0; i < moves; i++) {
-    await page.keyboard.press(i < moves / 2 ? "ArrowRight" : "ArrowLeft");
-    await page.waitForTimeout(16);
-  }
-  await page.waitForTimeout(200);
-  const seconds = (Date.now() - t1) / 1000;
-  const after = await page.evaluate(() => performance.getEntriesByName("lossland:plane-drawn").filter((e) => e.detail === 64).length);
-  const fps = (after - before) / seconds;
-  out.push(["64 × 64 landscape redraws while the slider moves", `${fps.toFixed(1)} per s (${after - before} full redraws for ${moves} moves in ${seconds.toFixed(2)} s)`, "≥ 30 per s", fps >= 30]);
+  for (let i = 0; i < moves; i++) await page.keyboard.press(i < moves / 2 ? "ArrowRight" : "ArrowLeft");
+  await page.waitForTimeout(300);
+  const drag = await page.evaluate(([t1, before]) => {
+    const drawn = performance.getEntriesByName("lossland:plane-drawn").filter((e) => e.detail === 64).slice(before);
+    const redraws = performance.getEntriesByName("lossland:plane-redraw").filter((e) => e.detail === 64 && e.startTime >= t1).map((e) => e.duration).sort((a, b) => a - b);
+    return { drawn: drawn.length, end: drawn.length ? drawn[drawn.length - 1].startTime : t1, median: redraws[Math.floor(redraws.length / 2)] ?? NaN };
+  }, [t1, before]);
+  const seconds = (drag.end - t1) / 1000;
+  const fps = drag.drawn / Math.max(seconds, 1e-3);
+  out.push(["64 × 64 landscape redraws while the slider moves", `${fps.toFixed(1)} per s (${drag.drawn} of ${moves} slider positions drawn in ${seconds.toFixed(2)} s; one redraw ${drag.median.toFixed(1)} ms)`, "≥ 30 per s", fps >= 30]);
 
   // 3. wasm memory after a minute of use: play gradient descent, SGD, random search and the stepper
   const mem = () => page.evaluate(async () => (await import("./js/lib/wasm.js")).wasmMemoryBytes());

@@ -1,5 +1,5 @@
 // "Copy as NumPy" checked by an independent method: the snippet the page copies (built by
-// www/js/lib/exports.js from lossland's W, dW and settings) is RUN with python3 + NumPy, and the
+// www/js/lib/numpy.js from lossland's W, dW and settings) is RUN with python3 + NumPy, and the
 // loss and dW that NumPy computes with CS231n's svm_loss_naive / softmax_loss_naive conventions
 // must equal lossland's own to 1e-9 relative. Digits is not inlined: the snippet loads the file
 // "Download data (CSV)" saves, which this test writes into a temporary folder. Also: every
@@ -12,7 +12,8 @@ import os from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { numpySnippet, snippetFor, datasetCsv, dataFileName, pyNumber, csvText, Records, INLINE_VALUES } from "../../www/js/lib/exports.js";
+import { csvText, Records } from "../../www/js/lib/exports.js";
+import { numpySnippet, snippetFor, datasetCsv, dataFileName, pyNumber, INLINE_VALUES } from "../../www/js/lib/numpy.js";
 import { parseCsv } from "../../www/js/lib/csvdata.js";
 
 const L = await import("../../www/pkg/lossland.js");

@@ -79,6 +79,7 @@ export function mount(host, ctx) {
       }
       if (!values) return;
       draw(values, size);
+      performance.measure("lossland:plane-redraw", { start: t0, detail: size });
       status.textContent = `Computed ${size * size} loss values in ${fmt(performance.now() - t0, 3)} ms.`;
     } catch (e) {
       showError(status, e);
