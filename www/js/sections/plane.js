@@ -6,17 +6,20 @@ import { fmt } from "../lib/format.js";
 
 /**
  * Computes a size × size plane in chunks (about 8 ms of work each), yielding to the page in
- * between; `isStale()` cancels. Returns the values or null when cancelled.
+ * between; `isStale()` cancels. Returns the values or null when cancelled; `stats.work`, if
+ * given, receives the milliseconds spent computing (the waits between chunks left out).
  */
-export async function planeChunked(land, span, size, isStale) {
+export async function planeChunked(land, span, size, isStale, stats = {}) {
   const out = new Float64Array(size * size);
   let r = 0, rowsPerChunk = 1;
+  stats.work = 0;
   while (r < size) {
     const t0 = performance.now();
     const end = Math.min(size, r + rowsPerChunk);
     out.set(land.planeRows(span, size, r, end), r * size);
     r = end;
     const dt = performance.now() - t0;
+    stats.work += dt;
     rowsPerChunk = Math.max(1, Math.min(size, Math.round(rowsPerChunk * (8 / Math.max(0.5, dt)))));
     if (r < size) {
       await nextFrame();
@@ -33,6 +36,7 @@ export function mount(host, ctx) {
   const hover = el("p", { class: "readout", "aria-live": "off" }, "Hover over the map to read a, b and the loss.");
   const summary = el("p", { class: "readout" });
   let dirSeed = 0, clf = null, land = null, gen = 0, last = null;
+  const cost = new Map(); // grid size → measured ms to compute it on the current landscape
 
   const span = slider({ label: "Span of a and b", min: 0.25, max: 10, step: 0.25, value: 3, format: (v) => `±${v}`, onInput: () => compute() });
   const res = select({ label: "Resolution", options: [["16", "16 × 16"], ["32", "32 × 32"], ["64", "64 × 64"], ["128", "128 × 128"]], value: "64", onChange: () => compute() });
@@ -44,6 +48,7 @@ export function mount(host, ctx) {
     clf?.free(); land?.free();
     clf = ctx.classifier();
     land = new L.Landscape(clf, { seed: ctx.settings.seed * 1000 + 500 + dirSeed, normalize: norm.checked });
+    cost.clear();
     return compute();
   }
 
@@ -67,15 +72,28 @@ export function mount(host, ctx) {
       clearError(status);
       const s = span.value, size = Number(res.value);
       const t0 = performance.now();
-      // a coarse 16 × 16 first tells how long the full grid will take: if it fits in one
-      // frame's budget, compute it at once; otherwise show the coarse one and refine in chunks
-      const coarse = size > 16 ? land.plane(s, 16) : null;
-      const estimate = ((performance.now() - t0) * size * size) / 256;
+      // A grid whose measured cost fits a frame is computed at once (while a slider moves, every
+      // position is drawn in full). Otherwise, or the first time, a 16 × 16 preview comes first
+      // and the full grid follows in chunks. How the cost grows with the size differs by loss
+      // (about linear in the rows for the SVM's breakpoint sweep, quadratic for softmax), so it
+      // is measured, not extrapolated.
+      const known = cost.get(size);
       let values;
-      if (!coarse || estimate < 8) values = land.plane(s, size);
-      else {
-        draw(coarse, 16);
-        values = await planeChunked(land, s, size, () => my !== gen);
+      if (size <= 16 || (known !== undefined && known < 16)) {
+        values = land.plane(s, size);
+        cost.set(size, performance.now() - t0);
+      } else {
+        const coarse = land.plane(s, 16);
+        const guess = ((performance.now() - t0) * size * size) / 256; // the quadratic bound
+        if (known === undefined && guess < 8) {
+          values = land.plane(s, size);
+          cost.set(size, performance.now() - t0);
+        } else {
+          draw(coarse, 16);
+          const stats = {};
+          values = await planeChunked(land, s, size, () => my !== gen, stats);
+          if (values) cost.set(size, stats.work);
+        }
       }
       if (!values) return;
       draw(values, size);
