@@ -1,7 +1,7 @@
 // The notebook: loads the wasm once, builds the shared settings bar and mounts each widget.
 import { loadLossland } from "./lib/wasm.js";
 import { createContext, settingsFromUrl, urlAskedForUpload, DATASETS } from "./lib/state.js";
-import { select, slider, el, button, checkbox } from "./lib/ui.js";
+import { select, slider, el, button, checkbox, nextTurn } from "./lib/ui.js";
 import { fmt } from "./lib/format.js";
 import { addPngButtons, exportBar, csvText, saveText } from "./lib/exports.js";
 // The 2-D landscape is part of this module's own graph (loaded with it, ready when main runs):
@@ -53,19 +53,25 @@ function csvControl(ctx, datasetSelect) {
     errorBox.textContent = `Could not load ${name}: ${message}. The data set was not changed.`;
     errorBox.hidden = false;
   };
+  let loading = 0; // the latest file chosen wins over one still being parsed
   file.addEventListener("change", async () => {
     const f = file.files && file.files[0];
     file.value = ""; // the same file can be chosen again
     if (!f) return;
+    const my = ++loading;
     // the parser is loaded on first use, not with the page
-    const { parseCsv, standardize, CSV_LIMITS } = await import("./lib/csvdata.js");
+    const { parseCsvInPieces, standardize, CSV_LIMITS } = await import("./lib/csvdata.js");
+    if (my !== loading) return;
     if (f.size > CSV_LIMITS.maxBytes) return fail(f.name, `the file is too large: at most ${CSV_LIMITS.maxBytes / (1024 * 1024)} MB (${CSV_LIMITS.maxBytes} bytes) is allowed, it has ${f.size} bytes`);
     let parsed, dataset;
     try {
-      parsed = parseCsv(await f.text());
+      // in pieces of ~8 ms (a file at the caps takes ~100 ms to parse), each in its own task
+      parsed = await parseCsvInPieces(await f.text(), nextTurn);
+      if (my !== loading) return;
       if (std.checked) standardize(parsed.features, parsed.dims);
       dataset = ctx.L.Dataset.fromArrays(parsed.features, parsed.labels, parsed.dims, parsed.classes);
     } catch (e) {
+      if (my !== loading) return;
       return fail(f.name, e && e.message ? e.message : String(e));
     }
     errorBox.hidden = true;
@@ -114,17 +120,19 @@ async function main() {
       const mod = await modules[i];
       if (i === order[0]) performance.mark("lossland:first-module");
       const t0 = performance.now();
-      const w = await mod.mount(hosts[i], ctx);
+      // each section sees the settings its own objects were built from (see ctx.view)
+      const view = ctx.view();
+      const w = await mod.mount(hosts[i], view);
       widgets[i] = w;
       addPngButtons(hosts[i], hosts[i].dataset.widget);
-      if (w && w.exports) exportBar(hosts[i], hosts[i].dataset.widget, ctx, w.exports);
+      if (w && w.exports) exportBar(hosts[i], hosts[i].dataset.widget, view, w.exports);
       performance.measure(`lossland:mount:${hosts[i].dataset.widget}`, { start: t0 });
     }
     ctx.onChange(() => {
       const url = new URL(window.location.href);
       for (const k of ["dataset", "loss", "reg", "seed"]) url.searchParams.set(k, String(ctx.settings[k]));
       history.replaceState(null, "", url);
-    });
+    }, { instant: true });
     await Promise.all(widgets.map((w) => w && w.ready));
     root.dataset.status = "ready";
   } catch (e) {

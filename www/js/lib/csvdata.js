@@ -68,6 +68,38 @@ function notANumber(cell) {
  * naming the line (and column) on bad input; see the top of this file for the format.
  */
 export function parseCsv(text, limits = CSV_LIMITS) {
+  const steps = parseSteps(text, limits);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same parse (the same result, the same errors) cut into pieces: after each piece that has
+ * taken more than `budget` ms it awaits `pause()` (the page passes its nextTurn), so a file at
+ * the caps (~70 ms of parsing) never holds the page in one task.
+ */
+export async function parseCsvInPieces(text, pause, { limits = CSV_LIMITS, budget = 8 } = {}) {
+  const steps = parseSteps(text, limits);
+  let t0 = performance.now();
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() - t0 > budget) {
+      await pause();
+      t0 = performance.now();
+    }
+  }
+}
+
+const PIECE = 64; // rows between the points where a parse may pause
+
+/**
+ * parseCsv's body as a generator: it yields (nothing) every PIECE lines and returns the result.
+ * The per-line work is in plain functions (V8 optimises those better than a generator's body).
+ */
+function* parseSteps(text, limits) {
   if (typeof text !== "string") throw csvError("the file could not be read as text");
   if (text.length > limits.maxBytes) throw csvError(`the file is too large: at most ${limits.maxBytes / (1024 * 1024)} MB (${limits.maxBytes} bytes) is allowed`);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -75,9 +107,9 @@ export function parseCsv(text, limits = CSV_LIMITS) {
 
   let sep = null, width = 0, header = null;
   const rows = []; // { line, cells }
-  for (let i = 0; i < lines.length; i++) {
+  const takeLine = (i) => {
     const raw = lines[i];
-    if (raw.trim() === "") continue;
+    if (raw.trim() === "") return;
     const line = i + 1;
     if (sep === null) sep = raw.includes("\t") ? "\t" : raw.includes(";") ? ";" : ",";
     const cells = raw.split(sep).map(unquote);
@@ -87,7 +119,7 @@ export function parseCsv(text, limits = CSV_LIMITS) {
       if (width - 1 > limits.maxFeatures) throw csvError(`line ${line} has ${width - 1} features: at most ${limits.maxFeatures} are allowed`, line);
       if (cells.slice(0, -1).some((c) => notANumber(c) !== "" && c !== "")) {
         header = cells;
-        continue;
+        return;
       }
     }
     if (cells.length !== width) {
@@ -95,18 +127,26 @@ export function parseCsv(text, limits = CSV_LIMITS) {
     }
     if (rows.length >= limits.maxRows) throw csvError(`line ${line}: too many rows, at most ${limits.maxRows} examples are allowed`, line);
     rows.push({ line, cells });
+  };
+  for (let i = 0; i < lines.length; i += PIECE) {
+    for (let j = i, end = Math.min(lines.length, i + PIECE); j < end; j++) takeLine(j);
+    yield;
   }
   if (rows.length === 0) throw csvError(header ? "the file has a header but no data rows" : "the file is empty: expected rows of features then a label");
 
   const dims = width - 1;
   const features = new Float64Array(rows.length * dims);
-  for (let r = 0; r < rows.length; r++) {
+  const takeRow = (r) => {
     const { line, cells } = rows[r];
     for (let c = 0; c < dims; c++) {
       const why = notANumber(cells[c]);
       if (why) throw csvError(`line ${line}, column ${c + 1} (feature ${c + 1} of ${dims}) ${why}: features must be finite numbers`, line, c + 1);
       features[r * dims + c] = Number(cells[c]);
     }
+  };
+  for (let r = 0; r < rows.length; r += PIECE) {
+    for (let j = r, end = Math.min(rows.length, r + PIECE); j < end; j++) takeRow(j);
+    yield;
   }
 
   const labelCells = rows.map((r) => r.cells[dims]);

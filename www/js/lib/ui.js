@@ -136,3 +136,59 @@ export function clearError(statusEl) {
 /** Waits one animation frame (to let the page paint between chunks of work). */
 export const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r()));
 export const yieldToPage = () => new Promise((r) => setTimeout(r, 0));
+
+// The page's queue of turns. `await nextTurn()` resumes in a task of its own, after the turns
+// already waiting (first come, first served). Long work (a settings change reaching nine
+// sections, a slice, a run of steps) is cut into pieces of a few ms that each wait for a turn,
+// so the pieces of several sections take turns instead of piling up in one task or one frame
+// (all requestAnimationFrame callbacks of a frame run in one task). After about a frame's worth
+// of turns in a row the queue waits for the next frame, so the page paints in between.
+const waiting = [];
+let posted = false, burstStart = -1;
+let channel = null; // made on first use (under Node an open port would keep the process alive)
+function post() {
+  posted = true;
+  if (burstStart >= 0 && performance.now() - burstStart > 12 && typeof requestAnimationFrame === "function") {
+    burstStart = -1;
+    requestAnimationFrame(() => setTimeout(runTurn, 0)); // after the frame is painted
+  } else if (typeof MessageChannel === "function") {
+    if (!channel) {
+      channel = new MessageChannel();
+      channel.port1.onmessage = () => runTurn();
+      channel.port1.unref?.(); // Node only
+    }
+    channel.port2.postMessage(0);
+  } else setTimeout(runTurn, 0);
+}
+function runTurn() {
+  posted = false;
+  if (burstStart < 0) burstStart = performance.now();
+  const resume = waiting.shift();
+  if (waiting.length) post();
+  else burstStart = -1;
+  resume?.(); // the awaiting code runs now, in this task (its microtasks), before the next turn
+}
+
+/** Resolves in a task of its own once the turns queued before it have run (see above). */
+export function nextTurn() {
+  return new Promise((r) => {
+    waiting.push(r);
+    if (!posted) post();
+  });
+}
+
+/**
+ * For loops cut into turns: `slicer.due` is true once the current turn has used `budget` ms;
+ * `await slicer.next()` waits for the next turn and starts a new budget.
+ */
+export function timeSlicer(budget = 8) {
+  let t0 = performance.now();
+  return {
+    get due() { return performance.now() - t0 > budget; },
+    get elapsed() { return performance.now() - t0; },
+    async next() {
+      await nextTurn();
+      t0 = performance.now();
+    },
+  };
+}

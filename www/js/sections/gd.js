@@ -1,7 +1,7 @@
 // Section 6, gradient descent: W ← W − stepSize·dW. The path is drawn on a slice through
 // the start W spanned by W1 = −dW(start) and a random W2 ⟂ W1 of the same length, beside
 // loss and accuracy curves; a panel runs a too small, a good and a too large step size.
-import { el, button, player, History, showError, clearError, nextFrame } from "../lib/ui.js";
+import { el, button, player, History, showError, clearError, timeSlicer, nextTurn } from "../lib/ui.js";
 import { lineChart, PALETTE } from "../lib/canvas.js";
 import { fmt, fmt0, pct } from "../lib/format.js";
 import { tuning, choiceSlider, niceLogValues, frameDrawer, Slice, spanText, lossAxis, stepRange } from "../lib/optkit.js";
@@ -168,30 +168,47 @@ export function mount(host, ctx) {
     }
   }
 
-  /** Runs the three step sizes from the same start, a few steps per frame. */
+  /**
+   * Runs the three step sizes from the same start, in turns of the page's queue (the first one
+   * too: rebuild() does not wait for it): a piece is a few steps of one run, as many as fit in
+   * about 4 ms by the measured cost of the last piece (one step on an upload at the caps takes
+   * ~8 ms), and a turn ends once it has used ~8 ms; the chart is redrawn between turns. Each
+   * run is its own optimizer, so how the pieces are cut changes no number.
+   */
   async function runTrio() {
     const my = ++trioGen;
     const etas = tuning(ctx.settings.dataset).trio;
     const names = ["small", "medium", "large"];
-    const runs = etas.map((eta) => {
-      const c = ctx.classifier();
-      return { eta, c, o: new L.Optimizer(c, { method: "gd", stepSize: eta }), xs: [0], ys: [c.loss()], blew: 0 };
-    });
+    trioBtn.disabled = true;
+    await nextTurn();
+    if (my !== trioGen || !clf) return;
+    const runs = [];
     try {
-      trioBtn.disabled = true;
-      for (let done = 0; done < TRIO_STEPS; ) {
-        const k = Math.min(10, TRIO_STEPS - done);
-        for (const r of runs) {
-          if (r.o.diverged) continue;
-          const ls = r.o.run(k);
-          ls.forEach((v, i) => { r.xs.push(done + i + 1); r.ys.push(v); });
-          if (r.o.diverged) r.blew = r.o.iteration + 1;
-        }
-        done += k;
-        drawTrio(runs, names);
-        await nextFrame();
-        if (my !== trioGen) return;
+      for (const eta of etas) {
+        const c = ctx.classifier();
+        runs.push({ eta, c, o: new L.Optimizer(c, { method: "gd", stepSize: eta }), xs: [0], ys: [c.loss()], blew: 0, done: 0 });
       }
+      const slicer = timeSlicer(8);
+      let per = 1; // steps per piece, from the measured cost of the last piece
+      const todo = (r) => r.done < TRIO_STEPS && !r.o.diverged;
+      while (runs.some(todo)) {
+        for (const r of runs) {
+          if (!todo(r)) continue;
+          const k = Math.min(per, TRIO_STEPS - r.done);
+          const t0 = performance.now();
+          const ls = r.o.run(k);
+          ls.forEach((v, i) => { r.xs.push(r.done + i + 1); r.ys.push(v); });
+          if (r.o.diverged) r.blew = r.o.iteration + 1;
+          r.done += k;
+          per = Math.max(1, Math.min(TRIO_STEPS, Math.floor((k * 4) / Math.max(0.05, performance.now() - t0))));
+          if (slicer.due && runs.some(todo)) {
+            drawTrio(runs, names);
+            await slicer.next();
+            if (my !== trioGen) return;
+          }
+        }
+      }
+      drawTrio(runs, names);
       trioText.textContent = runs.map((r) => verdict(r, runs)).join(" ") + (runs[2].blew || rises(runs[2]) > 2 ? "" : " Here even the large step size does not overshoot: these points can be separated by a linear classifier, and without regularisation the loss only falls as W grows in a separating direction, so a big step costs nothing. Raise reg in the settings bar to see the large step overshoot and blow up.");
     } catch (e) {
       showError(status, e);

@@ -1,12 +1,13 @@
 // Section 1, the 2-D slice: L(W + a·W1 + b·W2) as a heat map with colour bar and a hover
 // readout; computed in chunks of rows (a coarse grid first) so the page never freezes.
-import { el, button, select, slider, checkbox, showError, clearError, nextFrame } from "../lib/ui.js";
+import { el, button, select, slider, checkbox, showError, clearError, nextTurn } from "../lib/ui.js";
 import { heatMap, eventToData, PALETTE } from "../lib/canvas.js";
 import { fmt } from "../lib/format.js";
 
 /**
- * Computes a size × size plane in chunks (about 8 ms of work each), yielding to the page in
- * between; `isStale()` cancels. Returns the values or null when cancelled; `stats.work`, if
+ * Computes a size × size plane in chunks (about 8 ms of work each), each chunk in a turn of
+ * the page's queue (nextTurn: other sections' work and painting come in between); `isStale()`
+ * cancels. Returns the values or null when cancelled; `stats.work`, if
  * given, receives the milliseconds spent computing (the waits between chunks left out).
  */
 export async function planeChunked(land, span, size, isStale, stats = {}) {
@@ -22,7 +23,7 @@ export async function planeChunked(land, span, size, isStale, stats = {}) {
     stats.work += dt;
     rowsPerChunk = Math.max(1, Math.min(size, Math.round(rowsPerChunk * (8 / Math.max(0.5, dt)))));
     if (r < size) {
-      await nextFrame();
+      await nextTurn();
       if (isStale()) return null;
     }
   }

@@ -1,7 +1,7 @@
 // Section 7, mini-batch gradient descent and SGD: each step uses the gradient of a random
 // batch. The noisy batch loss beside the full loss and a full-batch GD run with the same step
 // size; a scatter of mini-batch gradients around the full gradient; steps per second.
-import { el, button, player, History, showError, clearError } from "../lib/ui.js";
+import { el, button, player, History, showError, clearError, nextTurn } from "../lib/ui.js";
 import { lineChart, PALETTE } from "../lib/canvas.js";
 import { fmt, pct } from "../lib/format.js";
 import { tuning, choiceSlider, niceLogValues, powersOfTwoUpTo, frameDrawer, lossAxis, stepRange } from "../lib/optkit.js";
@@ -74,7 +74,7 @@ export function mount(host, ctx) {
       last = null; stopped = ""; rate = { t0: 0, n0: 0, perSec: NaN }; cost = { sgd: 0, gd: 0, n: 0 };
       scatter = null;
       request();
-      requestAnimationFrame(() => scatter || newScatter()); // in its own frame: up to ~30 ms of work
+      nextTurn().then(() => clf && !scatter && newScatter()); // in a task of its own: up to ~30 ms of work
     } catch (e) {
       showError(status, e);
     }

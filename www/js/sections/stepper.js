@@ -1,7 +1,7 @@
 // Section 4, the heart: the numerical gradient one coordinate at a time, with the lecture's
 // pseudo-code and every number it computes, the gradient filling in cell by cell, and the
 // error of the finite difference against h on a log–log plot.
-import { el, button, slider, checkbox, player, showError, clearError } from "../lib/ui.js";
+import { el, button, slider, checkbox, player, showError, clearError, timeSlicer } from "../lib/ui.js";
 import { lineChart, PALETTE } from "../lib/canvas.js";
 import { drawGrid, colName } from "../lib/wgrid.js";
 import { fmt, fmtLong, fmtH } from "../lib/format.js";
@@ -32,6 +32,7 @@ const HS = Array.from({ length: 37 }, (_, i) => 10 ** (-10 + i * 0.25));
 export function mount(host, ctx) {
   const L = ctx.L;
   let clf = null, st = null, rec, reveal = 0, analytic = null;
+  let plotEpoch = 0, plotBusy = false, plotAgain = false; // the error plot, see drawErrorPlot
 
   const wCanvas = el("canvas", { class: "grid big", role: "img", "aria-label": "The weights W; the current coordinate is outlined" });
   const gCanvas = el("canvas", { class: "grid big", role: "img", "aria-label": "The numerical gradient, filled in coordinate by coordinate" });
@@ -81,6 +82,7 @@ export function mount(host, ctx) {
       clearError(status);
       st?.free();
       if (!clf) clf = ctx.classifier();
+      plotEpoch++; // an error plot in progress is for the old stepper: dropped
       st = new L.GradientStepper(clf, { h: 10 ** hSlider.value, centered: centered.checked });
       analytic = clf.gradient();
       rec = undefined;
@@ -186,50 +188,90 @@ export function mount(host, ctx) {
     return y > 0 && Number.isFinite(y) ? [{ x, y, color: PALETTE.black, size: 6, filled: true, label: "the h in use" }] : [];
   }
 
+  /**
+   * The slopes for every h in HS: 3 loss evaluations per h, so on a big data set (an upload
+   * of 1,900 × 256) the whole sweep is ~100 ms. It is asked for a few h at a time (each h's
+   * slopes do not depend on which others are asked with it) and, once a piece has used ~8 ms,
+   * continues in the next turn of the page's queue. Small data sets finish at once, as before.
+   * While one is in progress, a Step only asks for another when it is done (a plot is drawn for
+   * its own coordinate, named in its title, so playing fast still updates it); a reset (new
+   * settings, h, W) drops it.
+   */
   function drawErrorPlot() {
-    let idx = rec ? rec.index : analytic.findIndex((v) => v !== 0);
-    if (idx < 0) idx = 0;
-    const r = Math.floor(idx / clf.cols), c = idx % clf.cols;
-    const s = clf.slopesVersusH(r, c, HS);
-    const a = s.analytic;
-    const errF = s.forward.map((v) => Math.abs(v - a) || NaN);
-    const errC = s.centered.map((v) => Math.abs(v - a) || NaN);
-    const fx = st.fx;
-    const eps = 2.220446049250313e-16;
-    const roundoff = HS.map((h) => (eps * Math.abs(fx)) / h);
-    const h0 = 10 ** hSlider.value;
-    const series = [
-      { xs: HS, ys: errF, color: PALETTE.blue, width: 3, label: "forward (f(x+h) − f(x)) / h" },
-      { xs: HS, ys: errC, color: PALETTE.orange, width: 3, label: "centered (f(x+h) − f(x−h)) / 2h" },
-      { xs: HS, ys: roundoff, color: PALETTE.grey, width: 1, label: "round-off ≈ ε·|f| / h" },
-    ];
-    // reference slopes anchored at the largest h where the error is measurable
-    const anchor = (errs, p) => {
-      for (let i = HS.length - 1; i >= 0; i--) if (Number.isFinite(errs[i]) && errs[i] > roundoff[i] * 10) return HS.map((h) => errs[i] * (h / HS[i]) ** p);
-      return null;
-    };
-    const o1 = anchor(errF, 1), o2 = anchor(errC, 2);
-    if (o1) series.push({ xs: HS, ys: o1, color: "#9ecae1", width: 1, label: "∝ h (first order)" });
-    if (o2) series.push({ xs: HS, ys: o2, color: "#fdd0a2", width: 1, label: "∝ h² (second order)" });
-    lineChart(L, hCanvas, {
-      title: `|numerical − analytic| for W[${r}, ${colName(clf.cols)(c)}]`, xLabel: "h", yLabel: "absolute error", logX: true, logY: true,
-      yRange: [1e-17, 1e4], series,
-      markers: markerAt(h0, Math.abs((centered.checked ? s.centered : s.forward)[HS.findIndex((h) => Math.abs(Math.log10(h) - hSlider.value) < 1e-9)] - a)),
+    if (plotBusy) {
+      plotAgain = true;
+      return;
+    }
+    plotBusy = true;
+    plotAgain = false;
+    errorPlot(plotEpoch).finally(() => {
+      plotBusy = false;
+      if (plotAgain && st) drawErrorPlot();
     });
-    const svm = ctx.settings.loss === "svm";
-    // the smallest h whose step crosses a kink: an error far above round-off and the slope's noise
-    const kinkText = () => {
-      const order = HS.map((h, i) => i).sort((i, j) => HS[i] - HS[j]);
-      const far = (i) => [errF[i], errC[i]].some((e) => Number.isFinite(e) && e > 100 * roundoff[i] && e > 1e-6 * Math.max(1, Math.abs(a)));
-      const i = order.find(far);
-      return i === undefined
-        ? `Here no step up to h = ${fmtH(Math.max(...HS))} crosses a kink, so the error stays at round-off all the way; a trained W (gradient descent below) puts margins nearer their kinks.`
-        : `From h ≈ ${fmtH(HS[i])} the step crosses a kink and the slope is wrong.`;
-    };
-    const errNow = Math.abs((centered.checked ? s.centered : s.forward)[HS.findIndex((x) => Math.abs(Math.log10(x) - hSlider.value) < 1e-9)] - a);
-    hReadout.textContent = `At h = ${fmtH(h0)} the ${centered.checked ? "centered" : "forward"} slope differs from the analytic ${fmt(a)} by ${fmt(errNow)}. ` + (svm
-      ? `The SVM loss is piecewise linear: away from a kink the finite difference is exact and only round-off remains (gaps mean an error of exactly 0); at tiny h round-off (grey) takes over. ${kinkText()}`
-      : "Forward differences err in proportion to h, centered ones to h²; below about 1e-8 round-off (grey) dominates and the error grows again as h shrinks. That is why h = 1e-5 and the centered formula are the usual choice.");
+  }
+
+  async function errorPlot(my) {
+    try {
+      let idx = rec ? rec.index : analytic.findIndex((v) => v !== 0);
+      if (idx < 0) idx = 0;
+      const r = Math.floor(idx / clf.cols), c = idx % clf.cols;
+      const s = { analytic: 0, forward: new Float64Array(HS.length), centered: new Float64Array(HS.length) };
+      const slicer = timeSlicer(8);
+      for (let i = 0, per = 2; i < HS.length; ) {
+        const t0 = performance.now();
+        const part = clf.slopesVersusH(r, c, HS.slice(i, i + per));
+        s.analytic = part.analytic;
+        s.forward.set(part.forward, i);
+        s.centered.set(part.centered, i);
+        i += part.forward.length;
+        per = Math.max(1, Math.floor((part.forward.length * 4) / Math.max(0.05, performance.now() - t0)));
+        if (i < HS.length && slicer.due) {
+          await slicer.next();
+          if (my !== plotEpoch) return;
+        }
+      }
+      const a = s.analytic;
+      const errF = s.forward.map((v) => Math.abs(v - a) || NaN);
+      const errC = s.centered.map((v) => Math.abs(v - a) || NaN);
+      const fx = st.fx;
+      const eps = 2.220446049250313e-16;
+      const roundoff = HS.map((h) => (eps * Math.abs(fx)) / h);
+      const h0 = 10 ** hSlider.value;
+      const series = [
+        { xs: HS, ys: errF, color: PALETTE.blue, width: 3, label: "forward (f(x+h) − f(x)) / h" },
+        { xs: HS, ys: errC, color: PALETTE.orange, width: 3, label: "centered (f(x+h) − f(x−h)) / 2h" },
+        { xs: HS, ys: roundoff, color: PALETTE.grey, width: 1, label: "round-off ≈ ε·|f| / h" },
+      ];
+      // reference slopes anchored at the largest h where the error is measurable
+      const anchor = (errs, p) => {
+        for (let i = HS.length - 1; i >= 0; i--) if (Number.isFinite(errs[i]) && errs[i] > roundoff[i] * 10) return HS.map((h) => errs[i] * (h / HS[i]) ** p);
+        return null;
+      };
+      const o1 = anchor(errF, 1), o2 = anchor(errC, 2);
+      if (o1) series.push({ xs: HS, ys: o1, color: "#9ecae1", width: 1, label: "∝ h (first order)" });
+      if (o2) series.push({ xs: HS, ys: o2, color: "#fdd0a2", width: 1, label: "∝ h² (second order)" });
+      lineChart(L, hCanvas, {
+        title: `|numerical − analytic| for W[${r}, ${colName(clf.cols)(c)}]`, xLabel: "h", yLabel: "absolute error", logX: true, logY: true,
+        yRange: [1e-17, 1e4], series,
+        markers: markerAt(h0, Math.abs((centered.checked ? s.centered : s.forward)[HS.findIndex((h) => Math.abs(Math.log10(h) - hSlider.value) < 1e-9)] - a)),
+      });
+      const svm = ctx.settings.loss === "svm";
+      // the smallest h whose step crosses a kink: an error far above round-off and the slope's noise
+      const kinkText = () => {
+        const order = HS.map((h, i) => i).sort((i, j) => HS[i] - HS[j]);
+        const far = (i) => [errF[i], errC[i]].some((e) => Number.isFinite(e) && e > 100 * roundoff[i] && e > 1e-6 * Math.max(1, Math.abs(a)));
+        const i = order.find(far);
+        return i === undefined
+          ? `Here no step up to h = ${fmtH(Math.max(...HS))} crosses a kink, so the error stays at round-off all the way; a trained W (gradient descent below) puts margins nearer their kinks.`
+          : `From h ≈ ${fmtH(HS[i])} the step crosses a kink and the slope is wrong.`;
+      };
+      const errNow = Math.abs((centered.checked ? s.centered : s.forward)[HS.findIndex((x) => Math.abs(Math.log10(x) - hSlider.value) < 1e-9)] - a);
+      hReadout.textContent = `At h = ${fmtH(h0)} the ${centered.checked ? "centered" : "forward"} slope differs from the analytic ${fmt(a)} by ${fmt(errNow)}. ` + (svm
+        ? `The SVM loss is piecewise linear: away from a kink the finite difference is exact and only round-off remains (gaps mean an error of exactly 0); at tiny h round-off (grey) takes over. ${kinkText()}`
+        : "Forward differences err in proportion to h, centered ones to h²; below about 1e-8 round-off (grey) dominates and the error grows again as h shrinks. That is why h = 1e-5 and the centered formula are the usual choice.");
+    } catch (e) {
+      if (my === plotEpoch) showError(status, e);
+    }
   }
 
   ctx.onChange(rebuild);
@@ -237,6 +279,7 @@ export function mount(host, ctx) {
   window.addEventListener("resize", onResize);
   ctx.onDestroy(() => {
     window.removeEventListener("resize", onResize);
+    plotEpoch++; // an error plot in progress stops
     play.stop(); st?.free(); clf?.free(); st = clf = null;
   });
   rebuild();
