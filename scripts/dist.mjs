@@ -31,6 +31,17 @@ fs.cpSync(WWW, SITE, {
   },
 });
 
+// Minify the site's JS and CSS in place (each file on its own: same names, same module graph, so
+// index.html's preloads and the embeds' imports still resolve). What a learner downloads from a
+// deployed site; www/ stays readable source. esbuild keeps ES module syntax and export names.
+for (const rel of fs.readdirSync(SITE, { recursive: true })) {
+  const file = path.join(SITE, rel);
+  const loader = rel.endsWith(".js") ? "js" : rel.endsWith(".css") ? "css" : null;
+  if (!loader || !fs.statSync(file).isFile()) continue;
+  const { code } = esbuild.transformSync(fs.readFileSync(file, "utf8"), { loader, minify: true, format: loader === "js" ? "esm" : undefined, target: "es2022", charset: "utf8" });
+  fs.writeFileSync(file, code);
+}
+
 // --- dist/lossland.html ------------------------------------------------------------------------
 const wasmB64 = fs.readFileSync(WASM).toString("base64");
 const inlineWasm = {
