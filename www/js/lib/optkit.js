@@ -97,7 +97,7 @@ export function drawWeights(canvas, clf, ds) {
   }
   if (!canvas._cache || canvas._cache.ds !== ds) canvas._cache = { ds, features: ds.features(), labels: ds.labels() };
   drawW(canvas, clf, ds, canvas._cache.features, canvas._cache.labels);
-  return kind === "templates" ? "each class's row of W as an 8×8 image (orange: evidence for the class, blue: against)" : "the class W predicts at each point of the plane (light colours) under the data";
+  return kind === "templates" ? "each class's row of W as an 8×8 image (red: evidence for the class, blue: against)" : "the class W predicts at each point of the plane (light colours) under the data";
 }
 
 const MAX_SPAN = 1e6; // Landscape's limit on span (limits().maxSpan)

@@ -2,7 +2,7 @@
 // current cell highlighted, "not yet computed" cells hatched, and optional marks (kinks).
 import { fitCanvas } from "./canvas.js";
 
-/** Diverging colour for v on [−m, m]: blue below 0, white at 0, orange above (colour-blind safe). */
+/** Diverging colour for v on [−m, m]: blue below 0, white at 0, red above (blue–red: colour-blind safe). */
 export function diverging(v, m) {
   if (!Number.isFinite(v)) return "#d9d9d9";
   const t = Math.max(-1, Math.min(1, m > 0 ? v / m : 0));
