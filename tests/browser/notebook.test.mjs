@@ -157,3 +157,38 @@ test("a crafted URL changes nothing but validated values", async () => {
     await log.context.close();
   }
 });
+
+test("rapid settings changes: every section ends on the last one, with no error or NaN", async () => {
+  const log = await open("?dataset=toy&loss=svm&seed=1");
+  const { page } = log;
+  try {
+    const bar = page.locator("#settings");
+    const ds = bar.getByLabel("Data set", { exact: true });
+    const loss = bar.getByLabel("Loss", { exact: true });
+    // one change after another, without waiting for the sections to catch up
+    for (const d of ["digits", "spiral", "iris", "digits", "spiral", "digits"]) await ds.selectOption(d);
+    await loss.selectOption("softmax");
+    await loss.selectOption("svm");
+    await loss.selectOption("softmax");
+    const stepper = page.locator('[data-widget="stepper"]');
+    // digits: W is 10 × 65 = 650 coordinates; toy, spiral and iris have 9, 9 and 15
+    await page.waitForFunction(() => /0 of 650 coordinates/.test(document.querySelector('[data-widget="stepper"]')?.innerText ?? ""), null, { timeout: 20000 });
+    await page.waitForTimeout(3000); // let every section's queued work finish
+    assert.match(await stepper.innerText(), /of 650 coordinates/);
+    await stepper.getByRole("button", { name: "Step", exact: true }).click();
+    assert.match(await stepper.innerText(), /1 of 650 coordinates/);
+    const url = new URL(page.url());
+    assert.equal(url.searchParams.get("dataset"), "digits");
+    assert.equal(url.searchParams.get("loss"), "softmax");
+    // readouts that state chance accuracy say 1/10 (digits), none 1/3 (toy, spiral, iris)
+    const all = (await page.locator("[data-widget]").allInnerTexts()).join("\n");
+    assert.match(all, /10\.0%/, "no readout states the digits' chance accuracy");
+    assert.doesNotMatch(all, /33\.3%/, "a section still shows a 3-class data set");
+    await assertInked(page, "after rapid changes");
+    await assertNoNaN(page, "after rapid changes");
+    assertClean(log);
+  } finally {
+    await screenshot(page, "notebook-rapid-changes");
+    await log.context.close();
+  }
+});

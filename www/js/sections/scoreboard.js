@@ -69,6 +69,8 @@ export function mount(host, ctx) {
       clearError(status);
       runBtn.disabled = true;
       status.textContent = `Running ${total} evaluations for each method…`;
+      const classes = ctx.dataset().classes; // say it now: the last run's comparison is gone
+      note.textContent = `Chance here is 1/${classes} = ${pct(1 / classes)}. The comparison follows when all three methods have spent the budget.`;
       // each run is its own optimizer: how their steps interleave changes no number
       const slicer = timeSlicer(8);
       const request = frameDrawer(() => { if (my === gen) { rows(runs); draw(runs, total); } });
