@@ -46,3 +46,8 @@ export function fmtH(h) {
   const k = Math.log10(h);
   return Math.abs(k - Math.round(k)) < 1e-9 ? `1e${Math.round(k)}` : h.toExponential(1);
 }
+
+/** A data set's name for chart titles: the built-in ones by name, an uploaded CSV as "your CSV". */
+export function datasetName(ds) {
+  return ds.name === "custom" ? "your CSV" : ds.name;
+}

@@ -3,7 +3,7 @@
 // loss and accuracy curves; a panel runs a too small, a good and a too large step size.
 import { el, button, player, History, showError, clearError, timeSlicer, nextTurn } from "../lib/ui.js";
 import { lineChart, PALETTE } from "../lib/canvas.js";
-import { fmt, fmt0, pct } from "../lib/format.js";
+import { fmt, fmt0, pct, datasetName } from "../lib/format.js";
 import { tuning, choiceSlider, niceLogValues, frameDrawer, Slice, spanText, lossAxis, stepRange } from "../lib/optkit.js";
 import { Records } from "../lib/exports.js";
 
@@ -139,7 +139,7 @@ export function mount(host, ctx) {
     try {
       const ds = ctx.dataset();
       const drawn = slice.draw({
-        title: `${ds.name}, ${ctx.settings.loss.toUpperCase()}: slice through the start W`,
+        title: `${datasetName(ds)}, ${ctx.settings.loss.toUpperCase()}: slice through the start W`,
         xLabel: "a (along −dW at the start)", yLabel: "b (random, ⟂)",
         paths: [{ xs: path.xs, ys: path.ys, color: "#ffffff", width: 2, label: "path of W" }],
         markers: [

@@ -2,7 +2,7 @@
 // and the convexity demo: pick two points, the chord lies on or above the graph.
 import { el, button, slider, showError, clearError } from "../lib/ui.js";
 import { lineChart, eventToData, PALETTE, CLASS_COLORS } from "../lib/canvas.js";
-import { fmt } from "../lib/format.js";
+import { fmt, datasetName } from "../lib/format.js";
 
 const POINTS = 201;
 
@@ -55,7 +55,7 @@ export function mount(host, ctx) {
         { x: q, y: lq, color: PALETTE.red, size: 6, filled: true },
         { x: 0, y: avg[(POINTS - 1) / 2], color: PALETTE.black, size: 5, filled: true, label: "W (a = 0)" },
       ];
-      lineChart(L, canvas, { title: `${ds.name}, ${ctx.settings.loss.toUpperCase()} loss along a random direction W1`, xLabel: "a", yLabel: "loss", series, markers });
+      lineChart(L, canvas, { title: `${datasetName(ds)}, ${ctx.settings.loss.toUpperCase()} loss along a random direction W1`, xLabel: "a", yLabel: "loss", series, markers });
       // chord check: chord(a) − L(a) over the sampled points between p and q
       let gap = Infinity, worstA = p;
       for (let i = 0; i < POINTS; i++) {

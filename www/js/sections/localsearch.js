@@ -3,7 +3,7 @@
 // rejected ×) with the path of the kept W's, beside the loss curve.
 import { el, button, player, History, showError, clearError } from "../lib/ui.js";
 import { lineChart, PALETTE } from "../lib/canvas.js";
-import { fmt, fmt0, pct } from "../lib/format.js";
+import { fmt, fmt0, pct, datasetName } from "../lib/format.js";
 import { tuning, choiceSlider, niceLogValues, frameDrawer, Slice, spanText, lossRange, stepRange } from "../lib/optkit.js";
 import { Records } from "../lib/exports.js";
 
@@ -115,7 +115,7 @@ export function mount(host, ctx) {
       const markers = [...shownTries.filter((t) => !t.ok), ...shownTries.filter((t) => t.ok)].map(mark);
       markers.push({ x: here[0], y: here[1], color: CURRENT, size: 7, filled: true, label: "current W" });
       const drawn = slice.draw({
-        title: `${ds.name}, ${ctx.settings.loss.toUpperCase()}: slice through the start W`,
+        title: `${datasetName(ds)}, ${ctx.settings.loss.toUpperCase()}: slice through the start W`,
         xLabel: "a (along random W1)", yLabel: "b (along random W2)",
         paths: [{ xs: path.xs, ys: path.ys, color: PATH, width: 2, label: "path of kept W" }],
         markers,

@@ -2,7 +2,7 @@
 // readout; computed in chunks of rows (a coarse grid first) so the page never freezes.
 import { el, button, select, slider, checkbox, showError, clearError, nextTurn } from "../lib/ui.js";
 import { heatMap, eventToData, PALETTE } from "../lib/canvas.js";
-import { fmt } from "../lib/format.js";
+import { fmt, datasetName } from "../lib/format.js";
 
 /**
  * Computes a size × size plane in chunks (about 8 ms of work each), each chunk in a turn of
@@ -58,7 +58,7 @@ export function mount(host, ctx) {
     let lo = Infinity, hi = -Infinity;
     for (const v of values) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
     heatMap(L, canvas, values, size, size, {
-      title: `${ctx.dataset().name}, ${ctx.settings.loss.toUpperCase()}: loss around W`,
+      title: `${datasetName(ctx.dataset())}, ${ctx.settings.loss.toUpperCase()}: loss around W`,
       xLabel: "a (along W1)", yLabel: "b (along W2)", xRange: [-s, s], yRange: [-s, s], colorbarLabel: "loss",
       markers: [{ x: 0, y: 0, color: "#ffffff", size: 6, filled: true, label: "W" }],
     });

@@ -3,7 +3,7 @@
 // per turn of the page's queue), the table and chart redrawn at most once per frame.
 import { el, button, select, showError, clearError, timeSlicer } from "../lib/ui.js";
 import { lineChart, PALETTE } from "../lib/canvas.js";
-import { fmt, pct } from "../lib/format.js";
+import { fmt, pct, datasetName } from "../lib/format.js";
 import { tuning, frameDrawer } from "../lib/optkit.js";
 
 const METHODS = [
@@ -47,7 +47,7 @@ export function mount(host, ctx) {
 
   function draw(runs, total) {
     lineChart(L, canvas, {
-      title: `${ctx.dataset().name}, ${ctx.settings.loss.toUpperCase()}: loss for the same budget`, xLabel: "loss evaluations", yLabel: "loss",
+      title: `${datasetName(ctx.dataset())}, ${ctx.settings.loss.toUpperCase()}: loss for the same budget`, xLabel: "loss evaluations", yLabel: "loss",
       xRange: [0, total * 1.03],
       series: runs.map((r) => ({ xs: r.xs, ys: r.ys, color: r.m.color, width: 3, label: r.m.name })),
     });
