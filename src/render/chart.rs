@@ -323,7 +323,12 @@ where
         let c = e.color;
         match e.kind {
             LegendKind::Line(w) => root.draw(&PathElement::new(vec![(sx, cy), (sx + swatch, cy)], ShapeStyle { color: c.to_rgba(), filled: true, stroke_width: w.max(2) })).map_err(err)?,
-            LegendKind::Dot => root.draw(&Circle::new((sx + swatch / 2, cy), (f * 0.35) as i32, c.filled())).map_err(err)?,
+            LegendKind::Dot => {
+                // the same dark rim as on the plot, so a white dot shows on the light legend box
+                let r = (f * 0.35) as i32;
+                root.draw(&Circle::new((sx + swatch / 2, cy), r + 1, RGBColor(40, 40, 40).filled())).map_err(err)?;
+                root.draw(&Circle::new((sx + swatch / 2, cy), r, c.filled())).map_err(err)?
+            }
             LegendKind::Cross => root.draw(&Cross::new((sx + swatch / 2, cy), (f * 0.35) as i32, ShapeStyle { color: c.to_rgba(), filled: false, stroke_width: 2 })).map_err(err)?,
         }
         root.draw(&Text::new(e.label.clone(), (sx + swatch + pad, cy - (f * 0.55) as i32), style.clone())).map_err(err)?;
