@@ -81,18 +81,23 @@ fn array_items(v: &JsValue, name: &str, max: usize, what: &str) -> R<Vec<JsValue
     (0..n as u32).map(|i| Reflect::get_u32(v, i).map_err(|_| JsError::new(&format!("{name}[{i}] could not be read")))).collect()
 }
 
-/// A fresh copy of a typed array (at most `max` values): the copy reads the source's internal
-/// slots, not its (overridable) getters, and a detached buffer is an error, not an unwind.
-fn typed_f64(v: &JsValue, name: &str, max: usize) -> R<Vec<f64>> {
+/// A fresh copy of a typed array of at most `max` `what`, made by `copy` (a catching typed-array
+/// constructor): the copy reads the source's internal slots, not its (overridable) getters, and
+/// a detached buffer is an error, not an unwind.
+fn typed_copy<A>(v: &JsValue, name: &str, max: usize, what: &str, copy: fn(&JsValue) -> Result<A, JsValue>, len: fn(&A) -> u32) -> R<A> {
     let n = js_length(v, name)?;
     if n > max {
-        return fail(format!("{name} may hold at most {max} values, got {n}"));
+        return fail(format!("{name} may hold at most {max} {what}, got {n}"));
     }
-    let a = js_copy_f64(v).map_err(|_| JsError::new(&format!("{name} could not be read (a detached buffer?)")))?;
-    if a.length() as usize > max {
-        return fail(format!("{name} may hold at most {max} values, got {}", a.length()));
+    let a = copy(v).map_err(|_| JsError::new(&format!("{name} could not be read (a detached buffer?)")))?;
+    if len(&a) as usize > max {
+        return fail(format!("{name} may hold at most {max} {what}, got {}", len(&a)));
     }
-    Ok(a.to_vec())
+    Ok(a)
+}
+
+fn typed_f64(v: &JsValue, name: &str, max: usize) -> R<Vec<f64>> {
+    Ok(typed_copy(v, name, max, "values", js_copy_f64, Float64Array::length)?.to_vec())
 }
 
 
@@ -252,15 +257,7 @@ fn f64_array_lenient_max(v: &JsValue, name: &str, max: usize) -> R<Vec<f64>> {
 
 fn label_array(v: &JsValue, name: &str, max: usize) -> R<Vec<usize>> {
     let raw: Vec<f64> = if v.dyn_ref::<Uint32Array>().is_some() {
-        let n = js_length(v, name)?;
-        if n > max {
-            return fail(format!("{name} may hold at most {max} labels, got {n}"));
-        }
-        let a = js_copy_u32(v).map_err(|_| JsError::new(&format!("{name} could not be read (a detached buffer?)")))?;
-        if a.length() as usize > max {
-            return fail(format!("{name} may hold at most {max} labels, got {}", a.length()));
-        }
-        a.to_vec().into_iter().map(|x| x as f64).collect()
+        typed_copy(v, name, max, "labels", js_copy_u32, Uint32Array::length)?.to_vec().into_iter().map(|x| x as f64).collect()
     } else if is_array(v) || v.dyn_ref::<Float64Array>().is_some() {
         f64_array(v, name, max)?
     } else {

@@ -2,33 +2,19 @@
 // mounts, draws, shows finite numbers, and the loss it shows is the one Dataset.fromArrays +
 // Classifier give for the same arrays); a bad file gets an alert naming the line and nothing on
 // the page changes; a link made with an uploaded file falls back to the toy data and says why.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startServer, DEFAULT_ROOT } from "./server.mjs";
-import { launch, openPage, assertClean, screenshot, canvasInk, SCREENSHOTS } from "./harness.mjs";
+import { notebookSuite } from "./suite.mjs";
+import { assertClean, screenshot, canvasInk, SCREENSHOTS } from "./harness.mjs";
 import { parseCsv } from "../../www/js/lib/csvdata.js";
 
 const GOOD = fileURLToPath(new URL("./fixtures/iris-names.csv", import.meta.url));
 
-let server, browser;
-before(async () => {
-  server = await startServer({ root: DEFAULT_ROOT, csp: true });
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function open(query) {
-  const log = await openPage(browser, new URL(`index.html${query}`, server.url).href);
-  await log.page.waitForFunction(() => ["ready", "error"].includes(document.documentElement.dataset.status), null, { timeout: 30000 });
-  assert.equal(await log.page.evaluate(() => document.documentElement.dataset.status), "ready");
-  return log;
-}
+const suite = notebookSuite();
+const open = suite.open;
 
 async function assertNoNaN(page, where) {
   const text = await page.evaluate(() => document.body.innerText);

@@ -4,33 +4,19 @@
 // clipboard (or, when the clipboard is refused, in a selectable text box) and the snippet, run
 // with python3 + NumPy when they are there, gives the page's loss; Download data (CSV) holds the
 // whole data set.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
-import { startServer, DEFAULT_ROOT } from "./server.mjs";
-import { launch, openPage, assertClean, SCREENSHOTS } from "./harness.mjs";
+import { notebookSuite } from "./suite.mjs";
+import { assertClean, SCREENSHOTS } from "./harness.mjs";
 
-let server, browser;
-before(async () => {
-  server = await startServer({ root: DEFAULT_ROOT, csp: true });
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = notebookSuite();
+const open = suite.open;
 
 const HAS_NUMPY = spawnSync("python3", ["-c", "import numpy"]).status === 0;
-
-async function open(query) {
-  const log = await openPage(browser, new URL(`index.html${query}`, server.url).href);
-  await log.page.waitForFunction(() => ["ready", "error"].includes(document.documentElement.dataset.status), null, { timeout: 30000 });
-  assert.equal(await log.page.evaluate(() => document.documentElement.dataset.status), "ready");
-  return log;
-}
 
 /** Clicks `locator` (or presses Enter on it when `key`) and returns the download's name and bytes. */
 async function download(page, locator, { key = false } = {}) {
@@ -146,7 +132,7 @@ test("Save CSV: a header and one row per recorded step; gradient descent's losse
 test("Copy as NumPy: the clipboard holds the snippet, which NumPy runs to the page's loss", async () => {
   const log = await open("?dataset=spiral&loss=softmax&seed=3&reg=0.001");
   const { page, context } = log;
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(server.url).origin });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(suite.server.url).origin });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lossland-copy-"));
   try {
     const host = page.locator('[data-widget="gd"]');

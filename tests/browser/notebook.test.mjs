@@ -1,28 +1,13 @@
 // The notebook operated as a learner would, by accessible role and name, on every data set and
 // both losses: no console or page error, no NaN or Infinity on screen, every canvas drawn; the
 // stepper advances exactly one coordinate per Step and shows the API's own numbers.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, DEFAULT_ROOT } from "./server.mjs";
-import { launch, openPage, assertClean, foreignRequests, screenshot, canvasInk } from "./harness.mjs";
+import { notebookSuite } from "./suite.mjs";
+import { openPage, assertClean, foreignRequests, screenshot, canvasInk } from "./harness.mjs";
 
-let server, browser;
-before(async () => {
-  server = await startServer({ root: DEFAULT_ROOT, csp: true });
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function open(query) {
-  const log = await openPage(browser, new URL(`index.html${query}`, server.url).href);
-  await log.page.waitForFunction(() => ["ready", "error"].includes(document.documentElement.dataset.status), null, { timeout: 30000 });
-  const status = await log.page.evaluate(() => document.documentElement.dataset.status);
-  assert.equal(status, "ready", `${query}: ${await log.page.locator("#error").textContent()}`);
-  return log;
-}
+const suite = notebookSuite();
+const open = suite.open;
 
 async function assertNoNaN(page, where) {
   const text = await page.evaluate(() => document.body.innerText);
@@ -65,7 +50,7 @@ for (const dataset of ["toy", "spiral", "iris", "digits"]) {
         await assertInked(page, "after operating every widget");
         await assertNoNaN(page, `${dataset}/${loss}`);
         assertClean(log);
-        assert.deepEqual(foreignRequests(log, server.url), []);
+        assert.deepEqual(foreignRequests(log, suite.server.url), []);
       } finally {
         await screenshot(page, `notebook-${dataset}-${loss}`);
         await log.context.close();
@@ -139,7 +124,7 @@ test("a full-page screenshot of the notebook for the README", async () => {
 
 test("a crafted URL changes nothing but validated values", async () => {
   const q = "?seed=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&dataset=%3Cscript%3Ealert(1)%3C%2Fscript%3E&loss=softmax&reg=1e999";
-  const log = await openPage(browser, new URL(`index.html${q}`, server.url).href);
+  const log = await openPage(suite.browser, new URL(`index.html${q}`, suite.server.url).href);
   const { page } = log;
   let dialogs = 0;
   page.on("dialog", (d) => { dialogs++; d.dismiss(); });
@@ -152,7 +137,7 @@ test("a crafted URL changes nothing but validated values", async () => {
     assert.equal(await page.locator("#settings").getByLabel("Seed", { exact: true }).inputValue(), "1", "an invalid seed falls back to the default");
     assert.ok(!log.requests.some((u) => new URL(u).pathname === "/x"), "nothing fetched from the URL");
     assertClean(log);
-    assert.deepEqual(foreignRequests(log, server.url), []);
+    assert.deepEqual(foreignRequests(log, suite.server.url), []);
   } finally {
     await log.context.close();
   }
