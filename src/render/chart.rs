@@ -57,6 +57,9 @@ pub struct Marker {
     pub label: Option<String>,
 }
 
+/// The dark rim around filled markers (on the plot and in the legend) and pale legend lines.
+const RIM: RGBColor = RGBColor(40, 40, 40);
+
 /// What to draw: axes, titles, lines and markers.
 #[derive(Clone, Debug)]
 pub struct ChartSpec {
@@ -263,7 +266,7 @@ where
         let r = m.size.max(2);
         if m.filled {
             // a white ring makes a dark dot readable on any background
-            chart.draw_series(std::iter::once(Circle::new(p, r as i32 + 1, ShapeStyle { color: RGBColor(40, 40, 40).to_rgba(), filled: true, stroke_width: 1 }))).map_err(err)?;
+            chart.draw_series(std::iter::once(Circle::new(p, r as i32 + 1, ShapeStyle { color: RIM.to_rgba(), filled: true, stroke_width: 1 }))).map_err(err)?;
             chart.draw_series(std::iter::once(Circle::new(p, r as i32, style))).map_err(err)?;
         } else {
             chart.draw_series(std::iter::once(Cross::new(p, r as i32, style))).map_err(err)?;
@@ -322,11 +325,18 @@ where
         let sx = x0 + pad;
         let c = e.color;
         match e.kind {
-            LegendKind::Line(w) => root.draw(&PathElement::new(vec![(sx, cy), (sx + swatch, cy)], ShapeStyle { color: c.to_rgba(), filled: true, stroke_width: w.max(2) })).map_err(err)?,
+            LegendKind::Line(w) => {
+                let seg = vec![(sx, cy), (sx + swatch, cy)];
+                // a pale line (white on a heat map) gets a dark rim, or it vanishes on the light box
+                if u32::from(c.0) + u32::from(c.1) + u32::from(c.2) > 600 {
+                    root.draw(&PathElement::new(seg.clone(), ShapeStyle { color: RIM.to_rgba(), filled: true, stroke_width: w.max(2) + 2 })).map_err(err)?;
+                }
+                root.draw(&PathElement::new(seg, ShapeStyle { color: c.to_rgba(), filled: true, stroke_width: w.max(2) })).map_err(err)?
+            }
             LegendKind::Dot => {
                 // the same dark rim as on the plot, so a white dot shows on the light legend box
                 let r = (f * 0.35) as i32;
-                root.draw(&Circle::new((sx + swatch / 2, cy), r + 1, RGBColor(40, 40, 40).filled())).map_err(err)?;
+                root.draw(&Circle::new((sx + swatch / 2, cy), r + 1, RIM.filled())).map_err(err)?;
                 root.draw(&Circle::new((sx + swatch / 2, cy), r, c.filled())).map_err(err)?
             }
             LegendKind::Cross => root.draw(&Cross::new((sx + swatch / 2, cy), (f * 0.35) as i32, ShapeStyle { color: c.to_rgba(), filled: false, stroke_width: 2 })).map_err(err)?,
