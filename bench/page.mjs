@@ -70,7 +70,7 @@ try {
   // drags as fast as the page follows: each key press waits only for its event to be handled, so
   // the rate is the page's, not the script's. On the default page (toy) and on the digits.
   const dragRate = async (pg, what) => {
-    const slider = pg.locator('[data-widget="plane"]').getByRole("slider", { name: "Span of a and b" });
+    const slider = pg.locator('[data-widget="landscape"]').getByRole("slider", { name: "Span of a and b" });
     await slider.focus();
     const t1 = await pg.evaluate(() => performance.now());
     const moves = 60;

@@ -53,7 +53,7 @@ test("every canvas has a Save PNG that downloads a PNG of the canvas's size (mou
 
     const checks = [
       { section: "gd", name: "Save PNG of: Loss against the step number", key: false },
-      { section: "plane", name: /^Save PNG of: /, key: true }, // the heat map, by keyboard
+      { section: "landscape", name: /^Save PNG of: /, key: true }, // the heat map, by keyboard
       { section: "stepper", name: /^Save PNG of: /, key: false },
     ];
     for (const c of checks) {

@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { csvText, Records } from "../../www/js/lib/exports.js";
+import { csvText, Records } from "../../www/js/lib/downloads.js";
 import { numpySnippet, snippetFor, datasetCsv, dataFileName, pyNumber, INLINE_VALUES } from "../../www/js/lib/numpy.js";
 import { parseCsv } from "../../www/js/lib/csvdata.js";
 

@@ -1,9 +1,10 @@
 // embed.html: one widget alone, for an <iframe> (sandbox="allow-scripts" is enough).
 //   embed.html?widget=stepper&dataset=toy&loss=svm&reg=0&seed=1&h=1e-5&centered=true
-// Every parameter is checked against an allow-list or a range (elements.js readOptions, which
-// uses state.js's settingsFromUrl); anything else is ignored and the defaults are used. Text
-// is set with textContent only; nothing from the URL becomes markup.
-import { mountWidget, readOptions, widgetName, WIDGETS, METHODS } from "./elements.js";
+// The widget comes from the registry (widgets.js) and every other parameter is read by the
+// options table (options.js): an invalid value is ignored with a console warning and the
+// default is used. Text is set with textContent only; nothing from the URL becomes markup.
+import { widget, widgetName, mountWidget, METHODS, WIDGET_NAMES } from "./lib/widgets.js";
+import { readOptions, optionEntries } from "./lib/options.js";
 
 const DEFAULT_WIDGET = "stepper";
 
@@ -15,16 +16,24 @@ async function main() {
   let requested = params.get("widget");
   if (requested === "optimizer") requested = METHODS[params.get("method")] ?? "gd";
   const name = widgetName(requested) ?? DEFAULT_WIDGET;
-  const { settings, options, warnings } = readOptions((k) => params.get(k));
-  if (requested !== null && !widgetName(requested) && requested !== "optimizer") warnings.push(`lossland: ignored widget: must be one of ${Object.keys(WIDGETS).join(", ")}`);
+  const notice = document.getElementById("embed-notice");
+  if (requested !== null && !widgetName(requested)) {
+    // said plainly on the page (the requested name itself is not echoed: it is untrusted text)
+    notice.textContent = `This link asks for a widget lossland does not have, so the default one is shown. The widgets are: ${WIDGET_NAMES.join(", ")}.`;
+    notice.hidden = false;
+    console.warn(`lossland: ignored widget: must be one of ${WIDGET_NAMES.join(", ")}`);
+  }
+  const { settings, options, warnings } = readOptions((k) => params.get(k), name);
   for (const w of warnings) console.warn(w);
 
+  const row = widget(name);
   root.dataset.widget = name;
-  document.title = `lossland: ${WIDGETS[name].title}`;
-  document.getElementById("embed-title").textContent = WIDGETS[name].title;
+  document.title = `lossland: ${row.title}`;
+  document.getElementById("embed-title").textContent = row.title;
+  document.getElementById("embed-intro").textContent = row.intro;
   const link = document.getElementById("open-notebook");
   const nb = new URL("index.html", window.location.href);
-  for (const k of ["dataset", "loss", "reg", "seed"]) nb.searchParams.set(k, String(settings[k]));
+  for (const [k, v] of optionEntries(settings)) nb.searchParams.set(k, v);
   link.href = nb.href;
   try {
     const w = await mountWidget(document.getElementById("widget"), name, { settings, options });

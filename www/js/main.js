@@ -1,41 +1,37 @@
-// The notebook: loads the wasm once, builds the shared settings bar and mounts each widget.
+// The notebook: loads the wasm once, builds the shared settings bar, mounts every section named
+// by a data-widget element (widgets.js), and keeps the URL in step with every setting and
+// option (options.js), so a link reproduces the page.
 import { loadLossland } from "./lib/wasm.js";
-import { createContext, settingsFromUrl, urlAskedForUpload, DATASETS } from "./lib/state.js";
-import { select, slider, el, button, checkbox, nextTurn } from "./lib/ui.js";
+import { createPage } from "./lib/page.js";
+import { DATASETS, REGS, readOptions, optionEntries, optionRow } from "./lib/options.js";
+import { widget } from "./lib/widgets.js";
+import { mountSection } from "./lib/section.js";
+import { select, el, button, checkbox, choiceSlider, nextTurn } from "./lib/ui.js";
 import { fmt } from "./lib/format.js";
-import { addPngButtons, exportBar, csvText, saveText } from "./lib/exports.js";
+import { addPngButtons, exportBar, csvText, saveText } from "./lib/downloads.js";
 // The 2-D landscape is part of this module's own graph (loaded with it, ready when main runs):
 // as a dynamic import it waited ~50 ms for the browser to resolve it even when preloaded.
-import * as planeSection from "./sections/plane.js";
+import landscape from "./sections/landscape.js";
 
-const WIDGETS = {
-  line: () => import("./sections/line.js"),
-  plane: () => Promise.resolve(planeSection),
-  "random-search": () => import("./sections/randomsearch.js"),
-  "local-search": () => import("./sections/localsearch.js"),
-  stepper: () => import("./sections/stepper.js"),
-  gradcheck: () => import("./sections/gradcheck.js"),
-  gd: () => import("./sections/gd.js"),
-  sgd: () => import("./sections/sgd.js"),
-  scoreboard: () => import("./sections/scoreboard.js"),
-};
+const FIRST = "landscape"; // mounted first: the page's centre piece and its slowest first draw
 
-const REGS = [0, 1e-4, 1e-3, 1e-2, 0.1, 1];
-
-function settingsBar(ctx, host) {
-  const s = ctx.settings;
-  const ds = select({ label: "Data set", options: DATASETS, value: s.dataset, onChange: (v) => ctx.set({ dataset: v }) });
-  const loss = select({ label: "Loss", options: [["svm", "multiclass SVM (Δ = 1)"], ["softmax", "softmax"]], value: s.loss, onChange: (v) => ctx.set({ loss: v }) });
-  const regIdx = Math.max(0, REGS.findIndex((r) => r >= s.reg));
-  const reg = slider({ label: "Regularisation reg", min: 0, max: REGS.length - 1, step: 1, value: regIdx, format: (i) => fmt(REGS[i]), onInput: (i) => ctx.set({ reg: REGS[i] }) });
-  const seedIn = el("input", { id: "seed", type: "number", min: 0, max: 1000000, step: 1, value: s.seed });
+/** The shared settings bar: one control per shared row of the options table. */
+function settingsBar(page, host) {
+  const s = page.settings;
+  const ds = select({ label: "Data set", options: DATASETS, value: s.dataset, onChange: (v) => page.set({ dataset: v }) });
+  const loss = select({ label: "Loss", options: [["svm", "multiclass SVM (Δ = 1)"], ["softmax", "softmax"]], value: s.loss, onChange: (v) => page.set({ loss: v }) });
+  // the slider offers REGS; a valid reg from a link that is not one of them is shown as it is
+  const regs = [...new Set([...REGS, s.reg])].sort((a, b) => a - b);
+  const reg = choiceSlider({ label: "Regularisation reg", values: regs, value: s.reg, format: (v) => fmt(v), onInput: (v) => page.set({ reg: v }) });
+  const seedRow = optionRow("seed");
+  const seedIn = el("input", { id: "seed", type: "number", min: seedRow.min, max: seedRow.max, step: 1, value: s.seed });
   seedIn.addEventListener("change", () => {
     const v = Number(seedIn.value);
-    if (Number.isSafeInteger(v) && v >= 0 && v <= 1000000) ctx.set({ seed: v });
-    else seedIn.value = ctx.settings.seed;
+    if (Number.isSafeInteger(v) && v >= seedRow.min && v <= seedRow.max) page.set({ seed: v });
+    else seedIn.value = page.settings.seed;
   });
   const seed = el("div", { class: "control" }, el("label", { for: "seed" }, "Seed"), seedIn);
-  host.append(ds.wrap, loss.wrap, reg.wrap, seed, csvControl(ctx, ds.input));
+  host.append(ds.wrap, loss.wrap, reg.wrap, seed, csvControl(page, ds.input));
 }
 
 /**
@@ -43,7 +39,7 @@ function settingsBar(ctx, host) {
  * the "custom" data set and every section switches to it; a bad one shows an error naming the
  * line (role=alert) and changes nothing else on the page.
  */
-function csvControl(ctx, datasetSelect) {
+function csvControl(page, datasetSelect) {
   const errorBox = document.getElementById("csv-error");
   const statusBox = document.getElementById("csv-status");
   const file = el("input", { type: "file", id: "csv-file", accept: ".csv,.tsv,.txt,text/csv,text/tab-separated-values,text/plain", hidden: true, "aria-label": "CSV file of features then label per row" });
@@ -69,7 +65,7 @@ function csvControl(ctx, datasetSelect) {
       parsed = await parseCsvInPieces(await f.text(), nextTurn);
       if (my !== loading) return;
       if (std.checked) standardize(parsed.features, parsed.dims);
-      dataset = ctx.L.Dataset.fromArrays(parsed.features, parsed.labels, parsed.dims, parsed.classes);
+      dataset = page.L.Dataset.fromArrays(parsed.features, parsed.labels, parsed.dims, parsed.classes);
     } catch (e) {
       if (my !== loading) return;
       return fail(f.name, e && e.message ? e.message : String(e));
@@ -81,13 +77,13 @@ function csvControl(ctx, datasetSelect) {
     if (!opt) datasetSelect.append((opt = el("option", { value: "custom" })));
     opt.textContent = label;
     datasetSelect.value = "custom";
-    ctx.setCustomDataset(dataset, label);
+    page.setCustomDataset(dataset, label);
     const names = parsed.classNames ? ` Classes: ${parsed.classNames.map((c, i) => `${i} = ${c}`).join(", ")}.` : "";
     statusBox.textContent = `Loaded ${f.name}: ${label}${parsed.header ? ", first line read as a header" : ""}${std.checked ? ", features standardised" : ", features as given"}.${names}`;
   });
   document.getElementById("csv-example")?.addEventListener("click", () => {
     // made here from the built-in iris data, so it works offline and in the one-file build too
-    const iris = ctx.dataset("iris");
+    const iris = page.dataset("iris");
     const f = iris.features(), y = iris.labels(), names = ["setosa", "versicolor", "virginica"];
     const rows = Array.from(y, (c, i) => [...f.subarray(4 * i, 4 * i + 4), names[c]]);
     saveText(csvText(["sepal_length", "sepal_width", "petal_length", "petal_width", "species"], rows), "lossland-example-iris.csv");
@@ -97,42 +93,63 @@ function csvControl(ctx, datasetSelect) {
     el("div", { class: "csv-row" }, load, std.wrap, file));
 }
 
+/** The URL's query: the shared settings, then each section's options as `<widget>.<name>`. */
+function query() {
+  return new URLSearchParams(window.location.search || window.location.hash.replace(/^#/, ""));
+}
+
 async function main() {
   const root = document.documentElement;
   root.dataset.status = "loading";
   try {
-    for (const load of Object.values(WIDGETS)) load(); // start fetching widget code alongside the wasm
+    const hosts = [...document.querySelectorAll("[data-widget]")].map((h) => ({ host: h, row: widget(h.dataset.widget) })).filter((x) => x.row);
+    // start fetching every section's code alongside the wasm
+    const modules = hosts.map(({ row }) => (row.name === FIRST ? Promise.resolve({ default: landscape }) : row.load()));
     const L = await loadLossland();
     performance.mark("lossland:wasm-ready");
-    const ctx = createContext(L, settingsFromUrl());
-    settingsBar(ctx, document.getElementById("settings"));
-    if (urlAskedForUpload()) {
+    const params = query();
+    const { settings, warnings } = readOptions((k) => params.get(k));
+    const uploaded = params.get("dataset") === "custom"; // a link cannot carry a CSV file
+    for (const w of warnings) if (!(uploaded && w.includes("ignored dataset"))) console.warn(w);
+    const page = createPage(L, settings);
+    settingsBar(page, document.getElementById("settings"));
+    if (uploaded) {
       document.getElementById("csv-status").textContent = "This link was made with a data set loaded from a CSV file, which a link cannot carry: the toy data is shown instead. Load the file again with Load CSV…; the other settings from the link are kept.";
     }
     performance.mark("lossland:settings-bar");
-    const hosts = [...document.querySelectorAll("[data-widget]")].filter((h) => WIDGETS[h.dataset.widget]);
-    // fetch every widget's module at once, then mount them
-    const modules = hosts.map((h) => WIDGETS[h.dataset.widget]());
     const widgets = [];
-    // the 2-D landscape first (the page's centre piece and its slowest first draw), then page order
-    const order = [...hosts.keys()].sort((a, b) => (hosts[b].dataset.widget === "plane") - (hosts[a].dataset.widget === "plane") || a - b);
+    const order = [...hosts.keys()].sort((a, b) => (hosts[b].row.name === FIRST) - (hosts[a].row.name === FIRST) || a - b);
     for (const i of order) {
+      const { host, row } = hosts[i];
       const mod = await modules[i];
       if (i === order[0]) performance.mark("lossland:first-module");
       const t0 = performance.now();
-      // each section sees the settings its own objects were built from (see ctx.view)
-      const view = ctx.view();
-      const w = await mod.mount(hosts[i], view);
-      widgets[i] = w;
-      addPngButtons(hosts[i], hosts[i].dataset.widget);
-      if (w && w.exports) exportBar(hosts[i], hosts[i].dataset.widget, view, w.exports);
-      performance.measure(`lossland:mount:${hosts[i].dataset.widget}`, { start: t0 });
+      const own = readOptions((k) => params.get(k), row.name, { prefix: `${row.name}.` });
+      for (const w of own.warnings) console.warn(w);
+      const handle = mountSection(host, page, mod.default, own.options);
+      widgets[i] = handle;
+      addPngButtons(host, row.name);
+      if (handle.exports) exportBar(host, row.name, handle.view, handle.exports);
+      performance.measure(`lossland:mount:${row.name}`, { start: t0 });
     }
-    ctx.onChange(() => {
-      const url = new URL(window.location.href);
-      for (const k of ["dataset", "loss", "reg", "seed"]) url.searchParams.set(k, String(ctx.settings[k]));
-      history.replaceState(null, "", url);
-    }, { instant: true });
+    // the URL follows every setting and every option a learner sets (replaceState: no history entries)
+    let queued = false;
+    const writeUrl = () => {
+      if (queued) return;
+      queued = true;
+      nextTurn().then(() => {
+        queued = false;
+        const url = new URL(window.location.href);
+        const q = new URLSearchParams(optionEntries(page.settings));
+        for (const w of widgets) if (w) for (const [k, v] of optionEntries(w.explicit(), { prefix: `${w.name}.` })) q.set(k, v);
+        url.search = `?${q}`;
+        url.hash = "";
+        history.replaceState(null, "", url);
+      });
+    };
+    page.onChange(writeUrl, { instant: true });
+    page.onChange(writeUrl); // after the sections have moved (a new data set resets some options)
+    page.onOption = writeUrl;
     await Promise.all(widgets.map((w) => w && w.ready));
     root.dataset.status = "ready";
   } catch (e) {

@@ -2,7 +2,7 @@
 // in the CS231n assignment's conventions that recomputes the loss and gradient with NumPy, and
 // the data set as CSV for it to load. Loaded on the first click (not at page load), so the page
 // does not pay for it until a learner asks. Pure text builders, unit-tested under Node.
-import { csvNumber } from "./exports.js";
+import { csvNumber } from "./downloads.js";
 
 /**
  * A number as Python source that parses back to the same double: JS's Number → string is the

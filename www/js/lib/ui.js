@@ -56,6 +56,42 @@ export function checkbox({ label, checked, onChange }) {
 }
 
 /**
+ * A labelled slider over a list of values (a log scale when the values are log-spaced); the
+ * value shown is always one of the list (the caller adds a value it needs to show exactly).
+ */
+export function choiceSlider({ label, values, value, format = String, onInput }) {
+  values = [...values];
+  const id = nextId("cs");
+  const nearest = (v) => {
+    let best = 0;
+    const d = (x) => (x > 0 && v > 0 ? Math.abs(Math.log(x / v)) : Math.abs(x - v));
+    for (let i = 1; i < values.length; i++) if (d(values[i]) < d(values[best])) best = i;
+    return best;
+  };
+  const input = el("input", { id, type: "range", min: 0, max: values.length - 1, step: 1, value: nearest(value) });
+  const out = el("output", { for: id, class: "value" });
+  const show = () => {
+    const t = format(values[Number(input.value)]);
+    out.textContent = t;
+    input.setAttribute("aria-valuetext", t);
+  };
+  show();
+  input.addEventListener("input", () => {
+    show();
+    onInput?.(values[Number(input.value)]);
+  });
+  const wrap = el("div", { class: "control" }, el("label", { for: id }, label), input, out);
+  return {
+    wrap,
+    input,
+    get value() { return values[Number(input.value)]; },
+    set(v) { input.value = nearest(v); show(); },
+    /** Replaces the list of values and picks the one nearest `v`. */
+    setValues(list, v) { values = [...list]; input.max = values.length - 1; input.value = nearest(v); show(); },
+  };
+}
+
+/**
  * Play/Pause: calls `tick()` from requestAnimationFrame until it returns false or Pause is
  * pressed. `stepsPerFrame()` says how many ticks a frame may do; a frame never runs past a
  * 12 ms budget, so the page never freezes.
@@ -122,20 +158,6 @@ export class History {
     return this.xs.length;
   }
 }
-
-/** Shows an error message in a widget's status line (and keeps the widget working). */
-export function showError(statusEl, e) {
-  statusEl.textContent = `Error: ${e && e.message ? e.message : String(e)}`;
-  statusEl.classList.add("error");
-}
-
-export function clearError(statusEl) {
-  statusEl.classList.remove("error");
-}
-
-/** Waits one animation frame (to let the page paint between chunks of work). */
-export const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r()));
-export const yieldToPage = () => new Promise((r) => setTimeout(r, 0));
 
 // The page's queue of turns. `await nextTurn()` resumes in a task of its own, after the turns
 // already waiting (first come, first served). Long work (a settings change reaching nine

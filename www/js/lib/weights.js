@@ -1,7 +1,8 @@
 // W shown the way a learner wants to see it: for digits the ten 8×8 class templates, for
 // 2-D data the decision regions under the points.
 import { fitCanvas, CLASS_COLORS } from "./canvas.js";
-import { diverging } from "./wgrid.js";
+import { diverging, drawGrid, colName } from "./matrix.js";
+import { fmt } from "./format.js";
 
 /** The ten rows of W (64 pixel weights each, bias dropped) as 8×8 images. */
 export function drawTemplates(canvas, w, rows, cols) {
@@ -78,4 +79,21 @@ export function drawW(canvas, clf, dataset, features, labels) {
   else if (dataset.dims === 2) drawRegions(canvas, clf, features, labels);
   else return false;
   return true;
+}
+
+/**
+ * W the way a learner wants to see it: digits → ten 8×8 templates, 2-D data → decision
+ * regions with the points, otherwise (iris) the C × (D + 1) grid of weights. `points` is the
+ * caller's cache of the data set's features and labels (an object it keeps; filled here).
+ */
+export function drawWeights(canvas, clf, ds, points) {
+  const kind = ds.name === "digits" ? "templates" : ds.dims === 2 ? "regions" : "grid";
+  if (canvas.className !== kind) canvas.className = kind;
+  if (kind === "grid") {
+    drawGrid(canvas, { values: clf.weights(), rows: clf.rows, cols: clf.cols, rowLabel: (r) => `class ${r}`, colLabel: colName(clf.cols), showValues: (v) => fmt(v, 2) });
+    return "the weights (blue < 0 < orange; columns x0…x3 and the bias b)";
+  }
+  if (points.ds !== ds) Object.assign(points, { ds, features: ds.features(), labels: ds.labels() });
+  drawW(canvas, clf, ds, points.features, points.labels);
+  return kind === "templates" ? "each class's row of W as an 8×8 image (red: evidence for the class, blue: against)" : "the class W predicts at each point of the plane (light colours) under the data";
 }

@@ -1,0 +1,103 @@
+// The page: the settings every section shares (data set, loss, reg, seed: the `shared` rows of
+// options.js), the wasm Datasets built from them (cached, freed with the page), and the queue
+// that tells each section of a change in a turn of its own. One page per notebook, per
+// embed.html and per custom element; the wasm module itself is loaded once (wasm.js).
+import { nextTurn } from "./ui.js";
+import { DATASETS } from "./options.js";
+
+export function createPage(L, initial) {
+  const settings = { ...initial };
+  const datasets = new Map();
+  const labels = new WeakMap(); // uploaded Dataset → "your CSV (n × d, C classes)"
+  const listeners = new Set();
+  const instant = new Set(); // cheap listeners told inside set() itself (the page's URL)
+  let version = 0; // bumped by every set() and by destroy(): older listener runs stop
+  let running = Promise.resolve(); // the listener run of the latest set()
+
+  const page = {
+    L,
+    settings,
+    /** The wasm Dataset called `name` (cached; shared by the sections). */
+    dataset(name = settings.dataset) {
+      if (!datasets.has(name)) {
+        if (name === "custom") throw new Error("no CSV data set is loaded");
+        const d =
+          name === "toy" ? L.Dataset.toy(0)
+          : name === "spiral" ? L.Dataset.spiral(100, 3, 0)
+          : name === "iris" ? L.Dataset.iris()
+          : L.Dataset.digits();
+        datasets.set(name, d);
+      }
+      return datasets.get(name);
+    },
+    /** What the page calls a data set (an uploaded one: "your CSV (n × d, C classes)"). */
+    datasetLabel(name = settings.dataset) {
+      if (name === "custom") return labels.get(datasets.get("custom")) ?? null;
+      return DATASETS.find(([v]) => v === name)?.[1] ?? name;
+    },
+    /**
+     * Makes `dataset` (a wasm Dataset from Dataset.fromArrays, now owned by the page) the
+     * "custom" data set and switches every section to it. The one it replaces is freed once
+     * every section has moved off it. Resolves when every section has moved.
+     */
+    setCustomDataset(dataset, label) {
+      const old = datasets.get("custom");
+      datasets.set("custom", dataset);
+      labels.set(dataset, label);
+      const moved = page.set({ dataset: "custom" });
+      if (old && old !== dataset) page.idle().then(() => old.free());
+      return moved;
+    },
+    /**
+     * Changes settings and tells every section, one per turn of the page's queue (nextTurn), so
+     * a change that rebuilds nine sections is nine short tasks. A newer set() (or destroy())
+     * stops the rest of an older run: the newer run tells every listener anyway. Instant
+     * listeners (the URL) are told at once. Resolves when this run is over.
+     */
+    set(partial) {
+      Object.assign(settings, partial);
+      for (const f of instant) f(settings);
+      const my = ++version;
+      const list = [...listeners];
+      const turns = list.map(() => nextTurn()); // queued together: the sections move first
+      running = (async () => {
+        for (let i = 0; i < list.length; i++) {
+          await turns[i];
+          if (my !== version) return;
+          if (!listeners.has(list[i])) continue; // removed meanwhile
+          try {
+            list[i](settings);
+          } catch (e) {
+            console.error(e); // one broken section does not keep the others on the old settings
+          }
+        }
+      })();
+      return running;
+    },
+    /** Resolves once every listener has seen the latest settings (or the page is destroyed). */
+    async idle() {
+      let p;
+      do {
+        p = running;
+        await p;
+      } while (p !== running);
+    },
+    /** Calls `f(settings)` after each change; returns the function that stops it. */
+    onChange(f, { instant: now = false } = {}) {
+      const set = now ? instant : listeners;
+      set.add(f);
+      return () => set.delete(f);
+    },
+    /** Called by a section when the learner (or a program) changes one of its options. */
+    onOption: null,
+    /** Frees the data sets; the page is unusable afterwards (sections free their own objects). */
+    destroy() {
+      version++; // a listener run in progress stops at its next turn
+      listeners.clear();
+      instant.clear();
+      for (const d of datasets.values()) d.free();
+      datasets.clear();
+    },
+  };
+  return page;
+}

@@ -1,0 +1,87 @@
+// Section 1, the 2-D slice: L(W + a·W1 + b·W2) as a heat map with colour bar and a hover
+// readout; a grid too slow for one frame is drawn as a 16 × 16 preview first and then computed
+// in chunks of rows (lossslice.js planeChunked), so the page never freezes.
+import { el, button } from "../lib/ui.js";
+import { heatMap, eventToData } from "../lib/canvas.js";
+import { fmt, datasetName } from "../lib/format.js";
+import { planeChunked } from "../lib/lossslice.js";
+
+export default {
+  name: "landscape",
+  effects: { span: "compute", resolution: "compute" }, // normalize: a new landscape ("build")
+  create(w) {
+    const o = w.options;
+    const canvas = w.canvas("Heat map of the loss over two random directions", "square");
+    const hover = el("p", { class: "readout", "aria-live": "off" }, "Hover over the map to read a, b and the loss.");
+    const summary = el("p", { class: "readout" });
+    let dirSeed = 0, land = null, chart = null, last = null;
+    const cost = new Map(); // grid size → measured ms to compute it on the current landscape
+
+    const newDir = button("New directions", () => { dirSeed += 1; w.rebuild(); });
+    w.root.append(el("h3", {}, "Two directions: L(W + a·W1 + b·W2)"),
+      el("div", { class: "controls" }, newDir, w.control("span"), w.control("resolution"), w.control("normalize")),
+      canvas, hover, summary);
+
+    function build() {
+      const clf = w.classifier();
+      land = w.hold("land", new w.L.Landscape(clf, { seed: w.settings.seed * 1000 + 500 + dirSeed, normalize: o.normalize }));
+      cost.clear();
+      return compute();
+    }
+
+    function draw(values = last?.values, size = last?.size) {
+      if (!values) return;
+      const s = o.span;
+      let lo = Infinity, hi = -Infinity;
+      for (const v of values) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+      chart = heatMap(w.L, canvas, values, size, size, {
+        title: `${datasetName(w.dataset())}, ${w.settings.loss.toUpperCase()}: loss around W`,
+        xLabel: "a (along W1)", yLabel: "b (along W2)", xRange: [-s, s], yRange: [-s, s], colorbarLabel: "loss",
+        markers: [{ x: 0, y: 0, color: "#ffffff", size: 6, filled: true, label: "W" }],
+      });
+      last = { values, size };
+      performance.mark("lossland:plane-drawn", { detail: size });
+      summary.textContent = `${size} × ${size} grid: loss from ${fmt(lo)} (dark) to ${fmt(hi)} (bright); W sits at the white dot, loss ${fmt(land.lossAt(0, 0))}.`;
+    }
+
+    async function compute() {
+      const my = w.epoch, mine = land;
+      const s = o.span, size = o.resolution;
+      const t0 = performance.now();
+      // A grid whose measured cost fits a frame is computed at once (while a slider moves, every
+      // position is drawn in full). Otherwise, or the first time, a 16 × 16 preview comes first
+      // and the full grid follows in chunks. How the cost grows with the size differs by loss
+      // (about linear in the rows for the SVM's breakpoint sweep, quadratic for softmax), so it
+      // is measured, not extrapolated.
+      const known = cost.get(size);
+      let values;
+      if (size <= 16 || (known !== undefined && known < 16)) {
+        values = land.plane(s, size);
+        cost.set(size, performance.now() - t0);
+      } else {
+        const coarse = land.plane(s, 16);
+        const guess = ((performance.now() - t0) * size * size) / 256; // the quadratic bound
+        if (known === undefined && guess < 8) {
+          values = land.plane(s, size);
+          cost.set(size, performance.now() - t0);
+        } else {
+          draw(coarse, 16);
+          const stats = {};
+          values = await planeChunked(land, s, size, () => w.stale(my) || land !== mine || o.span !== s || o.resolution !== size, stats);
+          if (values) cost.set(size, stats.work);
+        }
+      }
+      if (!values) return;
+      draw(values, size);
+      performance.measure("lossland:plane-redraw", { start: t0, detail: size });
+      w.say(`Computed ${size * size} loss values in ${fmt(performance.now() - t0, 3)} ms.`);
+    }
+
+    w.on(canvas, "mousemove", (ev) => {
+      const p = eventToData(w.L, chart, canvas, ev);
+      if (!p || !land) return;
+      hover.textContent = `a = ${fmt(p.x)}, b = ${fmt(p.y)}, loss = ${fmt(land.lossAt(p.x, p.y))}`;
+    });
+    return { build, draw: () => draw(), compute: () => compute().catch((e) => w.error(e)) };
+  },
+};
