@@ -82,7 +82,7 @@ export const OPTIONS = [
     control: { kind: "steps", label: "Step size (log scale)" },
     doc: "the step size (learning rate)" },
   { key: "batchSize", attr: "batch-size", type: "integer", min: 1, max: 100000, perDataset: true, widgets: ["sgd"],
-    values: (s) => powersOfTwoUpTo(s.len), default: (s) => Math.min(32, s.len),
+    values: (s) => powersOfTwoUpTo(s.len), default: (s) => 2 ** Math.max(0, Math.min(5, Math.floor(Math.log2(s.len / 8)))),
     control: { kind: "steps", label: "Batch size (log scale)", format: String },
     doc: "examples per mini-batch (1: stochastic gradient descent)" },
   { key: "h", type: "pow10", min: 1e-10, max: 0.1, values: POW10_H, default: 1e-5, widgets: ["stepper", "gradcheck"],

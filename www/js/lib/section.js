@@ -164,9 +164,18 @@ export function mountSection(host, page, section, given = {}) {
       applyOption(row.key, r.value);
     },
     /** Step / Play / Reset buttons: see ui.js player. Stopped on every build and on removal. */
-    player({ step, reset, stepsPerFrame, interval, stepAttrs = {} }) {
+    player({ step, reset, stepsPerFrame, interval, onStop, stepAttrs = {} }) {
       const playBtn = button("Play", () => {});
-      const play = makePlayer({ button: playBtn, tick: w.guard(() => step()), stepsPerFrame, interval });
+      // a step that throws shows its error and stops Play (a step returns false to stop it too)
+      const tick = () => {
+        try {
+          return step();
+        } catch (e) {
+          w.error(e);
+          return false;
+        }
+      };
+      const play = makePlayer({ button: playBtn, tick, stepsPerFrame, interval, onStop: onStop && w.guard(onStop) });
       const stepBtn = button("Step", w.guard(() => { play.stop(); step(); }), stepAttrs);
       const resetBtn = button("Reset", w.guard(() => { play.stop(); reset(); }));
       players.push(play);
