@@ -4,6 +4,7 @@
 //! Every data set is stored with the bias trick already applied: `xa` is N × (D + 1) and
 //! its last column is all ones, so the scores of a linear classifier are `s = W·[x; 1]`.
 
+use crate::jsnum::js_number;
 use crate::limits;
 use crate::rng::Rng;
 use ndarray::Array2;
@@ -61,10 +62,10 @@ impl Dataset {
             ));
         }
         if let Some(i) = features.iter().position(|v| !v.is_finite()) {
-            return Err(format!("features[{i}] must be a finite number, got {}", features[i]));
+            return Err(format!("features[{i}] must be a finite number, got {}", js_number(features[i])));
         }
         if let Some(i) = features.iter().position(|v| v.abs() > 1e100) {
-            return Err(format!("features[{i}] must lie in [-1e100, 1e100], got {}", features[i]));
+            return Err(format!("features[{i}] must lie in [-1e+100, 1e+100], got {}", js_number(features[i])));
         }
         if let Some(i) = labels.iter().position(|&l| l >= classes) {
             return Err(format!("labels[{i}] must be in 0..{}, got {}", classes, labels[i]));

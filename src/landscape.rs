@@ -7,7 +7,7 @@
 //! quadratic in (a, b) from the Gram matrix G_kl = ⟨W_k, W_l⟩: Σ W² = Σ_kl c_k c_l G_kl, c = (1, a, b).
 
 use crate::data::Dataset;
-use crate::loss::{row_loss, Classifier, Hyper, LossKind};
+use crate::loss::{loss_grad, row_loss, Classifier, Hyper, LossKind, Workspace};
 use crate::rng::Rng;
 use ndarray::Array2;
 use std::rc::Rc;
@@ -23,8 +23,31 @@ pub struct Landscape {
     gram: [[f64; 3]; 3],
 }
 
-fn dot(a: &Array2<f64>, b: &Array2<f64>) -> f64 {
+/// ⟨A, B⟩ = Σ_jk A_jk·B_jk, the Frobenius inner product.
+pub fn dot(a: &Array2<f64>, b: &Array2<f64>) -> f64 {
     a.iter().zip(b.iter()).map(|(x, y)| x * y).sum()
+}
+
+/// ‖A‖ = √⟨A, A⟩, the Frobenius norm.
+pub fn norm(a: &Array2<f64>) -> f64 {
+    dot(a, a).sqrt()
+}
+
+/// A seeded unit direction orthogonal to `along` (Gram–Schmidt): V ~ N(0, 1) entry-wise,
+/// V ← V − (⟨V, A⟩ / ⟨A, A⟩)·A, V ← V / ‖V‖. A zero `along` leaves V as drawn (normalised);
+/// draws one Gaussian per entry from `rng`.
+pub fn orthogonal_direction(along: &Array2<f64>, rng: &mut Rng) -> Array2<f64> {
+    let mut v = Array2::zeros(along.dim());
+    rng.fill_normal(v.as_slice_mut().expect("contiguous"), 1.0);
+    let aa = dot(along, along);
+    if aa > 0.0 {
+        v.scaled_add(-dot(&v, along) / aa, along);
+    }
+    let n = norm(&v);
+    if n > 0.0 {
+        v /= n;
+    }
+    v
 }
 
 /// `points` evenly spaced values from −span to span, both ends included.
@@ -58,6 +81,32 @@ impl Landscape {
         }
         let [w1, w2] = dirs;
         Self::with_directions(clf, w0, w1, w2)
+    }
+
+    /// The slice of the gradient-descent section: W0 = the classifier's W, W1 = −dW (the full
+    /// analytic gradient at W0, regulariser included: the direction a step of gradient descent
+    /// takes), W2 a seeded direction orthogonal to W1 ([`orthogonal_direction`]) scaled to
+    /// ‖W2‖ = ‖W1‖. If dW is exactly 0, W1 is a seeded N(0, 1) direction instead (drawn before W2
+    /// from the same seed).
+    pub fn downhill(clf: &Classifier, seed: u64) -> Landscape {
+        let w0 = clf.w.clone();
+        let mut dw = Array2::zeros(w0.dim());
+        loss_grad(&w0, clf.data.xa.view(), &clf.data.y, &clf.hyper, &mut Workspace::default(), &mut dw);
+        let mut rng = Rng::new(seed);
+        let w1 = if dw.iter().all(|&v| v == 0.0) {
+            let mut r = Array2::zeros(w0.dim());
+            rng.fill_normal(r.as_slice_mut().expect("contiguous"), 1.0);
+            r
+        } else {
+            -dw
+        };
+        let w2 = orthogonal_direction(&w1, &mut rng) * norm(&w1);
+        Self::with_directions(clf, w0, w1, w2)
+    }
+
+    /// [‖W1‖, ‖W2‖], Frobenius norms of the two directions.
+    pub fn direction_norms(&self) -> [f64; 2] {
+        [self.gram[1][1].sqrt(), self.gram[2][2].sqrt()]
     }
 
     /// A landscape through W0 along given directions.

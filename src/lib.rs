@@ -9,15 +9,21 @@
 //! * [`numgrad`] — the numerical gradient (forward and centered), as a whole and one
 //!   coordinate at a time, and the gradient check with kink detection.
 //! * [`optim`] — random search, random local search, gradient descent and mini-batch SGD.
-//! * [`landscape`] — 1-D and 2-D slices of the loss along random directions.
-//! * [`explore`] — mini-batch gradients seen on a plane, for the SGD section.
-//! * [`render`] — charts drawn against plotters' generic backend, and heat maps as RGBA.
-//! * `web` (wasm32 only) — the `#[wasm_bindgen]` facade: argument checking and JS names.
+//! * [`landscape`] — 1-D and 2-D slices of the loss along random directions or downhill
+//!   (W1 = −dW), and the Gram–Schmidt helper for orthogonal directions.
+//! * [`inspect`] — what the page shows about one W: one example's gradient terms (scores,
+//!   margins or probabilities, ∂L_i/∂s), mini-batch gradients scattered on a plane.
+//! * [`render`] — charts drawn against plotters' generic backend (with their pixel ↔ data
+//!   transform), and heat maps as RGBA.
+//! * [`jsnum`] — numbers printed as JavaScript's `String(x)` does, for error messages.
+//! * `web` (wasm32 only) — the `#[wasm_bindgen]` facade, one file per class under `src/web/`:
+//!   argument checking, conversions and JS names, no maths.
 //!
 //! Everything except `web` is plain Rust, compiled and tested natively.
 
 pub mod data;
-pub mod explore;
+pub mod inspect;
+pub mod jsnum;
 pub mod landscape;
 pub mod limits;
 pub mod loss;

@@ -27,8 +27,12 @@ pub const MAX_H: f64 = 1.0;
 /// Range of the regularisation strength.
 pub const MAX_REG: f64 = 1e6;
 /// Range of the SVM margin Δ.
+pub const MIN_DELTA: f64 = 1e-12;
 pub const MAX_DELTA: f64 = 1e6;
-/// Largest optimizer step size and random-search scale.
+/// Range of the optimizer step size and random-search scale (any positive number would do
+/// for the maths; the lower end is a readable one).
+pub const MIN_STEP_SIZE: f64 = 1e-300;
 pub const MAX_STEP_SIZE: f64 = 1e6;
-/// Largest half-width of a slice.
+/// Range of the half-width of a slice.
+pub const MIN_SPAN: f64 = 1e-300;
 pub const MAX_SPAN: f64 = 1e6;

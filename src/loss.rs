@@ -22,11 +22,20 @@ pub enum LossKind {
 }
 
 impl LossKind {
-    pub fn name(self) -> &'static str {
+    /// Every loss, in the order the page lists them.
+    pub const ALL: [LossKind; 2] = [LossKind::Svm, LossKind::Softmax];
+
+    /// The JS name: "svm" or "softmax".
+    pub fn name(&self) -> &'static str {
         match self {
             LossKind::Svm => "svm",
             LossKind::Softmax => "softmax",
         }
+    }
+
+    /// The loss whose [`LossKind::name`] is `s`.
+    pub fn parse(s: &str) -> Option<LossKind> {
+        Self::ALL.into_iter().find(|k| k.name() == s)
     }
 }
 
@@ -141,7 +150,9 @@ macro_rules! by_classes {
     };
 }
 
-/// s_i = Σ_k x_ik · (Wᵀ)_k for each row i, the C sums kept in registers.
+/// s_i = Σ_k x_ik · (Wᵀ)_k for each row i, the C sums kept in registers. Zeros x_ik = 0 are
+/// not skipped: the branch measured slower in wasm with simd128 than the multiply-adds it
+/// saves (gradient descent skips them through [`SparseRows`] instead).
 fn scores_kernel<const C: usize>(xa: ArrayView2<f64>, wt: &[f64], out: &mut [f64]) {
     let Some(x) = xa.as_slice() else {
         return scores_kernel_any(xa, wt, out);
@@ -150,9 +161,6 @@ fn scores_kernel<const C: usize>(xa: ArrayView2<f64>, wt: &[f64], out: &mut [f64
     for (row, o) in x.chunks_exact(d1).zip(out.chunks_exact_mut(C)) {
         let mut acc = [0.0f64; C];
         for (&x, w) in row.iter().zip(wt.chunks_exact(C)) {
-            if SKIP_ZEROS && x == 0.0 {
-                continue;
-            }
             let w: &[f64; C] = w.try_into().expect("C columns");
             for j in 0..C {
                 acc[j] += x * w[j];
@@ -161,11 +169,6 @@ fn scores_kernel<const C: usize>(xa: ArrayView2<f64>, wt: &[f64], out: &mut [f64
         o.copy_from_slice(&acc);
     }
 }
-
-/// Skipping x_ik = 0 with a branch measured slower in wasm with simd128 (the branch costs
-/// more than the 5 vector multiply-adds it saves); gradient descent skips zeros through
-/// [`SparseRows`] instead.
-const SKIP_ZEROS: bool = false;
 
 fn scores_kernel_any(xa: ArrayView2<f64>, wt: &[f64], out: &mut [f64]) {
     let c = wt.len() / xa.ncols().max(1);
@@ -536,7 +539,7 @@ impl Classifier {
             ));
         }
         if let Some(i) = w.iter().position(|v| !v.is_finite()) {
-            return Err(format!("weights[{i}] must be a finite number, got {}", w[i]));
+            return Err(format!("weights[{i}] must be a finite number, got {}", crate::jsnum::js_number(w[i])));
         }
         self.w.as_slice_mut().expect("W is contiguous").copy_from_slice(w);
         self.version += 1;
@@ -569,6 +572,32 @@ impl Classifier {
         let mut dw = Array2::zeros(self.w.dim());
         loss_grad(&self.w, data.xa.view(), &data.y, &self.hyper, &mut self.ws, &mut dw);
         dw
+    }
+
+    /// For 2-D data, the predicted class argmax_j s_j at each point of an `n` × `n` grid over
+    /// [x0, x1] × [y0, y1]: row-major, row r ↔ y = y0 + (y1 − y0)·r/(n − 1) ascending, column
+    /// q ↔ x = x0 + (x1 − x0)·q/(n − 1) ascending (n = 1: the point (x0, y0)), with
+    /// s_j = W[j,0]·x + W[j,1]·y + W[j,2] (the bias trick). Ties go to the lower class.
+    /// Errors if the data set does not have exactly 2 features.
+    pub fn predict_grid(&self, (x0, x1): (f64, f64), (y0, y1): (f64, f64), n: usize) -> Result<Vec<u8>, String> {
+        if self.data.dims() != 2 {
+            return Err(format!("a 2-D data set is needed; this one has {} features", self.data.dims()));
+        }
+        let at = |a: f64, b: f64, i: usize| if n > 1 { a + (b - a) * i as f64 / (n - 1) as f64 } else { a };
+        let mut out = Vec::with_capacity(n * n);
+        let mut s = vec![0.0; self.rows()];
+        for r in 0..n {
+            let y = at(y0, y1, r);
+            for q in 0..n {
+                let x = at(x0, x1, q);
+                // s_j = w_j · [x, y, 1]
+                for (j, sj) in s.iter_mut().enumerate() {
+                    *sj = self.w[[j, 0]] * x + self.w[[j, 1]] * y + self.w[[j, 2]];
+                }
+                out.push(argmax(&s) as u8);
+            }
+        }
+        Ok(out)
     }
 
     /// The loss at W with entry (j, k) replaced by `value`, by full recomputation — the

@@ -538,20 +538,43 @@ pub fn numerical_gradient_plain(clf: &mut Classifier, h: f64, centered: bool) ->
     g
 }
 
+/// What [`slopes_versus_h`] computes for one coordinate (j, k), one entry per h.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SlopesVersusH {
+    /// f(x) = L(W).
+    pub fx: f64,
+    /// (f(x + h) − f(x)) / h.
+    pub forward: Vec<f64>,
+    /// (f(x + h) − f(x − h)) / 2h.
+    pub centered: Vec<f64>,
+    /// The round-off scale of the forward slope at each h, [`round_off_floor`]`(fx, h, false)`
+    /// = 2ε·|f(x)|/h: the same scale the gradient check uses.
+    pub round_off: Vec<f64>,
+    /// The same for the centered slope, [`round_off_floor`]`(fx, h, true)` = ε·|f(x)|/h.
+    pub round_off_centered: Vec<f64>,
+}
+
 /// Forward and centered slopes of coordinate (j, k) for each h, by full recomputation
-/// (the lecture's literal f(x ± h)); for the error-versus-h plot.
-pub fn slopes_versus_h(clf: &mut Classifier, j: usize, k: usize, hs: &[f64]) -> (Vec<f64>, Vec<f64>) {
+/// (the lecture's literal f(x ± h)), with the round-off scale of each; for the error-versus-h plot.
+pub fn slopes_versus_h(clf: &mut Classifier, j: usize, k: usize, hs: &[f64]) -> SlopesVersusH {
     let fx = clf.loss();
     let old = clf.w[[j, k]];
-    let mut fwd = Vec::with_capacity(hs.len());
-    let mut cen = Vec::with_capacity(hs.len());
+    let mut out = SlopesVersusH {
+        fx,
+        forward: Vec::with_capacity(hs.len()),
+        centered: Vec::with_capacity(hs.len()),
+        round_off: Vec::with_capacity(hs.len()),
+        round_off_centered: Vec::with_capacity(hs.len()),
+    };
     for &h in hs {
         let fp = clf.loss_with(j, k, old + h);
         let fm = clf.loss_with(j, k, old - h);
-        fwd.push((fp - fx) / h);
-        cen.push((fp - fm) / (2.0 * h));
+        out.forward.push((fp - fx) / h);
+        out.centered.push((fp - fm) / (2.0 * h));
+        out.round_off.push(round_off_floor(fx, h, false));
+        out.round_off_centered.push(round_off_floor(fx, h, true));
     }
-    (fwd, cen)
+    out
 }
 
 /// How to turn an analytic value a and a numerical value n into a relative error.
@@ -561,6 +584,24 @@ pub enum RelFormula {
     Max,
     /// |a − n| / (|a| + |n|) — the assignment's code.
     Sum,
+}
+
+impl RelFormula {
+    /// Both formulas, the notes' first.
+    pub const ALL: [RelFormula; 2] = [RelFormula::Max, RelFormula::Sum];
+
+    /// The JS name: "max" or "sum".
+    pub fn name(&self) -> &'static str {
+        match self {
+            RelFormula::Max => "max",
+            RelFormula::Sum => "sum",
+        }
+    }
+
+    /// The formula whose [`RelFormula::name`] is `s`.
+    pub fn parse(s: &str) -> Option<RelFormula> {
+        Self::ALL.into_iter().find(|f| f.name() == s)
+    }
 }
 
 /// Relative error; 0 where both values are 0.
@@ -590,29 +631,58 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    pub fn of(e: f64, objective_has_kinks: bool) -> Verdict {
-        if e.is_nan() || e > 1e-2 {
-            Verdict::Wrong
-        } else if e > 1e-4 {
-            Verdict::Uncomfortable
-        } else if e >= 1e-7 {
-            if objective_has_kinks {
-                Verdict::AcceptableWithKinks
-            } else {
-                Verdict::Uncomfortable
-            }
-        } else {
-            Verdict::Good
+    /// Every verdict from best to worst; a verdict's code is its index here.
+    pub const ALL: [Verdict; 4] = [Verdict::Good, Verdict::AcceptableWithKinks, Verdict::Uncomfortable, Verdict::Wrong];
+
+    /// The upper end of this verdict's relative errors: (bound, inclusive), e < bound, or
+    /// e ≤ bound when inclusive. The notes' thresholds: < 1e-7 good; ≤ 1e-4 acceptable with
+    /// kinks; ≤ 1e-2 uncomfortable; beyond (and NaN) wrong.
+    pub fn below(&self) -> (f64, bool) {
+        match self {
+            Verdict::Good => (1e-7, false),
+            Verdict::AcceptableWithKinks => (1e-4, true),
+            Verdict::Uncomfortable => (1e-2, true),
+            Verdict::Wrong => (f64::INFINITY, true),
         }
     }
 
-    pub fn name(self) -> &'static str {
+    /// Whether this verdict applies only to objectives with kinks (without kinks an error in
+    /// its range is [`Verdict::Uncomfortable`]).
+    pub fn kinks_only(&self) -> bool {
+        *self == Verdict::AcceptableWithKinks
+    }
+
+    /// The first verdict in [`Verdict::ALL`] whose range ([`Verdict::below`]) holds `e`,
+    /// skipping the kinks-only one for a smooth objective; NaN is wrong.
+    pub fn of(e: f64, objective_has_kinks: bool) -> Verdict {
+        if e.is_nan() {
+            return Verdict::Wrong;
+        }
+        for v in Self::ALL {
+            if v.kinks_only() && !objective_has_kinks {
+                continue;
+            }
+            let (bound, inclusive) = v.below();
+            if e < bound || (inclusive && e == bound) {
+                return v;
+            }
+        }
+        Verdict::Wrong
+    }
+
+    /// The JS name: "good", "acceptable-with-kinks", "uncomfortable" or "wrong".
+    pub fn name(&self) -> &'static str {
         match self {
             Verdict::Good => "good",
             Verdict::AcceptableWithKinks => "acceptable-with-kinks",
             Verdict::Uncomfortable => "uncomfortable",
             Verdict::Wrong => "wrong",
         }
+    }
+
+    /// The verdict whose [`Verdict::name`] is `s`.
+    pub fn parse(s: &str) -> Option<Verdict> {
+        Self::ALL.into_iter().find(|v| v.name() == s)
     }
 }
 
@@ -641,7 +711,7 @@ pub fn grad_check(clf: &mut Classifier, h: f64, centered: bool, formula: RelForm
     let (numerical, kinks) = numerical_gradient(clf, h, centered);
     let has_kinks = clf.hyper.kind == LossKind::Svm;
     // Entries whose analytic and numerical values are both below the finite difference's own
-    // round-off, ε·|f(x)|/h (forward: two values of f each off by ε|f|/2; centered: /2h),
+    // round-off (round_off_floor: 2ε·|f(x)|/h forward, ε·|f(x)|/h centered)
     // are indistinguishable from 0: their ratio is noise over noise, so they count as agreeing.
     let floor = round_off_floor(fx, h, centered);
     let below: Vec<bool> = analytic

@@ -24,23 +24,22 @@ pub enum Method {
 }
 
 impl Method {
-    pub fn parse(s: &str) -> Option<Method> {
-        match s {
-            "random-search" => Some(Method::RandomSearch),
-            "random-local-search" => Some(Method::RandomLocalSearch),
-            "gd" => Some(Method::Gd),
-            "sgd" => Some(Method::Sgd),
-            _ => None,
-        }
-    }
+    /// Every method, in the lecture's order.
+    pub const ALL: [Method; 4] = [Method::RandomSearch, Method::RandomLocalSearch, Method::Gd, Method::Sgd];
 
-    pub fn name(self) -> &'static str {
+    /// The JS name: "random-search", "random-local-search", "gd" or "sgd".
+    pub fn name(&self) -> &'static str {
         match self {
             Method::RandomSearch => "random-search",
             Method::RandomLocalSearch => "random-local-search",
             Method::Gd => "gd",
             Method::Sgd => "sgd",
         }
+    }
+
+    /// The method whose [`Method::name`] is `s`.
+    pub fn parse(s: &str) -> Option<Method> {
+        Self::ALL.into_iter().find(|m| m.name() == s)
     }
 }
 

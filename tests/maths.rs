@@ -1,24 +1,14 @@
 //! Native tests of the maths against hand-worked values and independent methods.
 
+mod common;
+
+use common::{classifier as clf, hand, small_digits};
 use lossland::data::Dataset;
 use lossland::landscape::{axis, Landscape};
-use lossland::loss::{Classifier, Hyper, LossKind};
+use lossland::loss::{Classifier, LossKind};
 use lossland::numgrad::{grad_check, numerical_gradient, numerical_gradient_plain, rel_error, RelFormula, Stepper, Verdict};
 use lossland::optim::{Config, Method, Optimizer};
 use ndarray::Array2;
-use std::rc::Rc;
-
-fn clf(data: Dataset, kind: LossKind, reg: f64, seed: u64, scale: f64) -> Classifier {
-    let mut c = Classifier::new(Rc::new(data), Hyper { kind, reg, delta: 1.0 });
-    c.randomize(seed, scale);
-    c
-}
-
-fn small_digits(n: usize) -> Dataset {
-    let d = Dataset::digits();
-    let f = d.features();
-    Dataset::from_arrays(&f[..n * 64], &d.y[..n], 64, 10, "digits-head").unwrap()
-}
 
 #[test]
 fn softmax_analytic_gradient_matches_centered_numerical() {
@@ -69,18 +59,11 @@ fn svm_analytic_gradient_matches_numerical_away_from_kinks() {
     }
 }
 
-/// A 3-example set worked by hand in src/loss.rs: example 2 has an SVM margin exactly 0
-/// for class 1 (s_1 − s_2 + Δ = −1.6 + 0.6 + 1 = 0).
-fn hand() -> Classifier {
-    let d = Dataset::from_arrays(&[1.0, 2.0, -1.0, 0.5, 0.0, -2.0], &[0, 1, 2], 2, 3, "hand").unwrap();
-    let mut c = Classifier::new(Rc::new(d), Hyper::default());
-    c.set_weights(&[0.5, -0.2, 0.1, -0.3, 0.8, 0.0, 0.2, 0.1, -0.4]).unwrap();
-    c
-}
-
 #[test]
 fn kink_is_detected_where_a_hinge_switches_on() {
-    let mut c = hand();
+    // the 3-example set worked by hand in src/loss.rs (tests/common): example 2 has an SVM
+    // margin exactly 0 for class 1 (s_1 − s_2 + Δ = −1.6 + 0.6 + 1 = 0)
+    let mut c = hand(LossKind::Svm);
     // Bumping the bias of class 1 by +h lifts s_1 of example 2 by h: its margin goes from
     // 0 (inactive) to h (active). The forward slope then counts that hinge (+1/3 of x's bias),
     // the analytic gradient (1(margin > 0)) does not.
@@ -347,4 +330,88 @@ fn projection_recovers_plane_coordinates_and_normalization_scales_rows() {
         let b: f64 = r1.iter().map(|v| v * v).sum::<f64>().sqrt();
         assert!((a - b).abs() < 1e-12);
     }
+}
+
+#[test]
+fn predicted_classes_over_a_grid_match_the_hand_worked_argmax() {
+    // s_j = W[j,0]·x + W[j,1]·y + W[j,2] with the hand W (rows (0.5, −0.2, 0.1), (−0.3, 0.8, 0),
+    // (0.2, 0.1, −0.4)) on the 3 × 3 grid x, y ∈ {−1, 0, 1}:
+    // y = −1: x = −1 (−0.2, −0.5, −0.7) → 0; x = 0 (0.3, −0.8, −0.5) → 0; x = 1 (0.8, −1.1, −0.3) → 0
+    // y = 0:  x = −1 (−0.4, 0.3, −0.6) → 1;  x = 0 (0.1, 0, −0.4) → 0;     x = 1 (0.6, −0.3, −0.2) → 0
+    // y = 1:  x = −1 (−0.6, 1.1, −0.5) → 1;  x = 0 (−0.1, 0.8, −0.3) → 1;  x = 1 (0.4, 0.5, −0.1) → 1
+    let c = hand(LossKind::Svm);
+    assert_eq!(c.predict_grid((-1.0, 1.0), (-1.0, 1.0), 3).unwrap(), vec![0, 0, 0, 1, 0, 0, 1, 1, 1]);
+    // one point: (x0, y0)
+    assert_eq!(c.predict_grid((-1.0, 1.0), (1.0, 2.0), 1).unwrap(), vec![1]);
+    // only for 2-D data
+    let d = clf(small_digits(10), LossKind::Svm, 0.0, 1, 0.1);
+    assert!(d.predict_grid((0.0, 1.0), (0.0, 1.0), 4).unwrap_err().contains("64 features"));
+}
+
+#[test]
+fn verdict_table_is_the_one_the_verdicts_are_read_from() {
+    // names and order, best to worst; a verdict's code is its index
+    let names: Vec<&str> = Verdict::ALL.iter().map(|v| v.name()).collect();
+    assert_eq!(names, ["good", "acceptable-with-kinks", "uncomfortable", "wrong"]);
+    for (code, v) in Verdict::ALL.iter().enumerate() {
+        assert_eq!(*v as usize, code);
+        assert_eq!(Verdict::parse(v.name()), Some(*v));
+    }
+    assert_eq!(Verdict::parse("fine"), None);
+    // the thresholds and their edges: < 1e-7, ≤ 1e-4, ≤ 1e-2, beyond
+    assert_eq!(Verdict::Good.below(), (1e-7, false));
+    assert_eq!(Verdict::AcceptableWithKinks.below(), (1e-4, true));
+    assert_eq!(Verdict::Uncomfortable.below(), (1e-2, true));
+    assert_eq!(Verdict::Wrong.below(), (f64::INFINITY, true));
+    assert_eq!(Verdict::of(1e-7, true), Verdict::AcceptableWithKinks, "1e-7 itself is not good");
+    assert_eq!(Verdict::of(1e-7, false), Verdict::Uncomfortable);
+    assert_eq!(Verdict::of(1e-4, true), Verdict::AcceptableWithKinks, "1e-4 itself is acceptable");
+    assert_eq!(Verdict::of(1e-2, false), Verdict::Uncomfortable, "1e-2 itself is uncomfortable");
+    assert_eq!(Verdict::of(0.011, false), Verdict::Wrong);
+    assert_eq!(Verdict::of(f64::INFINITY, true), Verdict::Wrong);
+    assert_eq!(Verdict::of(f64::NAN, true), Verdict::Wrong);
+    assert_eq!(Verdict::of(0.0, false), Verdict::Good);
+    assert!(Verdict::ALL.iter().filter(|v| v.kinks_only()).eq([Verdict::AcceptableWithKinks].iter()));
+}
+
+#[test]
+fn enums_name_and_parse_themselves() {
+    for k in LossKind::ALL {
+        assert_eq!(LossKind::parse(k.name()), Some(k));
+    }
+    for m in Method::ALL {
+        assert_eq!(Method::parse(m.name()), Some(m));
+    }
+    for f in RelFormula::ALL {
+        assert_eq!(RelFormula::parse(f.name()), Some(f));
+    }
+    assert_eq!(LossKind::ALL.map(|k| k.name()), ["svm", "softmax"]);
+    assert_eq!(Method::ALL.map(|m| m.name()), ["random-search", "random-local-search", "gd", "sgd"]);
+    assert_eq!(RelFormula::ALL.map(|f| f.name()), ["max", "sum"]);
+    assert_eq!(LossKind::parse("hinge"), None);
+    assert_eq!(Method::parse("adam"), None);
+    assert_eq!(RelFormula::parse("Max"), None);
+}
+
+#[test]
+fn slopes_versus_h_report_fx_and_the_gradient_checks_round_off_scale() {
+    // hand SVM, coordinate (0, 0): L = 5/3 at W; dL/dW[0,0] = −2/3 (worked in src/loss.rs)
+    let mut c = hand(LossKind::Svm);
+    let hs = [1e-8, 1e-5, 1e-2];
+    let s = lossland::numgrad::slopes_versus_h(&mut c, 0, 0, &hs);
+    assert!((s.fx - 5.0 / 3.0).abs() < 1e-15);
+    for (i, &h) in hs.iter().enumerate() {
+        // round-off: 2ε·|f|/h forward, ε·|f|/h centered (the numbers grad_check uses)
+        let eps = f64::EPSILON;
+        assert!((s.round_off[i] - 2.0 * eps * (5.0 / 3.0) / h).abs() <= 1e-15 * s.round_off[i]);
+        assert!((s.round_off_centered[i] - eps * (5.0 / 3.0) / h).abs() <= 1e-15 * s.round_off_centered[i]);
+        assert_eq!(s.round_off[i], lossland::numgrad::round_off_floor(s.fx, h, false));
+        assert_eq!(s.round_off_centered[i], lossland::numgrad::round_off_floor(s.fx, h, true));
+        // away from the kink both slopes are −2/3 within the round-off plus the step's error
+        assert!((s.forward[i] + 2.0 / 3.0).abs() < 10.0 * s.round_off[i] + 1e-9, "h {h}: {}", s.forward[i]);
+        assert!((s.centered[i] + 2.0 / 3.0).abs() < 10.0 * s.round_off_centered[i] + 1e-9, "h {h}: {}", s.centered[i]);
+    }
+    // the gradient check's round-off at the same h is the same number
+    let gc = grad_check(&mut c, 1e-5, false, RelFormula::Max);
+    assert_eq!(gc.round_off, s.round_off[1]);
 }

@@ -12,6 +12,9 @@
 //!   recomputed from scratch, including margins a fraction of h away from 0.
 //! * Gradient descent through the optimizer against W ← W − η·dW with `Classifier::gradient`.
 
+mod common;
+
+use common::classifier;
 use lossland::data::Dataset;
 use lossland::landscape::{axis, Landscape};
 use lossland::loss::{Classifier, Hyper, LossKind};
@@ -20,12 +23,6 @@ use lossland::optim::{Config, Method, Optimizer};
 use lossland::rng::Rng;
 use ndarray::Array2;
 use std::rc::Rc;
-
-fn classifier(data: Dataset, kind: LossKind, reg: f64, seed: u64, scale: f64) -> Classifier {
-    let mut c = Classifier::new(Rc::new(data), Hyper { kind, reg, delta: 1.0 });
-    c.randomize(seed, scale);
-    c
-}
 
 /// The loss at W0 + a·W1 + b·W2 by full recomputation.
 fn direct(c: &mut Classifier, l: &Landscape, a: f64, b: f64) -> f64 {

@@ -2,13 +2,15 @@
 //! through (its argument checks keep everything else out): nothing panics, and every loss,
 //! gradient and landscape value is a finite number or a reported divergence.
 
+mod common;
+
+use common::classifier_with;
 use lossland::data::Dataset;
 use lossland::landscape::Landscape;
-use lossland::loss::{Classifier, Hyper, LossKind};
+use lossland::loss::{Hyper, LossKind};
 use lossland::numgrad::{grad_check, RelFormula, Stepper};
 use lossland::optim::{Config, Method, Optimizer};
 use lossland::rng::Rng;
-use std::rc::Rc;
 
 fn pick<T: Copy>(r: &mut Rng, xs: &[T]) -> T {
     xs[r.below(xs.len())]
@@ -28,9 +30,8 @@ fn random_data_and_settings_at_the_edges_never_panic_and_stay_finite() {
         let kind = pick(&mut r, &[LossKind::Svm, LossKind::Softmax]);
         let reg = pick(&mut r, &[0.0, 1e-6, 1.0, 1e3]);
         let delta = pick(&mut r, &[1e-12, 1.0, 1e3]);
-        let mut c = Classifier::new(Rc::new(d), Hyper { kind, reg, delta });
         let wscale = pick(&mut r, &[0.0, 1e-3, 1.0, 1e4]);
-        c.randomize(case, wscale);
+        let mut c = classifier_with(d, Hyper { kind, reg, delta }, case, wscale);
         let l = c.loss();
         assert!(l.is_finite() && l >= 0.0, "case {case}: loss {l}");
         assert!(c.gradient().iter().all(|v| v.is_finite()), "case {case}: gradient");

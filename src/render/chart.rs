@@ -24,11 +24,27 @@ pub struct Transform {
 }
 
 impl Transform {
-    /// Data coordinates of a pixel (undoing log axes).
-    pub fn to_data(&self, px: f64, py: f64) -> (f64, f64) {
-        let x = self.x_min + (px - self.left) / self.width * (self.x_max - self.x_min);
-        let y = self.y_max - (py - self.top) / self.height * (self.y_max - self.y_min);
-        (if self.log_x { 10f64.powf(x) } else { x }, if self.log_y { 10f64.powf(y) } else { y })
+    /// Whether pixel (px, py) lies in the plot area, edges included.
+    pub fn contains(&self, px: f64, py: f64) -> bool {
+        px >= self.left && px <= self.left + self.width && py >= self.top && py <= self.top + self.height
+    }
+
+    /// Data coordinates of a pixel (undoing log axes: x = 10^u), or None outside the plot area.
+    /// Pixel rows grow downwards, so the top edge is y_max.
+    pub fn to_data(&self, px: f64, py: f64) -> Option<(f64, f64)> {
+        if !self.contains(px, py) {
+            return None;
+        }
+        let u = self.x_min + (px - self.left) / self.width * (self.x_max - self.x_min);
+        let v = self.y_max - (py - self.top) / self.height * (self.y_max - self.y_min);
+        Some((if self.log_x { 10f64.powf(u) } else { u }, if self.log_y { 10f64.powf(v) } else { v }))
+    }
+
+    /// The pixel of a data point (log axes take log10 first; x ≤ 0 on a log axis gives NaN).
+    /// Points outside the ranges map outside the plot area.
+    pub fn to_pixel(&self, x: f64, y: f64) -> (f64, f64) {
+        let (u, v) = (tr(x, self.log_x), tr(y, self.log_y));
+        (self.left + (u - self.x_min) / (self.x_max - self.x_min) * self.width, self.top + (self.y_max - v) / (self.y_max - self.y_min) * self.height)
     }
 }
 
@@ -496,7 +512,7 @@ mod tests {
         assert!(svg.contains("<polyline"), "a line is drawn");
         assert!(svg.contains("average") && svg.contains("loss"));
         // the transform maps the plot area corners to the data range
-        let (x, y) = t.to_data(t.left, t.top + t.height);
+        let (x, y) = t.to_data(t.left, t.top + t.height).unwrap();
         assert!((x - t.x_min).abs() < 1e-9 && (y - t.y_min).abs() < 1e-9);
         assert!(t.x_min <= -5.0 && t.x_max >= 5.0 && t.y_min <= 0.0 && t.y_max >= 5.0);
     }
@@ -533,8 +549,33 @@ mod tests {
         };
         let (svg, t) = svg_of(&spec);
         assert!(svg.contains("1e-6") || svg.contains("1e-4"), "log tick labels");
-        let (x, _) = t.to_data(t.left + t.width, t.top);
+        let (x, _) = t.to_data(t.left + t.width, t.top).unwrap();
         assert!((x.log10() - t.x_max).abs() < 1e-9);
+    }
+
+    #[test]
+    fn transform_round_trips_handles_log_axes_and_says_none_outside() {
+        let t = Transform { left: 50.0, top: 10.0, width: 400.0, height: 200.0, x_min: -2.0, x_max: 2.0, y_min: 0.0, y_max: 10.0, log_x: false, log_y: false };
+        // hand-worked: the centre pixel (250, 110) is (0, 5); the top-left corner is (x_min, y_max)
+        assert_eq!(t.to_data(250.0, 110.0), Some((0.0, 5.0)));
+        assert_eq!(t.to_data(50.0, 10.0), Some((-2.0, 10.0)));
+        assert_eq!(t.to_pixel(1.0, 2.5), (350.0, 160.0));
+        for (x, y) in [(-1.5, 0.25), (0.3, 9.0), (2.0, 0.0)] {
+            let (px, py) = t.to_pixel(x, y);
+            let (bx, by) = t.to_data(px, py).unwrap();
+            assert!((bx - x).abs() < 1e-12 && (by - y).abs() < 1e-12, "({x}, {y}) → ({px}, {py}) → ({bx}, {by})");
+        }
+        // outside the plot area, by a pixel on each side
+        for (px, py) in [(49.0, 100.0), (451.0, 100.0), (200.0, 9.0), (200.0, 211.0), (f64::NAN, 100.0)] {
+            assert_eq!(t.to_data(px, py), None, "({px}, {py})");
+        }
+        // log axes: the ranges are log10 values; h from 1e-10 to 1 across 400 px
+        let l = Transform { x_min: -10.0, x_max: 0.0, y_min: -12.0, y_max: 0.0, log_x: true, log_y: true, ..t };
+        let (px, py) = l.to_pixel(1e-5, 1e-6);
+        assert!((px - 250.0).abs() < 1e-9 && (py - 110.0).abs() < 1e-9, "({px}, {py})");
+        let (x, y) = l.to_data(px, py).unwrap();
+        assert!((x / 1e-5 - 1.0).abs() < 1e-12 && (y / 1e-6 - 1.0).abs() < 1e-12);
+        assert!(l.to_pixel(0.0, 1.0).0.is_nan(), "0 has no place on a log axis");
     }
 
     #[test]
