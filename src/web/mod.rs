@@ -1,0 +1,88 @@
+//! The JavaScript API (`#[wasm_bindgen]` facade), one file per class. Thin: each file converts
+//! JS values (checked in [`args`]), calls the Rust core and converts the result back; no maths
+//! lives here.
+//!
+//! Conventions: every number is a JS number; every array returned is a fresh typed-array
+//! copy; W is row-major C × (D + 1) with the bias in the last column. Invalid input throws a
+//! JS `Error` whose message names the parameter and the allowed range (at most 200
+//! characters, numbers printed as JS prints them). No input reachable from JS panics: every
+//! index is checked here or in the core before use.
+//!
+//! * [`args`] — argument checking and conversion, the catching JS imports
+//! * [`dataset`] — `Dataset`
+//! * [`classifier`] — `Classifier`
+//! * [`stepper`] — `GradientStepper`
+//! * [`optimizer`] — `Optimizer`
+//! * [`landscape`] — `Landscape`
+//! * [`draw`] — `drawChart`, `drawHeatmap`, `chartToData`, `chartToPixel`, the canvas backend
+//! * `limits()` (here) — the caps and thresholds the API enforces
+
+mod args;
+mod classifier;
+mod dataset;
+mod draw;
+mod landscape;
+mod optimizer;
+mod stepper;
+
+pub use classifier::Classifier;
+pub use dataset::Dataset;
+pub use draw::{chart_to_data, chart_to_pixel, draw_chart, draw_heatmap};
+pub use landscape::Landscape;
+pub use optimizer::Optimizer;
+pub use stepper::GradientStepper;
+
+use crate::limits as lim;
+use crate::numgrad::Verdict;
+use args::set;
+use js_sys::{Array, Object};
+use wasm_bindgen::prelude::*;
+
+/// The caps and thresholds enforced or used by this API:
+/// `{ maxExamples, maxDims, maxClasses, maxValues, maxWeights, maxPointsPerClass,
+/// maxLinePoints, maxPlaneSize, maxRunSteps, maxSeed, minH, maxH, maxSpan, minSpan, maxReg,
+/// minDelta, maxDelta, minStepSize, maxStepSize, epsilon, verdicts }`.
+/// `minStepSize`/`maxStepSize` bound both `stepSize` and `scale` of the Optimizer (a mini-batch
+/// has no cap of its own: `batchSize` is at most the data set's size). `epsilon` is f64's
+/// machine ε (the round-off scale's unit). `verdicts` lists the gradient check's readings
+/// from best to worst (index = verdict code): `{ name, below, inclusive, kinksOnly }`, a
+/// relative error e is in a verdict's range when e < below (e ≤ below when `inclusive`), the
+/// first match counting; `kinksOnly` verdicts apply only to objectives with kinks (the SVM).
+#[wasm_bindgen]
+pub fn limits() -> Object {
+    let o = Object::new();
+    set(&o, "maxExamples", lim::MAX_EXAMPLES as f64);
+    set(&o, "maxDims", lim::MAX_DIMS as f64);
+    set(&o, "maxClasses", lim::MAX_CLASSES as f64);
+    set(&o, "maxValues", lim::MAX_VALUES as f64);
+    set(&o, "maxWeights", lim::MAX_WEIGHTS as f64);
+    set(&o, "maxPointsPerClass", lim::MAX_POINTS_PER_CLASS as f64);
+    set(&o, "maxLinePoints", lim::MAX_LINE_POINTS as f64);
+    set(&o, "maxPlaneSize", lim::MAX_PLANE_SIZE as f64);
+    set(&o, "maxRunSteps", lim::MAX_RUN_STEPS as f64);
+    set(&o, "maxSeed", lim::MAX_SEED);
+    set(&o, "minH", lim::MIN_H);
+    set(&o, "maxH", lim::MAX_H);
+    set(&o, "maxSpan", lim::MAX_SPAN);
+    set(&o, "minSpan", lim::MIN_SPAN);
+    set(&o, "maxReg", lim::MAX_REG);
+    set(&o, "minDelta", lim::MIN_DELTA);
+    set(&o, "maxDelta", lim::MAX_DELTA);
+    set(&o, "minStepSize", lim::MIN_STEP_SIZE);
+    set(&o, "maxStepSize", lim::MAX_STEP_SIZE);
+    set(&o, "epsilon", f64::EPSILON);
+    let verdicts: Array = Verdict::ALL
+        .iter()
+        .map(|v| {
+            let (below, inclusive) = v.below();
+            let e = Object::new();
+            set(&e, "name", v.name());
+            set(&e, "below", below);
+            set(&e, "inclusive", inclusive);
+            set(&e, "kinksOnly", v.kinks_only());
+            JsValue::from(e)
+        })
+        .collect();
+    set(&o, "verdicts", verdicts);
+    o
+}
