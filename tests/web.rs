@@ -1,7 +1,7 @@
 //! The JS facade in headless Chromium (wasm-bindgen-test): names, layouts, errors.
 #![cfg(target_arch = "wasm32")]
 
-use js_sys::{Float64Array, Object, Reflect, Uint32Array};
+use js_sys::{Array, Float64Array, Object, Reflect, Uint32Array, Uint8Array};
 use lossland::web::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -134,4 +134,144 @@ fn landscape_and_optimizer_layouts() {
     let p = l.project(m.weights().unwrap().into()).unwrap().to_vec();
     assert_eq!(p.len(), 3);
     assert!(p[2] > 0.0, "GD leaves the random plane");
+}
+
+fn f64s_of(o: &JsValue, k: &str) -> Vec<f64> {
+    get(o, k).dyn_into::<Float64Array>().unwrap_or_else(|_| panic!("{k} is a Float64Array")).to_vec()
+}
+
+#[wasm_bindgen_test]
+fn limits_lists_the_caps_and_the_verdict_table() {
+    let l: JsValue = limits().into();
+    for (k, v) in [("maxSpan", 1e6), ("maxReg", 1e6), ("maxDelta", 1e6), ("maxStepSize", 1e6), ("minStepSize", 1e-300), ("minH", 1e-10), ("epsilon", f64::EPSILON)] {
+        assert_eq!(get(&l, k).as_f64(), Some(v), "{k}");
+    }
+    let v: Array = get(&l, "verdicts").dyn_into().expect("verdicts is an array");
+    let rows: Vec<(String, f64, bool)> = v.iter().map(|e| (get(&e, "name").as_string().unwrap(), get(&e, "below").as_f64().unwrap(), get(&e, "inclusive").as_bool().unwrap())).collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("good".into(), 1e-7, false),
+            ("acceptable-with-kinks".into(), 1e-4, true),
+            ("uncomfortable".into(), 1e-2, true),
+            ("wrong".into(), f64::INFINITY, true)
+        ]
+    );
+    assert_eq!(get(&v.get(1), "kinksOnly").as_bool(), Some(true));
+}
+
+#[wasm_bindgen_test]
+fn example_terms_have_margins_active_hinges_and_probabilities() {
+    // W = 0 on the toy set: every score 0, every SVM margin Δ = 1 (all active), softmax p = 1/3
+    let d = Dataset::toy(n(0.0)).unwrap();
+    let m = Classifier::new(&d, opts(&[("loss", "svm".into()), ("delta", n(1.0))])).unwrap();
+    let t: JsValue = m.example_terms(n(0.0)).unwrap().into();
+    assert_eq!(get(&t, "kind").as_string().as_deref(), Some("svm"));
+    assert_eq!(get(&t, "delta").as_f64(), Some(1.0));
+    let y = get(&t, "label").as_f64().unwrap() as usize;
+    let margins = f64s_of(&t, "margins");
+    assert_eq!(margins.len(), 3);
+    for (j, &mj) in margins.iter().enumerate() {
+        assert!(if j == y { mj.is_nan() } else { mj == 1.0 }, "{margins:?}");
+    }
+    let active = get(&t, "active").dyn_into::<Uint8Array>().expect("active is a Uint8Array").to_vec();
+    assert_eq!(active.iter().map(|&a| a as usize).sum::<usize>(), 2);
+    assert!(f64s_of(&t, "probabilities").iter().all(|p| p.is_nan()));
+    for k in ["scores", "dscores", "x"] {
+        assert!(get(&t, k).is_instance_of::<Float64Array>(), "{k}");
+    }
+    m.set_options(opts(&[("loss", "softmax".into())])).unwrap();
+    let t: JsValue = m.example_terms(n(0.0)).unwrap().into();
+    assert_eq!(get(&t, "kind").as_string().as_deref(), Some("softmax"));
+    assert!(f64s_of(&t, "probabilities").iter().all(|&p| (p - 1.0 / 3.0).abs() < 1e-15));
+    assert!(f64s_of(&t, "margins").iter().all(|m| m.is_nan()));
+}
+
+#[wasm_bindgen_test]
+fn slopes_versus_h_return_fx_and_round_off_per_h() {
+    let d = Dataset::toy(n(0.0)).unwrap();
+    let m = Classifier::new(&d, JsValue::UNDEFINED).unwrap();
+    m.randomize(n(1.0), n(1.0)).unwrap();
+    let hs = Float64Array::from(&[1e-8, 1e-5, 1e-2][..]);
+    let s: JsValue = m.slopes_versus_h(n(0.0), n(0.0), hs.into()).unwrap().into();
+    let fx = get(&s, "fx").as_f64().unwrap();
+    assert_eq!(fx, m.loss().unwrap());
+    let (r, rc) = (f64s_of(&s, "roundOff"), f64s_of(&s, "roundOffCentered"));
+    for (i, h) in [1e-8, 1e-5, 1e-2].into_iter().enumerate() {
+        assert!((r[i] - 2.0 * f64::EPSILON * fx / h).abs() <= 1e-15 * r[i], "forward: 2ε|f|/h");
+        assert!((rc[i] - f64::EPSILON * fx / h).abs() <= 1e-15 * rc[i], "centered: ε|f|/h");
+    }
+    assert_eq!(f64s_of(&s, "forward").len(), 3);
+    assert_eq!(f64s_of(&s, "centered").len(), 3);
+    assert!(get(&s, "analytic").as_f64().is_some());
+}
+
+#[wasm_bindgen_test]
+fn downhill_landscape_goes_along_minus_the_gradient() {
+    let d = Dataset::toy(n(0.0)).unwrap();
+    let m = Classifier::new(&d, opts(&[("loss", "softmax".into()), ("reg", n(0.01))])).unwrap();
+    m.randomize(n(2.0), n(1.0)).unwrap();
+    let l = Landscape::downhill(&m, opts(&[("seed", n(5.0))])).unwrap();
+    let g = m.gradient().unwrap().to_vec();
+    let w1 = l.direction(n(0.0)).unwrap().to_vec();
+    assert!(w1.iter().zip(&g).all(|(a, b)| *a == -*b), "W1 = −dW");
+    let w2 = l.direction(n(1.0)).unwrap().to_vec();
+    let norms = l.direction_norms().to_vec();
+    let n1 = g.iter().map(|v| v * v).sum::<f64>().sqrt();
+    assert_eq!(norms.len(), 2);
+    assert!((norms[0] - n1).abs() < 1e-12 * n1 && (norms[1] - n1).abs() < 1e-12 * n1);
+    assert!(w1.iter().zip(&w2).map(|(a, b)| a * b).sum::<f64>().abs() < 1e-12 * n1 * n1);
+    assert_eq!(l.origin().to_vec(), m.weights().unwrap().to_vec());
+    let e = Landscape::downhill(&m, opts(&[("seed", n(-1.0))])).err().unwrap();
+    assert!(message(e.into()).contains("options.seed"));
+}
+
+#[wasm_bindgen_test]
+fn chart_transform_maps_pixels_to_data_and_back() {
+    let t = opts(&[
+        ("left", n(50.0)),
+        ("top", n(10.0)),
+        ("width", n(400.0)),
+        ("height", n(200.0)),
+        ("xMin", n(-2.0)),
+        ("xMax", n(2.0)),
+        ("yMin", n(0.0)),
+        ("yMax", n(10.0)),
+        ("logX", false.into()),
+        ("logY", false.into()),
+    ]);
+    let p = chart_to_data(t.clone(), n(250.0), n(110.0)).unwrap();
+    assert_eq!((get(&p, "x").as_f64(), get(&p, "y").as_f64()), (Some(0.0), Some(5.0)));
+    assert!(chart_to_data(t.clone(), n(20.0), n(110.0)).unwrap().is_undefined(), "left of the plot area");
+    let q: JsValue = chart_to_pixel(t.clone(), n(1.0), n(2.5)).unwrap().into();
+    assert_eq!((get(&q, "px").as_f64(), get(&q, "py").as_f64()), (Some(350.0), Some(160.0)));
+    let e = chart_to_data(opts(&[("left", n(0.0))]), n(1.0), n(1.0)).err().unwrap();
+    assert!(message(e.into()).contains("transform.top"));
+}
+
+#[wasm_bindgen_test]
+fn grad_check_names_its_verdicts() {
+    let d = Dataset::toy(n(0.0)).unwrap();
+    let m = Classifier::new(&d, opts(&[("loss", "softmax".into())])).unwrap();
+    m.randomize(n(3.0), n(0.5)).unwrap();
+    let g: JsValue = m.grad_check(JsValue::UNDEFINED).unwrap().into();
+    let names: Vec<String> = get(&g, "verdictNames").dyn_into::<Array>().unwrap().iter().map(|v| v.as_string().unwrap()).collect();
+    assert_eq!(names, ["good", "acceptable-with-kinks", "uncomfortable", "wrong"]);
+    let codes = get(&g, "verdicts").dyn_into::<Uint8Array>().unwrap().to_vec();
+    assert_eq!(codes.len(), 9);
+    let worst = *codes.iter().max().unwrap() as usize;
+    assert_eq!(get(&g, "verdict").as_string().unwrap(), names[worst]);
+}
+
+#[wasm_bindgen_test]
+fn range_messages_print_numbers_as_javascript_does_and_stay_short() {
+    let d = Dataset::toy(n(0.0)).unwrap();
+    let m = Classifier::new(&d, JsValue::UNDEFINED).unwrap();
+    let e = Optimizer::new(&m, opts(&[("stepSize", n(1e300))])).err().unwrap();
+    assert_eq!(message(e.into()), "options.stepSize must be a number in [1e-300, 1000000], got 1e+300");
+    let long = "x".repeat(10_000);
+    let e = Classifier::new(&d, opts(&[("loss", long.as_str().into())])).err().unwrap();
+    let msg = message(e.into());
+    assert!(msg.starts_with("options.loss must be one of svm, softmax, got the string \"xxx"), "{msg}");
+    assert!(msg.chars().count() <= 200, "{msg}");
 }

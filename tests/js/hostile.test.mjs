@@ -27,6 +27,23 @@ const HOSTILE = [
   Object.create(null), new Date(0), /re/, new Map(),
 ];
 
+// Every rejection message: at most 200 characters; it names its parameter first (`options.stepSize
+// must …`, `hs[3] must …`, `series.xs and series.ys must …`), or is one of wasm-bindgen's own checks in
+// the generated glue, before the facade runs (a class argument of the wrong class: "expected
+// instance of Classifier"; a freed object: "null pointer passed to rust"); and it prints numbers
+// as JS does, so no run of 20+ digits (Rust's {} prints 1e300 as 301 digits and
+// f64::MIN_POSITIVE as 0.000…00022…).
+const NAMES_PARAMETER = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*|\[\d+\])* (must|has|may|could|needs|is|and)\b/;
+const GLUE_CHECK = /^(expected instance of [A-Z][A-Za-z]+|null pointer passed to rust)$/;
+function checkMessage(m, where) {
+  assert.ok(m.length <= 200, `${where}: message longer than 200 characters (${m.length}): ${m.slice(0, 120)}…`);
+  assert.ok(NAMES_PARAMETER.test(m) || GLUE_CHECK.test(m), `${where}: message names no parameter: ${m.slice(0, 200)}`);
+  assert.ok(!/\d{20}/.test(m), `${where}: message has a run of 20+ digits: ${m.slice(0, 200)}`);
+}
+
+// a chart transform as drawChart returns it
+const TRANSFORM = { left: 50, top: 10, width: 400, height: 200, xMin: -2, xMax: 2, yMin: 0, yMax: 10, logX: false, logY: true };
+
 test("10,000+ hostile calls: no trap, every rejection an Error with a message, module still right", () => {
   const rand = rng(20261128);
   const pick = () => HOSTILE[Math.floor(rand() * HOSTILE.length)];
@@ -66,7 +83,12 @@ test("10,000+ hostile calls: no trap, every rejection an Error with a message, m
     () => land.planeRows(...args(4)),
     () => land.exampleLine(...args(3)),
     () => land.project(pick()),
-    () => L.heatmapRgba(...args(7)),
+    () => L.Landscape.downhill(clf, pick()),
+    () => L.Landscape.downhill(pick(), pick()),
+    () => L.chartToData(pick(), ...args(2)),
+    () => L.chartToData(TRANSFORM, ...args(2)),
+    () => L.chartToPixel(pick(), ...args(2)),
+    () => L.chartToPixel(TRANSFORM, ...args(2)),
     () => L.drawChart(pick(), pick()),
     () => L.drawHeatmap(...args(5)),
   ];
@@ -82,6 +104,7 @@ test("10,000+ hostile calls: no trap, every rejection an Error with a message, m
         assert.ok(!(e instanceof WebAssembly.RuntimeError), `call ${n} trapped the module: ${e}`);
         assert.ok(e instanceof Error, `call ${n} threw a non-Error: ${String(e)}`);
         assert.ok(e.message.length > 5, `call ${n}: empty message`);
+        checkMessage(e.message, `call ${n}`);
         rejected++;
         messages.add(e.message.replace(/got .*/, "got …"));
       }
@@ -117,10 +140,11 @@ test("freed and mixed-up objects throw Errors, not traps", () => {
       assert.fail("a freed classifier was used without an error");
     } catch (e) {
       assert.ok(e instanceof Error && !(e instanceof WebAssembly.RuntimeError), String(e));
+      checkMessage(e.message, "freed classifier");
     }
   }
   for (const f of [() => new L.Classifier(new L.Classifier(d, {}), {}), () => new L.Optimizer(d, {})]) {
-    assert.throws(f, (e) => e instanceof Error && !(e instanceof WebAssembly.RuntimeError));
+    assert.throws(f, (e) => e instanceof Error && !(e instanceof WebAssembly.RuntimeError) && (checkMessage(e.message, "mixed-up class"), true));
   }
   d.free();
 });
@@ -135,6 +159,16 @@ test("caps are enforced with errors that name them", () => {
   assert.throws(() => L.Dataset.spiral(10001, 3, 0), /pointsPerClass/);
   assert.throws(() => o.run(100001), /steps/);
   assert.throws(() => L.Dataset.fromArrays(new Float64Array(4097), new Uint32Array(1), 4097, 2), /dims/);
+  // bounds and bad values printed as JS prints numbers; long bad values cut
+  assert.throws(() => new L.Optimizer(m, { stepSize: 1e300 }), { message: "options.stepSize must be a number in [1e-300, 1000000], got 1e+300" });
+  assert.throws(() => m.lossWith(0, 0, -1e200), { message: "value must be a number in [-1e+150, 1e+150], got -1e+200" });
+  assert.throws(() => l.line(5e-324, 3), { message: "span must be a number in [1e-300, 1000000], got 5e-324" });
+  assert.throws(() => new L.Classifier(d, { h: 1 }), { message: "options has an unknown option \"h\"; allowed: loss, reg, delta" });
+  assert.throws(() => new L.Classifier(d, { loss: "x".repeat(5000) }), (e) => {
+    checkMessage(e.message, "long string");
+    return e.message.startsWith('options.loss must be one of svm, softmax, got the string "xxx');
+  });
+  assert.throws(() => new L.Classifier(d, { ["\u0001".repeat(5000)]: 1 }), (e) => (checkMessage(e.message, "long key"), true));
   for (const x of [o, l, m, d]) x.free();
 });
 
@@ -177,6 +211,7 @@ test("throwing getters, Proxies and detached buffers fail as Errors and leave no
       } catch (e) {
         assert.ok(e instanceof Error && !(e instanceof WebAssembly.RuntimeError), `trap: ${e}`);
         assert.ok(e.message.length > 0);
+        checkMessage(e.message, "throwing argument");
         errors++;
       }
     }
