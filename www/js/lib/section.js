@@ -257,7 +257,11 @@ export function mountSection(host, page, section, given = {}) {
   // options from outside first (already validated), then the defaults for the rest
   for (const r of rows) if (Object.hasOwn(given, r.key)) explicit[r.key] = given[r.key];
   resolve();
-  hooks = section.create(w) ?? {};
+  try {
+    hooks = section.create(w) ?? {};
+  } catch (e) {
+    w.error(e); // this widget shows what went wrong; the page and the other widgets go on
+  }
   root.append(statusLine);
   host.append(root);
 
