@@ -88,3 +88,17 @@ test("the registry: names and aliases resolve, every widget's options exist", ()
   assert.deepEqual(widgetOptions("stepper").map((r) => r.key), ["h", "centered"]);
   assert.deepEqual(widgetOptions("sgd").map((r) => r.key), ["stepSize", "batchSize"]);
 });
+
+test("the README's options table says what the table says", async () => {
+  const { readFile } = await import("node:fs/promises");
+  const readme = await readFile(new URL("../../README.md", import.meta.url), "utf8");
+  const table = readme.split("<!-- options table: generated from www/js/lib/options.js -->")[1]?.split("\n\n")[0] ?? "";
+  const lines = table.trim().split("\n").slice(2);
+  assert.equal(lines.length, OPTIONS.length, "one README row per option");
+  OPTIONS.forEach((r, i) => {
+    const cells = lines[i].split(" | ").map((c) => c.replace(/^\| |`/g, "").trim());
+    assert.equal(cells[0], attrOf(r));
+    assert.equal(cells[1], r.shared ? "every widget" : r.widgets.join(", "));
+    assert.ok(lines[i].includes(r.doc), `${r.key}: doc`);
+  });
+});
