@@ -6,26 +6,15 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { notebookSuite } from "./suite.mjs";
-import { assertClean, screenshot, canvasInk, SCREENSHOTS } from "./harness.mjs";
+import { screenshot, SCREENSHOTS } from "./lib/chromium.mjs";
+import { siteSuite, FIXTURES } from "./lib/sites.mjs";
+import { assertClean, assertNoNaN, assertInked } from "./lib/assert.mjs";
 import { parseCsv } from "../../www/js/lib/csvdata.js";
 
-const GOOD = fileURLToPath(new URL("./fixtures/iris-names.csv", import.meta.url));
+const GOOD = path.join(FIXTURES, "iris-names.csv");
 
-const suite = notebookSuite();
+const suite = siteSuite();
 const open = suite.open;
-
-async function assertNoNaN(page, where) {
-  const text = await page.evaluate(() => document.body.innerText);
-  const bad = text.split("\n").filter((l) => /\bNaN\b|Infinity|undefined/.test(l));
-  assert.deepEqual(bad, [], `${where}: NaN, Infinity or undefined on screen`);
-}
-
-async function assertInked(page, where) {
-  const blank = (await canvasInk(page)).filter((c) => c.w > 0 && !(c.ink > 0.005));
-  assert.deepEqual(blank.map((c) => c.name), [], `${where}: blank canvases`);
-}
 
 const settings = (page) => page.locator("#settings");
 

@@ -9,8 +9,8 @@ import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { pathToFileURL } from "node:url";
 import { startServer } from "./server.mjs";
-import { REPO, launch, openPage, assertClean, foreignRequests, screenshot } from "./harness.mjs";
-import { waitDrawn } from "./sitekit.mjs";
+import { REPO, launch, openPage, screenshot } from "./lib/chromium.mjs";
+import { waitReady, assertClean, assertSameOrigin, waitDrawn } from "./lib/assert.mjs";
 
 const ONE = path.join(REPO, "dist", "lossland.html");
 const SITE = path.join(REPO, "dist", "site");
@@ -28,29 +28,16 @@ after(async () => {
   await browser?.close();
 });
 
-async function ready(page, log, what) {
-  await page.waitForFunction(() => ["ready", "error"].includes(document.documentElement.dataset.status), null, { timeout: READY_MS })
-    .catch((e) => { throw new Error(`${what}: no data-status within ${READY_MS} ms (${e.message})\n${[...log.pageErrors, ...log.consoleErrors].join("\n")}`); });
-  const status = await page.evaluate(() => document.documentElement.dataset.status);
-  assert.equal(status, "ready", `${what}: ${await page.locator("#error").textContent()}\n${[...log.pageErrors, ...log.consoleErrors].join("\n")}`);
-}
-
 test("dist/lossland.html works from file:// with no server and no network", async () => {
   const html = fs.readFileSync(ONE, "utf8");
   assert.ok(!/<script[^>]+\bsrc=/.test(html), "the single file loads an external script");
   assert.ok(!/<link[^>]+rel="stylesheet"/.test(html), "the single file loads an external stylesheet");
 
   const url = pathToFileURL(ONE).href;
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, offline: true });
-  const log = { page: await context.newPage(), context, consoleErrors: [], pageErrors: [], failedRequests: [], badResponses: [], requests: [] };
+  const log = await openPage(browser, url, { offline: true, timeout: READY_MS });
   const { page } = log;
-  page.on("console", (m) => { if (m.type() === "error") log.consoleErrors.push(m.text()); });
-  page.on("pageerror", (e) => log.pageErrors.push(e.stack || String(e)));
-  page.on("request", (r) => log.requests.push(r.url()));
-  page.on("requestfailed", (r) => log.failedRequests.push(`${r.url()}: ${r.failure()?.errorText}`));
   try {
-    await page.goto(url, { waitUntil: "load" });
-    await ready(page, log, "dist/lossland.html");
+    await waitReady(page, log, "dist/lossland.html", { timeout: READY_MS });
     assert.deepEqual(await waitDrawn(page), [], "blank canvases");
     // a learner changes the data set and the loss: everything rebuilds, still offline
     await page.getByLabel("Data set", { exact: true }).selectOption("iris");
@@ -63,7 +50,7 @@ test("dist/lossland.html works from file:// with no server and no network", asyn
     assert.deepEqual(elsewhere, [], "the single file requested something");
   } finally {
     await screenshot(page, "dist-single-file").catch(() => {});
-    await context.close();
+    await log.context.close();
   }
 });
 
@@ -75,10 +62,10 @@ test("dist/site/ serves under the strict CSP: the notebook and an embed get read
     for (const p of ["index.html", "embed.html?widget=gd&dataset=spiral"]) {
       const log = await openPage(browser, new URL(p, server.url).href);
       try {
-        await ready(log.page, log, `dist/site/${p}`);
+        await waitReady(log.page, log, `dist/site/${p}`, { timeout: READY_MS });
         assert.deepEqual(await waitDrawn(log.page), [], `blank canvases on ${p}`);
         assertClean(log);
-        assert.deepEqual(foreignRequests(log, server.url), []);
+        assertSameOrigin(log, server.url);
       } finally {
         await log.context.close();
       }

@@ -2,41 +2,19 @@
 // <iframe sandbox="allow-scripts">; custom elements (js/elements.js) mount, take their
 // attributes, re-mount on a change and free their wasm objects when removed; a hostile URL
 // changes nothing but falls back to the defaults. Needs www/pkg (scripts/build).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer } from "./server.mjs";
-import { launch, openPage, assertClean, foreignRequests, screenshot } from "./harness.mjs";
-import { siteWithFixtures, startCorsFront, waitDrawn } from "./sitekit.mjs";
+import { openPage, screenshot } from "./lib/chromium.mjs";
+import { siteSuite, startCorsFront } from "./lib/sites.mjs";
+import { READY_MS, waitReady, assertClean, assertSameOrigin, waitDrawn } from "./lib/assert.mjs";
 
-const READY_MS = 20000;
 const WIDGETS = ["landscape", "line", "random-search", "local-search", "stepper", "gradcheck", "gd", "sgd", "scoreboard"];
 
-let site, server, browser;
-
-before(async () => {
-  site = siteWithFixtures();
-  server = await startServer({ root: site.root, csp: true });
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  site?.remove();
-});
-
-async function waitReady(target, log, what) {
-  await target
-    .waitForFunction(() => ["ready", "error"].includes(document.documentElement.dataset.status), null, { timeout: READY_MS })
-    .catch((e) => { throw new Error(`${what}: no data-status within ${READY_MS} ms (${e.message})\n${[...log.pageErrors, ...log.consoleErrors].join("\n")}`); });
-  const status = await target.evaluate(() => document.documentElement.dataset.status);
-  const err = await target.evaluate(() => document.getElementById("error")?.textContent ?? "");
-  assert.equal(status, "ready", `${what}: data-status="${status}" ${err}\n${[...log.pageErrors, ...log.consoleErrors].join("\n")}`);
-}
+const suite = siteSuite({ fixtures: true }); // www/ and the fixture pages
 
 for (const widget of WIDGETS) {
   test(`embed.html?widget=${widget} shows that widget alone, drawn, clean and same-origin`, async () => {
-    const log = await openPage(browser, new URL(`embed.html?widget=${widget}&dataset=toy&loss=svm&seed=1`, server.url).href);
+    const log = await openPage(suite.browser, suite.url(`embed.html?widget=${widget}&dataset=toy&loss=svm&seed=1`));
     const { page } = log;
     try {
       await waitReady(page, log, widget);
@@ -45,7 +23,7 @@ for (const widget of WIDGETS) {
       assert.equal(await page.locator("#widget").count(), 1);
       assert.deepEqual(await waitDrawn(page), [], "blank canvases");
       assertClean(log);
-      assert.deepEqual(foreignRequests(log, server.url), []);
+      assertSameOrigin(log, suite.server.url);
     } finally {
       await screenshot(page, `embed-${widget}`).catch(() => {});
       await log.context.close();
@@ -56,8 +34,8 @@ for (const widget of WIDGETS) {
 test("embed.html works inside <iframe sandbox=\"allow-scripts\"> (opaque origin) on a host that sends ACAO: *", async () => {
   // server.mjs sends CORP: same-origin and no ACAO, which (rightly) blocks an opaque-origin
   // frame's module scripts; a public static host sends ACAO: *, simulated by this front.
-  const front = await startCorsFront(server.url);
-  const log = await openPage(browser, new URL("iframe.html", front.url).href);
+  const front = await startCorsFront(suite.server.url);
+  const log = await openPage(suite.browser, new URL("iframe.html", front.url).href);
   const { page } = log;
   try {
     const frame = page.frame({ url: /embed\.html/ });
@@ -71,7 +49,7 @@ test("embed.html works inside <iframe sandbox=\"allow-scripts\"> (opaque origin)
     await frame.waitForFunction(() => /of 9 coordinates/.test(document.querySelector("[data-testid=evaluations]")?.textContent ?? ""));
     assert.match(await frame.locator("[data-testid=evaluations]").textContent(), /^2 loss evaluations so far \(1 of 9/);
     assertClean(log);
-    assert.deepEqual(foreignRequests(log, front.url), []);
+    assertSameOrigin(log, front.url);
   } finally {
     await screenshot(page, "embed-iframe").catch(() => {});
     await log.context.close();
@@ -80,10 +58,10 @@ test("embed.html works inside <iframe sandbox=\"allow-scripts\"> (opaque origin)
 });
 
 test("two custom elements: ready, drawn, attributes applied, re-mount on change, freed on removal", async () => {
-  const log = await openPage(browser, new URL("elements.html", server.url).href);
+  const log = await openPage(suite.browser, suite.url("elements.html"));
   const { page } = log;
   try {
-    const allReady = () => page.waitForFunction(() => [...document.querySelectorAll("#stepper, #opt")].every((e) => e.dataset.status === "ready"), null, { timeout: READY_MS });
+    const allReady = () => waitReady(page, log, "elements.html", { elements: ["#stepper", "#opt"] });
     await allReady();
     assert.deepEqual(await waitDrawn(page), [], "blank canvases");
     // attributes reach the widgets' controls (Playwright locators pierce open shadow roots)
@@ -126,7 +104,7 @@ test("two custom elements: ready, drawn, attributes applied, re-mount on change,
     assert.ok(freed >= 6, `removing both elements freed only ${freed} wasm objects`);
     assert.equal(await page.locator("img").count(), 0);
     assertClean(log);
-    assert.deepEqual(foreignRequests(log, server.url), []);
+    assertSameOrigin(log, suite.server.url);
   } finally {
     await screenshot(page, "embed-elements").catch(() => {});
     await log.context.close();
@@ -134,9 +112,9 @@ test("two custom elements: ready, drawn, attributes applied, re-mount on change,
 });
 
 test("a hostile embed URL changes nothing: defaults, no element from it, no dialog, no request", async () => {
-  const url = new URL("embed.html", server.url);
+  const url = new URL("embed.html", suite.server.url);
   url.search = `?widget=${encodeURIComponent("<img src=x onerror=alert(1)>")}&seed=${encodeURIComponent("<script>")}&dataset=${encodeURIComponent("\"><svg onload=alert(2)>")}&h=${encodeURIComponent("javascript:alert(3)")}`;
-  const log = await openPage(browser, url.href);
+  const log = await openPage(suite.browser, url.href);
   const { page } = log;
   const dialogs = [];
   page.on("dialog", (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });

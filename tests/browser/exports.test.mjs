@@ -10,10 +10,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
-import { notebookSuite } from "./suite.mjs";
-import { assertClean, SCREENSHOTS } from "./harness.mjs";
+import { SCREENSHOTS } from "./lib/chromium.mjs";
+import { siteSuite } from "./lib/sites.mjs";
+import { assertClean } from "./lib/assert.mjs";
 
-const suite = notebookSuite();
+const suite = siteSuite();
 const open = suite.open;
 
 const HAS_NUMPY = spawnSync("python3", ["-c", "import numpy"]).status === 0;

@@ -3,22 +3,12 @@
 // stepper advances exactly one coordinate per Step and shows the API's own numbers.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { notebookSuite } from "./suite.mjs";
-import { openPage, assertClean, foreignRequests, screenshot, canvasInk } from "./harness.mjs";
+import { openPage, screenshot } from "./lib/chromium.mjs";
+import { siteSuite } from "./lib/sites.mjs";
+import { waitReady, assertClean, assertSameOrigin, assertNoNaN, assertInked } from "./lib/assert.mjs";
 
-const suite = notebookSuite();
+const suite = siteSuite();
 const open = suite.open;
-
-async function assertNoNaN(page, where) {
-  const text = await page.evaluate(() => document.body.innerText);
-  const bad = text.split("\n").filter((l) => /\bNaN\b|Infinity/.test(l));
-  assert.deepEqual(bad, [], `${where}: NaN or Infinity on screen`);
-}
-
-async function assertInked(page, where) {
-  const blank = (await canvasInk(page)).filter((c) => c.w > 0 && !(c.ink > 0.005));
-  assert.deepEqual(blank.map((c) => c.name), [], `${where}: blank canvases`);
-}
 
 for (const dataset of ["toy", "spiral", "iris", "digits"]) {
   for (const loss of ["svm", "softmax"]) {
@@ -50,7 +40,7 @@ for (const dataset of ["toy", "spiral", "iris", "digits"]) {
         await assertInked(page, "after operating every widget");
         await assertNoNaN(page, `${dataset}/${loss}`);
         assertClean(log);
-        assert.deepEqual(foreignRequests(log, suite.server.url), []);
+        assertSameOrigin(log, suite.server.url);
       } finally {
         await screenshot(page, `notebook-${dataset}-${loss}`);
         await log.context.close();
@@ -124,12 +114,12 @@ test("a full-page screenshot of the notebook for the README", async () => {
 
 test("a crafted URL changes nothing but validated values", async () => {
   const q = "?seed=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&dataset=%3Cscript%3Ealert(1)%3C%2Fscript%3E&loss=softmax&reg=1e999";
-  const log = await openPage(suite.browser, new URL(`index.html${q}`, suite.server.url).href);
+  const log = await openPage(suite.browser, suite.url(`index.html${q}`));
   const { page } = log;
   let dialogs = 0;
   page.on("dialog", (d) => { dialogs++; d.dismiss(); });
   try {
-    await page.waitForFunction(() => document.documentElement.dataset.status === "ready", null, { timeout: 30000 });
+    await waitReady(page, log, "the crafted URL", { timeout: 30000 });
     assert.equal(dialogs, 0, "no script ran from the URL");
     assert.equal(await page.locator("main img, header img").count(), 0, "no element was made from the URL");
     assert.equal(await page.locator("#settings").getByLabel("Data set", { exact: true }).inputValue(), "toy", "an invalid data set falls back to the default");
@@ -137,7 +127,7 @@ test("a crafted URL changes nothing but validated values", async () => {
     assert.equal(await page.locator("#settings").getByLabel("Seed", { exact: true }).inputValue(), "1", "an invalid seed falls back to the default");
     assert.ok(!log.requests.some((u) => new URL(u).pathname === "/x"), "nothing fetched from the URL");
     assertClean(log);
-    assert.deepEqual(foreignRequests(log, suite.server.url), []);
+    assertSameOrigin(log, suite.server.url);
   } finally {
     await log.context.close();
   }

@@ -25,8 +25,8 @@ import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { startServer } from "../browser/server.mjs";
-import { launch, openPage, assertClean, screenshot, CHROMIUM_ARGS } from "../browser/harness.mjs";
-import { waitDrawn } from "../browser/sitekit.mjs";
+import { launch, openPage, screenshot, CHROMIUM_ARGS } from "../browser/lib/chromium.mjs";
+import { waitReady, assertClean, waitDrawn } from "../browser/lib/assert.mjs";
 import { REPO, readSnippets, pointedAt } from "./snippets.mjs";
 
 const VENV = path.resolve(process.env.LOSSLAND_HOSTS_VENV || path.join(REPO, "target", "hosts-venv"));
@@ -126,7 +126,7 @@ function publish(dir, name, page) {
 }
 
 /**
- * Opens a course page and records, besides the harness's log, which requests left both origins.
+ * Opens a course page and records, besides openPage's log, which requests left both origins.
  * Those are allowed only when the built page itself names them (the host tool's template assets,
  * e.g. nbconvert's require.js and MathJax, MkDocs' highlight.js), and their failure is ignored.
  */
@@ -161,11 +161,7 @@ async function losslandFrame(t, page, log, widget) {
   const t0 = Date.now();
   while (!(frame = await handle.contentFrame()) && Date.now() - t0 < READY_MS) await page.waitForTimeout(100);
   assert.ok(frame, "the iframe never got a document");
-  await frame
-    .waitForFunction(() => ["ready", "error"].includes(document.documentElement.dataset.status), null, { timeout: READY_MS })
-    .catch((e) => { throw new Error(`the widget did not start within ${READY_MS} ms (${e.message})\n${[...log.pageErrors, ...log.consoleErrors, ...log.failedRequests].join("\n")}`); });
-  const status = await frame.evaluate(() => document.documentElement.dataset.status);
-  assert.equal(status, "ready", `data-status="${status}": ${await frame.evaluate(() => document.getElementById("error")?.textContent ?? "")}`);
+  await waitReady(frame, log, `lossland's ${widget} in the frame`, { timeout: READY_MS });
   assert.equal(await frame.evaluate(() => document.documentElement.dataset.widget), widget, "another widget than the snippet asks for");
   assert.equal(await frame.evaluate(() => window.origin), "null", "the frame is not sandboxed (its origin is not opaque)");
   assert.deepEqual(await waitDrawn(frame), [], "blank canvases in the frame");
@@ -374,11 +370,7 @@ test("MkDocs: `mkdocs build --strict` of a page with each snippet (iframe, plain
   try {
     const tags = ["lossland-gradient-stepper", "lossland-optimizer", "lossland-landscape", "lossland-gradient-check"];
     for (const tag of tags) assert.equal(await page.locator(tag).count(), 1, `MkDocs' page has no <${tag}>`);
-    await page
-      .waitForFunction((ts) => ts.every((tag) => ["ready", "error"].includes(document.querySelector(tag)?.dataset.status)), tags, { timeout: READY_MS })
-      .catch((e) => { throw new Error(`the elements did not start (${e.message})\n${[...log.pageErrors, ...log.consoleErrors, ...log.failedRequests].join("\n")}`); });
-    const statuses = await page.evaluate((ts) => ts.map((tag) => `${tag}: ${document.querySelector(tag).dataset.status}`), tags);
-    assert.deepEqual(statuses, tags.map((tag) => `${tag}: ready`));
+    await waitReady(page, log, "the elements", { elements: tags, timeout: READY_MS });
     // scroll through the page as a reader would, then every canvas must be drawn
     for (const tag of tags) await page.locator(tag).scrollIntoViewIfNeeded();
     assert.deepEqual(await waitDrawn(page), [], "blank canvases");
