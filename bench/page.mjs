@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startServer, DEFAULT_ROOT } from "../tests/browser/server.mjs";
-import { launch } from "../tests/browser/harness.mjs";
+import { launch } from "../tests/browser/lib/chromium.mjs";
 
 const quick = process.argv.includes("--quick");
 const tasksOnly = process.argv.includes("--tasks");

@@ -77,7 +77,8 @@ test("a throwaway Vite app imports the packed package, builds offline and runs i
     assert.ok(assets.some((f) => f.endsWith(".wasm")), `Vite emitted no .wasm asset (${assets.join(", ")})`);
 
     const { startServer } = await import("../browser/server.mjs");
-    const { launch, openPage, assertClean } = await import("../browser/harness.mjs");
+    const { launch, openPage } = await import("../browser/lib/chromium.mjs");
+    const { assertClean } = await import("../browser/lib/assert.mjs");
     const server = await startServer({ root: path.join(app, "dist"), csp: true });
     const browser = await launch();
     try {

@@ -20,7 +20,7 @@ export default {
   create(w) {
     const o = w.options;
     let clf = null, st = null, rec, reveal = 0, analytic = null;
-    let plotToken = 0, plotBusy = false, plotAgain = false; // the error plot, see drawErrorPlot
+    let plotToken = 0, plotBusy = null, plotAgain = false; // the error plot, see drawErrorPlot
 
     const wCanvas = w.canvas("The weights W; the current coordinate is outlined", "grid big");
     const gCanvas = w.canvas("The numerical gradient, filled in coordinate by coordinate", "grid big");
@@ -60,6 +60,7 @@ export default {
       clf = st = null;
       clf = w.classifier();
       reset();
+      return plotBusy; // the widget is ready once its error plot is drawn too
     }
 
     function reset() {
@@ -141,11 +142,13 @@ export default {
 
     // One error plot at a time: a Step while one is computed asks for another when it is done
     // (each names its coordinate in its title, so playing fast still updates it); a reset drops it.
-    async function drawErrorPlot() {
-      if (plotBusy) { plotAgain = true; return; }
-      plotBusy = true;
-      do { plotAgain = false; await errorPlot(plotToken); } while (plotAgain && st && !w.destroyed);
-      plotBusy = false;
+    function drawErrorPlot() {
+      if (plotBusy) { plotAgain = true; return plotBusy; }
+      plotBusy = (async () => {
+        do { plotAgain = false; await errorPlot(plotToken); } while (plotAgain && st && !w.destroyed);
+        plotBusy = null;
+      })();
+      return plotBusy;
     }
 
     // The slopes for every h in HS (3 loss evaluations each: ~100 ms on a 1,900 × 256 upload),
