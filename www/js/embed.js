@@ -5,12 +5,11 @@
 // default is used. Text is set with textContent only; nothing from the URL becomes markup.
 import { widget, widgetName, mountWidget, METHODS, WIDGET_NAMES } from "./lib/widgets.js";
 import { readOptions, optionEntries } from "./lib/options.js";
+import { startPage } from "./lib/page.js";
 
 const DEFAULT_WIDGET = "stepper";
 
-async function main() {
-  const root = document.documentElement;
-  root.dataset.status = "loading";
+async function main(root) {
   const params = new URLSearchParams(window.location.search || window.location.hash.replace(/^#/, ""));
   // widget=optimizer&method=sgd reads as the element does
   let requested = params.get("widget");
@@ -35,18 +34,9 @@ async function main() {
   const nb = new URL("index.html", window.location.href);
   for (const [k, v] of optionEntries(settings)) nb.searchParams.set(k, v);
   link.href = nb.href;
-  try {
-    const w = await mountWidget(document.getElementById("widget"), name, { settings, options });
-    window.addEventListener("pagehide", () => w.destroy());
-    await w.ready;
-    root.dataset.status = "ready";
-  } catch (e) {
-    root.dataset.status = "error";
-    const box = document.getElementById("error");
-    box.hidden = false;
-    box.textContent = `lossland could not start: ${e && e.message ? e.message : e}`;
-    console.error(e);
-  }
+  const w = await mountWidget(document.getElementById("widget"), name, { settings, options });
+  window.addEventListener("pagehide", () => w.destroy());
+  await w.ready;
 }
 
-main();
+startPage(main);

@@ -2,7 +2,7 @@
 // by a data-widget element (widgets.js), and keeps the URL in step with every setting and
 // option (options.js), so a link reproduces the page.
 import { loadLossland } from "./lib/wasm.js";
-import { createPage } from "./lib/page.js";
+import { createPage, startPage } from "./lib/page.js";
 import { DATASETS, REGS, readOptions, optionEntries, optionRow } from "./lib/options.js";
 import { widget } from "./lib/widgets.js";
 import { mountSection } from "./lib/section.js";
@@ -99,66 +99,55 @@ function query() {
 }
 
 async function main() {
-  const root = document.documentElement;
-  root.dataset.status = "loading";
-  try {
-    const hosts = [...document.querySelectorAll("[data-widget]")].map((h) => ({ host: h, row: widget(h.dataset.widget) })).filter((x) => x.row);
-    // start fetching every section's code alongside the wasm
-    const modules = hosts.map(({ row }) => (row.name === FIRST ? Promise.resolve({ default: landscape }) : row.load()));
-    const L = await loadLossland();
-    performance.mark("lossland:wasm-ready");
-    const params = query();
-    const { settings, warnings } = readOptions((k) => params.get(k));
-    const uploaded = params.get("dataset") === "custom"; // a link cannot carry a CSV file
-    for (const w of warnings) if (!(uploaded && w.includes("ignored dataset"))) console.warn(w);
-    const page = createPage(L, settings);
-    settingsBar(page, document.getElementById("settings"));
-    if (uploaded) {
-      document.getElementById("csv-status").textContent = "This link was made with a data set loaded from a CSV file, which a link cannot carry: the toy data is shown instead. Load the file again with Load CSV…; the other settings from the link are kept.";
-    }
-    performance.mark("lossland:settings-bar");
-    const widgets = [];
-    const order = [...hosts.keys()].sort((a, b) => (hosts[b].row.name === FIRST) - (hosts[a].row.name === FIRST) || a - b);
-    for (const i of order) {
-      const { host, row } = hosts[i];
-      const mod = await modules[i];
-      if (i === order[0]) performance.mark("lossland:first-module");
-      const t0 = performance.now();
-      const own = readOptions((k) => params.get(k), row.name, { prefix: `${row.name}.` });
-      for (const w of own.warnings) console.warn(w);
-      const handle = mountSection(host, page, mod.default, own.options);
-      widgets[i] = handle;
-      addPngButtons(host, row.name);
-      if (handle.exports) exportBar(host, row.name, handle.view, handle.exports);
-      performance.measure(`lossland:mount:${row.name}`, { start: t0 });
-    }
-    // the URL follows every setting and every option a learner sets (replaceState: no history entries)
-    let queued = false;
-    const writeUrl = () => {
-      if (queued) return;
-      queued = true;
-      nextTurn().then(() => {
-        queued = false;
-        const url = new URL(window.location.href);
-        const q = new URLSearchParams(optionEntries(page.settings));
-        for (const w of widgets) if (w) for (const [k, v] of optionEntries(w.explicit(), { prefix: `${w.name}.` })) q.set(k, v);
-        url.search = `?${q}`;
-        url.hash = "";
-        history.replaceState(null, "", url);
-      });
-    };
-    page.onChange(writeUrl, { instant: true });
-    page.onChange(writeUrl); // after the sections have moved (a new data set resets some options)
-    page.onOption = writeUrl;
-    await Promise.all(widgets.map((w) => w && w.ready));
-    root.dataset.status = "ready";
-  } catch (e) {
-    root.dataset.status = "error";
-    const box = document.getElementById("error");
-    box.hidden = false;
-    box.textContent = `lossland could not start: ${e && e.message ? e.message : e}`;
-    console.error(e);
+  const hosts = [...document.querySelectorAll("[data-widget]")].map((h) => ({ host: h, row: widget(h.dataset.widget) })).filter((x) => x.row);
+  // start fetching every section's code alongside the wasm
+  const modules = hosts.map(({ row }) => (row.name === FIRST ? Promise.resolve({ default: landscape }) : row.load()));
+  const L = await loadLossland();
+  performance.mark("lossland:wasm-ready");
+  const params = query();
+  const { settings, warnings } = readOptions((k) => params.get(k));
+  const uploaded = params.get("dataset") === "custom"; // a link cannot carry a CSV file
+  for (const w of warnings) if (!(uploaded && w.includes("ignored dataset"))) console.warn(w);
+  const page = createPage(L, settings);
+  settingsBar(page, document.getElementById("settings"));
+  if (uploaded) {
+    document.getElementById("csv-status").textContent = "This link was made with a data set loaded from a CSV file, which a link cannot carry: the toy data is shown instead. Load the file again with Load CSV…; the other settings from the link are kept.";
   }
+  performance.mark("lossland:settings-bar");
+  const widgets = [];
+  const order = [...hosts.keys()].sort((a, b) => (hosts[b].row.name === FIRST) - (hosts[a].row.name === FIRST) || a - b);
+  for (const i of order) {
+    const { host, row } = hosts[i];
+    const mod = await modules[i];
+    if (i === order[0]) performance.mark("lossland:first-module");
+    const t0 = performance.now();
+    const own = readOptions((k) => params.get(k), row.name, { prefix: `${row.name}.` });
+    for (const w of own.warnings) console.warn(w);
+    const handle = mountSection(host, page, mod.default, own.options);
+    widgets[i] = handle;
+    addPngButtons(host, row.name);
+    if (handle.exports) exportBar(host, row.name, handle.view, handle.exports);
+    performance.measure(`lossland:mount:${row.name}`, { start: t0 });
+  }
+  // the URL follows every setting and every option a learner sets (replaceState: no history entries)
+  let queued = false;
+  const writeUrl = () => {
+    if (queued) return;
+    queued = true;
+    nextTurn().then(() => {
+      queued = false;
+      const url = new URL(window.location.href);
+      const q = new URLSearchParams(optionEntries(page.settings));
+      for (const w of widgets) if (w) for (const [k, v] of optionEntries(w.explicit(), { prefix: `${w.name}.` })) q.set(k, v);
+      url.search = `?${q}`;
+      url.hash = "";
+      history.replaceState(null, "", url);
+    });
+  };
+  page.onChange(writeUrl, { instant: true });
+  page.onChange(writeUrl); // after the sections have moved (a new data set resets some options)
+  page.onOption = writeUrl;
+  await Promise.all(widgets.map((w) => w && w.ready));
 }
 
-main();
+startPage(main);

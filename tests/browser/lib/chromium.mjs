@@ -36,8 +36,9 @@ export async function launch(options = {}) {
 export async function openPage(browser, url, { viewport = { width: 1280, height: 900 }, offline = false, waitUntil = "load", timeout = 20000 } = {}) {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1, offline });
   const page = await context.newPage();
-  const log = { page, context, consoleErrors: [], pageErrors: [], failedRequests: [], badResponses: [], requests: [], response: null };
+  const log = { page, context, consoleErrors: [], consoleWarnings: [], pageErrors: [], failedRequests: [], badResponses: [], requests: [], response: null };
   page.on("console", (msg) => {
+    if (msg.type() === "warning") log.consoleWarnings.push(msg.text());
     if (msg.type() === "error") {
       const loc = msg.location();
       log.consoleErrors.push(`${msg.text()}${loc && loc.url ? ` (${loc.url}:${loc.lineNumber})` : ""}`);

@@ -101,3 +101,22 @@ export function createPage(L, initial) {
   };
   return page;
 }
+
+/**
+ * Runs a page's start-up `run()` with the page's status on <html data-status>: "loading", then
+ * "ready", or "error" with the reason in #error (what the tests and a host page wait for).
+ */
+export async function startPage(run) {
+  const root = document.documentElement;
+  root.dataset.status = "loading";
+  try {
+    await run(root);
+    root.dataset.status = "ready";
+  } catch (e) {
+    root.dataset.status = "error";
+    const box = document.getElementById("error");
+    box.hidden = false;
+    box.textContent = `lossland could not start: ${e && e.message ? e.message : e}`;
+    console.error(e);
+  }
+}
