@@ -374,11 +374,27 @@ pub struct Stepper {
     rows: usize,
     cols: usize,
     version: u64,
+    /// The first coordinate visited; the order is start, start + 1, …, wrapping to 0.
+    start: usize,
+}
+
+/// The first coordinate (row 0) whose feature column is not 0 in every example, so its slope
+/// depends on the data; the bias column (all 1s) if every feature column is all 0. On digits
+/// the first pixels are 0 in every image: their gradient is the regularisation term alone.
+pub fn first_data_coordinate(clf: &Classifier) -> usize {
+    let xa = &clf.data.xa;
+    (0..xa.ncols()).find(|&k| xa.column(k).iter().any(|&v| v != 0.0)).unwrap_or(xa.ncols().saturating_sub(1))
 }
 
 impl Stepper {
     /// Evaluates f(x) once (one loss evaluation) and gets ready at coordinate 0.
     pub fn new(clf: &mut Classifier, h: f64, centered: bool) -> Self {
+        Self::starting_at(clf, h, centered, 0)
+    }
+
+    /// Like [`Stepper::new`], visiting coordinate `start` (row-major, taken modulo the number
+    /// of coordinates) first, then the following ones, wrapping around to 0.
+    pub fn starting_at(clf: &mut Classifier, h: f64, centered: bool, start: usize) -> Self {
         let mut cache = BumpCache::new(clf);
         // bumps are fl(w + h) − w: at most 2h unless |w| ≫ h, which takes the column pass
         cache.prepare(2.0 * h.abs());
@@ -393,7 +409,13 @@ impl Stepper {
             rows: clf.rows(),
             cols: clf.cols(),
             version: clf.version,
+            start: if total == 0 { 0 } else { start % total },
         }
+    }
+
+    /// The first coordinate visited (row-major index).
+    pub fn start(&self) -> usize {
+        self.start
     }
 
     fn per_step(&self) -> usize {
@@ -445,10 +467,10 @@ impl Stepper {
         if clf.version != self.version || clf.rows() != self.rows || clf.cols() != self.cols {
             return Err("the classifier's weights or settings changed since this GradientStepper was created; create a new one".into());
         }
-        let index = self.position();
-        if index >= self.grad.len() {
+        if self.position() >= self.grad.len() {
             return Ok(None);
         }
+        let index = (self.start + self.position()) % self.grad.len();
         let (j, k) = (index / self.cols, index % self.cols);
         let h = self.h;
         // old_value = x[ix]
