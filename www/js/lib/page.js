@@ -90,6 +90,14 @@ export function createPage(L, initial) {
     },
     /** Called by a section when the learner (or a program) changes one of its options. */
     onOption: null,
+    /** Called by a section's Step / Play / Reset: (widget name, "step" | "reset" | "stop"). */
+    onPlayer: null,
+    /**
+     * The W every section starts from (lossland's layout, C × (D + 1) row-major), used when
+     * its length fits the data set's W; null: a seeded random W (section.js startWeights). The
+     * Jupyter widget sets it to the learner's W.
+     */
+    initialWeights: null,
     /** Frees the data sets; the page is unusable afterwards (sections free their own objects). */
     destroy() {
       version++; // a listener run in progress stops at its next turn

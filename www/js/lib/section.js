@@ -84,11 +84,24 @@ export function mountSection(host, page, section, given = {}) {
     },
     datasetLabel() { return settings.dataset === "custom" ? page.datasetLabel("custom") : page.datasetLabel(settings.dataset); },
     initScale() { return INIT_SCALE[settings.dataset] ?? 0.01; },
-    /** A new Classifier (owned by this build) on the section's data, W ~ scale·N(0, 1) from the seed. */
-    classifier({ seed = settings.seed, scale = w.initScale(), reg = settings.reg, loss = settings.loss } = {}) {
+    /**
+     * A new Classifier (owned by this build) on the section's data at its start W: see
+     * startWeights. Options other than the defaults: { seed, scale, reg, loss }.
+     */
+    classifier({ seed = settings.seed, scale, reg = settings.reg, loss = settings.loss } = {}) {
       const m = w.own(new L.Classifier(w.dataset(), { loss, reg }));
-      m.randomize(seed, scale);
+      w.startWeights(m, { seed, scale });
       return m;
+    },
+    /**
+     * Puts `clf` at the section's start W: the page's initialWeights (the learner's W in Jupyter)
+     * when they fit W's shape and neither another seed nor a scale is asked for, else the seeded
+     * random W ~ scale·N(0, 1).
+     */
+    startWeights(clf, { seed = settings.seed, scale } = {}) {
+      const w0 = page.initialWeights;
+      if (w0 && seed === settings.seed && scale === undefined && w0.length === clf.rows * clf.cols) clf.setWeights(w0);
+      else clf.randomize(seed, scale ?? w.initScale());
     },
     /** Registers a wasm object to be freed at the next build and on removal; returns it. */
     own(obj) {
@@ -167,17 +180,23 @@ export function mountSection(host, page, section, given = {}) {
     player({ step, reset, stepsPerFrame, interval, onStop, stepAttrs = {} }) {
       const playBtn = button("Play", () => {});
       // a step that throws shows its error and stops Play (a step returns false to stop it too)
+      // page.onPlayer(name, "step" | "reset" | "stop"): told after each step, reset and stop (the
+      // Jupyter widget writes the optimizer's W back to Python from it)
+      const told = (what) => { try { page.onPlayer?.(name, what); } catch (e) { console.error(e); } };
       const tick = () => {
         try {
           return step();
         } catch (e) {
           w.error(e);
           return false;
+        } finally {
+          told("step");
         }
       };
-      const play = makePlayer({ button: playBtn, tick, stepsPerFrame, interval, onStop: onStop && w.guard(onStop) });
-      const stepBtn = button("Step", w.guard(() => { play.stop(); step(); }), stepAttrs);
-      const resetBtn = button("Reset", w.guard(() => { play.stop(); reset(); }));
+      const stopped = () => { told("stop"); onStop?.(); };
+      const play = makePlayer({ button: playBtn, tick, stepsPerFrame, interval, onStop: w.guard(stopped) });
+      const stepBtn = button("Step", w.guard(() => { play.stop(); try { step(); } finally { told("step"); } }), stepAttrs);
+      const resetBtn = button("Reset", w.guard(() => { play.stop(); try { reset(); } finally { told("reset"); } }));
       players.push(play);
       return { play, stepBtn, playBtn, resetBtn };
     },
