@@ -8,6 +8,7 @@ import path from "node:path";
 import crypto from "node:crypto";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
+import { inlineWasm } from "./inline-wasm.mjs";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
 const WWW = path.join(REPO, "www");
@@ -43,36 +44,6 @@ for (const rel of fs.readdirSync(SITE, { recursive: true })) {
 }
 
 // --- dist/lossland.html ------------------------------------------------------------------------
-const wasmB64 = fs.readFileSync(WASM).toString("base64");
-const inlineWasm = {
-  name: "inline-wasm",
-  setup(build) {
-    build.onResolve({ filter: /(^|\/)lib\/wasm\.js$/ }, () => ({ path: "inline-wasm", namespace: "lossland" }));
-    build.onLoad({ filter: /^inline-wasm$/, namespace: "lossland" }, () => ({
-      resolveDir: path.join(WWW, "js", "lib"),
-      contents: `
-        // js/lib/wasm.js for the single file: the wasm comes from the page itself, not the network.
-        import init, * as lossland from "../../pkg/lossland.js";
-        const WASM_BASE64 = ${JSON.stringify(wasmB64)};
-        let ready = null;
-        let memory = null;
-        function bytes() {
-          if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(WASM_BASE64);
-          const s = atob(WASM_BASE64);
-          const out = new Uint8Array(s.length);
-          for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-          return out;
-        }
-        export function loadLossland() {
-          if (!ready) ready = init({ module_or_path: bytes() }).then((exports) => { memory = exports.memory; return lossland; });
-          return ready;
-        }
-        export function wasmMemoryBytes() { return memory ? memory.buffer.byteLength : 0; }
-      `,
-    }));
-  },
-};
-
 const result = await esbuild.build({
   entryPoints: [path.join(WWW, "js", "main.js")],
   bundle: true,
@@ -82,7 +53,7 @@ const result = await esbuild.build({
   target: ["es2022"],
   legalComments: "none",
   write: false,
-  plugins: [inlineWasm],
+  plugins: [inlineWasm(WASM)],
   logLevel: "warning",
 });
 let js = result.outputFiles[0].text;
