@@ -47,7 +47,7 @@ export function fmtH(h) {
   return Math.abs(k - Math.round(k)) < 1e-9 ? `1e${Math.round(k)}` : h.toExponential(1);
 }
 
-/** A data set's name for chart titles: the built-in ones by name, an uploaded CSV as "your CSV". */
+/** A data set's name for chart titles: the built-in ones by name, a CSV or NumPy arrays as "your data". */
 export function datasetName(ds) {
-  return ds.name === "custom" ? "your CSV" : ds.name;
+  return ds.name === "custom" ? "your data" : ds.name;
 }
