@@ -139,6 +139,16 @@ impl Optimizer {
         self.evaluations
     }
 
+    /// Changes the step size (learning rate, or the size of a local-search try) for the steps
+    /// from now on, keeping W, the step count and the random stream: the run goes on from
+    /// where it is. After a blow-up W is its last finite value, and the run goes on from
+    /// that W (`diverged` is cleared) with the new step size. `step_size` must be finite and
+    /// > 0 (the facade checks the range).
+    pub fn set_step_size(&mut self, step_size: f64) {
+        self.config.step_size = step_size;
+        self.diverged = false;
+    }
+
     /// The W tried by the last random-search step (kept or not).
     pub fn last_try(&self) -> &Array2<f64> {
         &self.w_try

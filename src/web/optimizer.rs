@@ -1,6 +1,6 @@
 //! `Optimizer`: the lecture's search strategies and (mini-batch) gradient descent.
 
-use super::args::{count, f64s, set, Opts, R};
+use super::args::{count, f64s, number, set, Opts, R};
 use super::classifier::{borrow, Classifier};
 use crate::limits as lim;
 use crate::loss;
@@ -75,6 +75,22 @@ impl Optimizer {
             out.push(r.loss);
         }
         Ok(f64s(&out))
+    }
+
+    /// Sets the step size for the steps from now on: W, the step count and the random
+    /// stream are kept, so the run goes on from where it is (after a blow-up, from the last
+    /// finite W, and `diverged` becomes false). `stepSize` in [minStepSize, maxStepSize].
+    #[wasm_bindgen(js_name = setStepSize)]
+    pub fn set_step_size(&mut self, step_size: JsValue) -> R<()> {
+        let eta = number(&step_size, "stepSize", lim::MIN_STEP_SIZE, lim::MAX_STEP_SIZE)?;
+        self.opt.set_step_size(eta);
+        Ok(())
+    }
+
+    /// The step size in use.
+    #[wasm_bindgen(getter, js_name = stepSize)]
+    pub fn step_size(&self) -> f64 {
+        self.opt.config.step_size
     }
 
     /// Steps done so far.
