@@ -18,7 +18,8 @@ test("every row names known widgets, a known type, a unique key and attribute, a
     assert.match(attrOf(r), /^[a-z][a-z0-9-]*$/, `${r.key}: attribute names are kebab-case`);
     assert.ok(r.widgets === "*" || r.widgets.every((w) => NAMES.includes(w)), `${r.key}: unknown widget in ${r.widgets}`);
     assert.ok(typeof r.doc === "string" && r.doc.length > 5, `${r.key}: doc`);
-    if (!r.shared) assert.ok(r.control, `${r.key}: a widget option has a control`);
+    if (!r.shared && !r.state) assert.ok(r.control, `${r.key}: a widget option has a control`);
+    if (r.state) assert.ok(!r.control && !r.shared, `${r.key}: a state row is per widget and has no control of its own`);
   }
 });
 
@@ -63,7 +64,7 @@ test("values from a URL or an attribute follow the rules (hand-written cases)", 
 test("readOptions: shared settings complete, widget options only when given and valid, one warning per bad value", () => {
   const q = new URLSearchParams("dataset=iris&reg=0.5&seed=oops&gd.step-size=0.2&gd.h=1e-3&stepper.h=1e-3&gd.batch-size=99999999");
   const gd = readOptions((k) => q.get(k), "gd", { prefix: "gd." });
-  assert.deepEqual(gd.settings, { dataset: "iris", loss: "svm", reg: 0.5, seed: 1 });
+  assert.deepEqual(gd.settings, { dataset: "iris", loss: "svm", reg: 0.5, seed: 1, present: false });
   assert.deepEqual(gd.options, { stepSize: 0.2 }, "gd has no h; its batch size is not an option of gd");
   assert.deepEqual(gd.warnings, ['lossland: ignored seed: must be an integer in 0..=1000000, got "oops"']);
   const st = readOptions((k) => q.get(k), "stepper", { prefix: "stepper." });
@@ -77,7 +78,7 @@ test("optionEntries writes what readOptions reads back", () => {
   const q = new URLSearchParams(optionEntries(values, { prefix: "stepper." }));
   assert.equal(q.toString(), "dataset=digits&loss=softmax&reg=0.001&seed=7&stepper.h=1e-7&stepper.centered=true");
   const back = readOptions((k) => q.get(k), "stepper", { prefix: "stepper." });
-  assert.deepEqual({ ...back.settings, ...back.options }, values);
+  assert.deepEqual({ ...back.settings, ...back.options }, { ...values, present: false });
 });
 
 test("the registry: names and aliases resolve, every widget's options exist", () => {
@@ -85,8 +86,8 @@ test("the registry: names and aliases resolve, every widget's options exist", ()
   assert.equal(widgetName("gradient-check"), "gradcheck");
   assert.equal(widgetName("nope"), null);
   assert.equal(widgetName(undefined), null);
-  assert.deepEqual(widgetOptions("stepper").map((r) => r.key), ["h", "centered"]);
-  assert.deepEqual(widgetOptions("sgd").map((r) => r.key), ["stepSize", "batchSize"]);
+  assert.deepEqual(widgetOptions("stepper").map((r) => r.key), ["h", "centered", "stepped"]);
+  assert.deepEqual(widgetOptions("sgd").map((r) => r.key), ["stepSize", "batchSize", "steps"]);
 });
 
 test("the README's options table says what the table says", async () => {

@@ -3,12 +3,13 @@
 // option (options.js), so a link reproduces the page.
 import { loadLossland } from "./lib/wasm.js";
 import { createPage, startPage } from "./lib/page.js";
-import { DATASETS, REGS, readOptions, optionEntries, optionRow } from "./lib/options.js";
+import { DATASETS, REGS, readOptions, optionRow } from "./lib/options.js";
 import { widget } from "./lib/widgets.js";
 import { mountSection } from "./lib/section.js";
 import { select, el, button, checkbox, choiceSlider, nextTurn } from "./lib/ui.js";
 import { fmt } from "./lib/format.js";
-import { addPngButtons, exportBar, csvText, saveText } from "./lib/downloads.js";
+import { addPngButtons, exportBar, csvText, saveText, copyText } from "./lib/downloads.js";
+import { shareBar, notebookUrl, anchorOf } from "./lib/share.js";
 // The 2-D landscape is part of this module's own graph (loaded with it, ready when main runs):
 // as a dynamic import it waited ~50 ms for the browser to resolve it even when preloaded.
 import landscape from "./sections/landscape.js";
@@ -32,6 +33,33 @@ function settingsBar(page, host) {
   });
   const seed = el("div", { class: "control" }, el("label", { for: "seed" }, "Seed"), seedIn);
   host.append(ds.wrap, loss.wrap, reg.wrap, seed, csvControl(page, ds.input));
+}
+
+/**
+ * "Presentation mode" (also ?present=1): large type, thick lines, each widget's main part on one
+ * 1024 × 768 screen (lossland.css, `.present`). The charts redraw at the new scale.
+ */
+function presentButton(on, onToggle) {
+  const b = button("Presentation mode", () => {
+    const now = b.getAttribute("aria-pressed") !== "true";
+    b.setAttribute("aria-pressed", String(now));
+    document.body.classList.toggle("present", now);
+    window.dispatchEvent(new Event("resize")); // every section redraws its charts (w.redraw on resize)
+    onToggle(now);
+  }, { "aria-pressed": String(on), title: "Large type and thick lines for a projector" });
+  document.body.classList.toggle("present", on);
+  return b;
+}
+
+/** "Copy link" for the whole page, in the settings bar; a refused clipboard shows a text box. */
+function pageLinkButton(link) {
+  const note = el("p", { class: "readout share-note", "aria-live": "polite" });
+  const fallback = el("div", { class: "copy-fallback" });
+  document.getElementById("settings").after(note, fallback);
+  return button("Copy link", async () => {
+    const how = await copyText(link(), fallback, "The link to this page");
+    note.textContent = how === "clipboard" ? "Copied a link to the page with every setting and every section's options: it shows the same pictures." : "";
+  }, { title: "A link to the whole page that reproduces every section", "aria-label": "Copy link to this page" });
 }
 
 /**
@@ -110,11 +138,22 @@ async function main() {
   for (const w of warnings) if (!(uploaded && w.includes("ignored dataset"))) console.warn(w);
   const page = createPage(L, settings);
   settingsBar(page, document.getElementById("settings"));
+  let present = settings.present;
+  const widgets = [];
+  const ctx = { currentSettings: () => ({ ...page.settings, present }) };
+  const tools = el("div", { class: "control page-tools" },
+    pageLinkButton(() => notebookUrl(ctx.currentSettings(), widgets)),
+    presentButton(present, (on) => { present = on; writeUrl(); }));
+  document.getElementById("settings").append(tools);
+  urlSource.settings = ctx.currentSettings;
+  urlSource.widgets = widgets;
+  page.onChange(writeUrl, { instant: true });
+  page.onChange(writeUrl); // after the sections have moved (a new data set resets some options)
+  page.onOption = (_name, _key, _value, how) => (how?.state ? writeUrlSoon() : writeUrl());
   if (uploaded) {
     document.getElementById("csv-status").textContent = "This link was made with a data set loaded from a CSV file, which a link cannot carry: the toy data is shown instead. Load the file again with Load CSV…; the other settings from the link are kept.";
   }
   performance.mark("lossland:settings-bar");
-  const widgets = [];
   const order = [...hosts.keys()].sort((a, b) => (hosts[b].row.name === FIRST) - (hosts[a].row.name === FIRST) || a - b);
   for (const i of order) {
     const { host, row } = hosts[i];
@@ -127,27 +166,35 @@ async function main() {
     widgets[i] = handle;
     addPngButtons(host, row.name);
     if (handle.exports) exportBar(host, row.name, handle.view, handle.exports);
+    anchorOf(host); // a link may name the widget's own box (#widget-line)
+    shareBar(host, handle, ctx);
     performance.measure(`lossland:mount:${row.name}`, { start: t0 });
   }
-  // the URL follows every setting and every option a learner sets (replaceState: no history entries)
-  let queued = false;
-  const writeUrl = () => {
-    if (queued) return;
-    queued = true;
-    nextTurn().then(() => {
-      queued = false;
-      const url = new URL(window.location.href);
-      const q = new URLSearchParams(optionEntries(page.settings));
-      for (const w of widgets) if (w) for (const [k, v] of optionEntries(w.explicit(), { prefix: `${w.name}.` })) q.set(k, v);
-      url.search = `?${q}`;
-      url.hash = "";
-      history.replaceState(null, "", url);
-    });
-  };
-  page.onChange(writeUrl, { instant: true });
-  page.onChange(writeUrl); // after the sections have moved (a new data set resets some options)
-  page.onOption = writeUrl;
+  // a link to a section's anchor: the widgets above it have grown since the browser scrolled
+  const anchor = window.location.hash.replace(/^#/, "");
+  const landed = /^[a-z][a-z0-9-]*$/.test(anchor) ? document.getElementById(anchor) : null;
+  const scrolled = window.scrollY;
   await Promise.all(widgets.map((w) => w && w.ready));
+  if (landed && Math.abs(window.scrollY - scrolled) < 2) landed.scrollIntoView();
 }
+
+// the URL follows every setting, every option a learner sets and the sections' state
+// (replaceState: no history entries); state that changes while a run plays is written at most
+// ~3 times a second (browsers throttle replaceState)
+let queued = false, soon = null;
+function writeUrl() {
+  if (queued) return;
+  queued = true;
+  nextTurn().then(() => {
+    queued = false;
+    const anchor = window.location.hash.replace(/^#/, "");
+    history.replaceState(null, "", notebookUrl(urlSource.settings(), urlSource.widgets, /^[a-z][a-z0-9-]*$/.test(anchor) ? anchor : ""));
+  });
+}
+function writeUrlSoon() {
+  if (soon) return;
+  soon = setTimeout(() => { soon = null; writeUrl(); }, 300);
+}
+const urlSource = { settings: () => ({}), widgets: [] };
 
 startPage(main);

@@ -16,6 +16,44 @@ export function fitCanvas(canvas) {
 
 const BASE_FONT = 14;
 
+/**
+ * The page's scale for chart type and lines: the CSS custom property --chart-scale on the canvas
+ * (1, or larger in presentation mode: lossland.css sets it under .present).
+ */
+export function chartScale(canvas) {
+  const v = parseFloat(getComputedStyle(canvas).getPropertyValue("--chart-scale"));
+  return Number.isFinite(v) && v >= 1 && v <= 4 ? v : 1;
+}
+
+/** A colour mixed toward black by `t` (0..1): thin lines drawn darker so they show on a projector. */
+export function darken(hex, t = 0.3) {
+  const m = /^#([0-9a-f]{6})$/i.exec(hex ?? "");
+  if (!m) return hex;
+  const n = parseInt(m[1], 16);
+  const c = [16, 8, 0].map((k) => Math.round(((n >> k) & 255) * (1 - t)));
+  return `#${c.map((x) => x.toString(16).padStart(2, "0")).join("")}`;
+}
+
+// Lines: every width is in CSS pixels, times devicePixelRatio and the page's chart scale; a thin
+// line (width ≤ 1: per-example curves, reference lines) is drawn at least 2 px wide and 30 %
+// darker, so a pale colour (yellow, light blue) still shows on a phone and a projector.
+function lines(list, k) {
+  return list?.map((s) => {
+    const thin = (s.width ?? 2) <= 1;
+    const width = Math.max(1, Math.min(40, Math.round(Math.max(thin ? 2 : 1, s.width ?? 2) * k)));
+    return thin ? { ...s, width, color: darken(s.color) } : { ...s, width };
+  });
+}
+function styled(spec, dpr, scale, cssWidth) {
+  // a phone's narrow chart gets smaller type (down to 0.78×) so its title and labels fit
+  const narrow = Math.min(1, Math.max(0.78, cssWidth / 520));
+  const out = { fontPx: BASE_FONT * dpr * scale * narrow, ...spec };
+  if (spec.series) out.series = lines(spec.series, dpr * Math.max(1, scale * 0.9));
+  if (spec.paths) out.paths = lines(spec.paths, dpr * Math.max(1, scale * 0.9));
+  if (spec.markers && scale > 1) out.markers = spec.markers.map((m) => ({ ...m, size: Math.round((m.size ?? 5) * scale) }));
+  return out;
+}
+
 // A drawn chart is { transform, dpr }: `transform` is the plot area as Rust's drawChart /
 // drawHeatmap returned it, and only Rust maps through it (chartToData), so pixel ↔ data has one
 // owner. The section keeps the chart it drew; nothing is stored on the canvas element.
@@ -23,13 +61,13 @@ const BASE_FONT = 14;
 /** Draws a line chart (see drawChart in the README); returns the chart for eventToData. */
 export function lineChart(L, canvas, spec) {
   const dpr = fitCanvas(canvas);
-  return { transform: L.drawChart(canvas, { fontPx: BASE_FONT * dpr, ...spec }), dpr };
+  return { transform: L.drawChart(canvas, styled(spec, dpr, chartScale(canvas), canvas.width / dpr)), dpr };
 }
 
 /** Draws a heat map with axes and colour bar; returns the chart for eventToData. */
 export function heatMap(L, canvas, values, gw, gh, spec) {
   const dpr = fitCanvas(canvas);
-  return { transform: L.drawHeatmap(canvas, values, gw, gh, { fontPx: BASE_FONT * dpr, ...spec }), dpr };
+  return { transform: L.drawHeatmap(canvas, values, gw, gh, styled(spec, dpr, chartScale(canvas), canvas.width / dpr)), dpr };
 }
 
 /** Data coordinates { x, y } of a mouse event on `chart` (drawn on `canvas`), or null outside the plot. */

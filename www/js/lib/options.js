@@ -16,13 +16,15 @@ export const LOG_STEPS = niceLogValues(-4, 1);
 /**
  * Hyperparameters that give a readable run on each data set (measured with seed 1, reg 0):
  * rsScale: random search's W scale; lsStep: random local search's step; gdStep: a good learning
- * rate; trio: too small / good / too large learning rates for 60 steps.
+ * rate; trio (per loss): too small / good / too large learning rates for 60 steps, measured with
+ * seed 1 at every reg of the settings bar (0 … 1): the small one crawls (under half the good
+ * one's drop), the good one never rises, the large one rises (overshoots or blows up).
  */
 export const TUNING = {
-  toy: { rsScale: 1, lsStep: 0.1, gdStep: 0.1, trio: [1e-3, 0.1, 100] },
-  spiral: { rsScale: 1, lsStep: 0.05, gdStep: 0.5, trio: [1e-3, 0.5, 100] },
-  iris: { rsScale: 1, lsStep: 0.05, gdStep: 0.01, trio: [1e-4, 0.01, 1] },
-  digits: { rsScale: 0.01, lsStep: 0.01, gdStep: 0.1, trio: [1e-3, 0.1, 100] },
+  toy: { rsScale: 1, lsStep: 0.1, gdStep: 0.1, trio: { svm: [1e-3, 0.1, 100], softmax: [1e-3, 0.5, 100] } },
+  spiral: { rsScale: 1, lsStep: 0.05, gdStep: 0.5, trio: { svm: [1e-3, 0.2, 10], softmax: [1e-3, 0.5, 10] } },
+  iris: { rsScale: 1, lsStep: 0.05, gdStep: 0.01, trio: { svm: [1e-4, 0.01, 1], softmax: [1e-4, 0.05, 1] } },
+  digits: { rsScale: 0.01, lsStep: 0.01, gdStep: 0.1, trio: { svm: [1e-4, 0.02, 10], softmax: [1e-3, 0.5, 10] } },
 };
 export const tuning = (dataset) => TUNING[dataset] ?? TUNING.digits;
 
@@ -54,6 +56,13 @@ const POW10_H = Array.from({ length: 10 }, (_, i) => Number(`1e${i - 10}`)); // 
  *             "exponent" (a slider over log10 of a pow10 value) | "check" | "select", label,
  *             labels (per widget), choices ([value, text] for selects), format }
  *   doc       one line for the README, the Python docstrings and the error message
+ *   state     a section's own state that changes the picture (a count of "New directions", a
+ *             chord's ends, a run's progress), not a setting: it has no control of its own (the
+ *             section draws its own buttons and sets it with w.setState); a link carries it
+ *   progress  (state rows) a run's progress: back to the default whenever the run starts over
+ *             (a rebuild, Reset, a change of an option whose effect is "build" or "reset")
+ *   view      (shared rows) how the page looks, not what it computes: written to a link only
+ *             when it differs from the default
  */
 export const OPTIONS = [
   { key: "dataset", type: "enum", values: ["toy", "spiral", "iris", "digits"], default: "toy", shared: true, widgets: "*",
@@ -64,6 +73,8 @@ export const OPTIONS = [
     doc: "regularisation strength: L = data loss + reg · Σ W²" },
   { key: "seed", type: "integer", min: 0, max: 1000000, default: 1, shared: true, widgets: "*",
     doc: "the seed of every random draw (W, directions, mini-batches)" },
+  { key: "present", type: "boolean", default: false, shared: true, view: true, widgets: "*",
+    doc: "presentation mode: large type and thick lines, each widget's main part on one 1024 × 768 screen" },
 
   { key: "span", type: "number", min: 0.25, max: 10, default: 3, widgets: ["landscape", "line"],
     control: { kind: "slider", labels: { landscape: "Span of a and b", line: "Span of a" }, step: 0.25, format: (v) => `±${v}` },
@@ -100,6 +111,22 @@ export const OPTIONS = [
   { key: "budget", type: "enum", values: [200, 1000, 3000, 10000], default: 1000, widgets: ["scoreboard"],
     control: { kind: "select", label: "Budget of loss evaluations" },
     doc: "loss evaluations each strategy may spend" },
+
+  // the sections' own state (no control from the table: each section draws its own buttons)
+  { key: "directions", type: "integer", min: 0, max: 1000000, default: 0, state: true, widgets: ["line", "landscape"],
+    doc: "how many times New direction(s) was pressed: the random directions' seed is seed · 1000 (+ 500 for the 2-D slice) + this" },
+  { key: "chordStart", attr: "chord-start", type: "number", min: -1, max: 1, default: -0.5, state: true, widgets: ["line"],
+    doc: "the chord's first end a₁, as a fraction of the span" },
+  { key: "chordEnd", attr: "chord-end", type: "number", min: -1, max: 1, default: 0.33, state: true, widgets: ["line"],
+    doc: "the chord's second end a₂, as a fraction of the span" },
+  { key: "newW", attr: "new-w", type: "integer", min: 0, max: 1000000, default: 0, state: true, widgets: ["gradcheck"],
+    doc: "how many times New W was pressed: the checked W is drawn from seed + 100 · this" },
+  { key: "example", type: "integer", min: 0, max: 100000, default: 0, state: true, widgets: ["gradcheck"],
+    doc: "the example i whose terms are shown (0 when the data set has fewer)" },
+  { key: "stepped", type: "integer", min: 0, max: 5000, default: 0, state: true, progress: true, widgets: ["stepper"],
+    doc: "coordinates already stepped by the numerical-gradient loop (replayed on load)" },
+  { key: "steps", type: "integer", min: 0, max: 5000, default: 0, state: true, progress: true, widgets: ["random-search", "local-search", "gd", "sgd"],
+    doc: "steps (or tries) the run has taken, replayed from the seed on load" },
 ];
 
 /** The row for `key` (or its attribute name), or undefined. */
@@ -210,6 +237,7 @@ export function optionEntries(values, { prefix = "" } = {}) {
   const out = [];
   for (const row of OPTIONS) {
     if (!Object.hasOwn(values, row.key) || values[row.key] === undefined) continue;
+    if (row.view && values[row.key] === defaultOf(row)) continue; // presentation off: not in the link
     out.push([row.shared ? attrOf(row) : prefix + attrOf(row), formatOption(row, values[row.key])]);
   }
   return out;

@@ -16,7 +16,7 @@
 // Hooks: build() makes the section's objects from the settings (called at mount, when a shared
 // setting changes and when an option whose effect is "build" changes; may return a promise);
 // draw() paints from what is there; the rest are the section's own.
-import { el, button, player as makePlayer, nextTurn, slider, select, checkbox, choiceSlider } from "./ui.js";
+import { el, button, player as makePlayer, nextTurn, timeSlicer, slider, select, checkbox, choiceSlider } from "./ui.js";
 import { fmt, fmtH } from "./format.js";
 import { widgetOptions, defaultOf, valuesOf, parseOption, optionRow } from "./options.js";
 import { Records } from "./downloads.js";
@@ -42,10 +42,13 @@ export function mountSection(host, page, section, given = {}) {
   const owned = []; // wasm objects of the current build, freed at the next build and on destroy
   const slots = new Map(); // name → wasm object, replaced (and the old one freed) by hold()
   const players = [];
+  const replays = []; // the counted step of a widget with a `steps` row (see w.player)
   const unlisten = [];
   let epoch = 0;
   let hooks = {};
   let destroyed = false;
+  let built = 0; // builds started: the first one replays a link's progress (a run's steps)
+  const progressRows = rows.filter((r) => r.progress);
 
   const statusLine = el("p", { class: "status", "aria-live": "polite" });
   const root = el("div", { class: `section section-${name}` });
@@ -176,6 +179,22 @@ export function mountSection(host, page, section, given = {}) {
       if (r.error) throw new Error(r.error);
       applyOption(row.key, r.value);
     },
+    /**
+     * Records the section's own state `key` (a row marked `state` in options.js: a count of New
+     * directions, a chord's end, a run's progress) so that a link carries it; calls no hook. The
+     * section reads it back from w.options at its next build.
+     */
+    setState(key, value) {
+      const row = optionRow(key);
+      if (!row || !row.state || !rows.includes(row)) throw new Error(`${name} has no state ${key}`);
+      const r = parseOption(row, value);
+      if (r.error) throw new Error(r.error);
+      const was = options[row.key];
+      if (r.value === defaultOf(row, info(), name)) delete explicit[row.key];
+      else explicit[row.key] = r.value;
+      resolve();
+      if (options[row.key] !== was) page.onOption?.(name, row.key, r.value, { state: true });
+    },
     /** Step / Play / Reset buttons: see ui.js player. Stopped on every build and on removal. */
     player({ step, reset, stepsPerFrame, interval, onStop, stepAttrs = {} }) {
       const playBtn = button("Play", () => {});
@@ -183,9 +202,16 @@ export function mountSection(host, page, section, given = {}) {
       // page.onPlayer(name, "step" | "reset" | "stop"): told after each step, reset and stop (the
       // Jupyter widget writes the optimizer's W back to Python from it)
       const told = (what) => { try { page.onPlayer?.(name, what); } catch (e) { console.error(e); } };
+      // a widget with a `steps` row counts the steps taken (a step returns false when it took none)
+      const counts = rows.some((r) => r.key === "steps");
+      const counted = () => {
+        const took = step();
+        if (counts && took !== false) w.setState("steps", Math.min(optionRow("steps").max, options.steps + 1));
+        return took;
+      };
       const tick = () => {
         try {
-          return step();
+          return counted();
         } catch (e) {
           w.error(e);
           return false;
@@ -195,9 +221,10 @@ export function mountSection(host, page, section, given = {}) {
       };
       const stopped = () => { told("stop"); onStop?.(); };
       const play = makePlayer({ button: playBtn, tick, stepsPerFrame, interval, onStop: w.guard(stopped) });
-      const stepBtn = button("Step", w.guard(() => { play.stop(); try { step(); } finally { told("step"); } }), stepAttrs);
-      const resetBtn = button("Reset", w.guard(() => { play.stop(); try { reset(); } finally { told("reset"); } }));
+      const stepBtn = button("Step", w.guard(() => { play.stop(); try { counted(); } finally { told("step"); } }), stepAttrs);
+      const resetBtn = button("Reset", w.guard(() => { play.stop(); try { clearProgress(); reset(); } finally { told("reset"); } }));
       players.push(play);
+      if (counts) replays.push(counted);
       return { play, stepBtn, playBtn, resetBtn };
     },
     /** A bounded table of what the section recorded, offered as "Save CSV". */
@@ -252,15 +279,47 @@ export function mountSection(host, page, section, given = {}) {
 
   function applyOption(key, value, { fromControl = false } = {}) {
     explicit[key] = value;
+    const effect = effects[key] ?? "build";
+    if (effect === "build" || effect === "reset") clearProgress(); // the run starts over
     resolve();
     if (!fromControl) controls.get(key)?.sync();
     page.onOption?.(name, key, value);
-    const effect = effects[key] ?? "build";
     if (effect === "build") rebuild();
     else w.guard(() => hooks[effect]?.())();
   }
 
+  /** A run's progress back to its default (a run that starts over has taken no steps). */
+  function clearProgress() {
+    let moved = false;
+    for (const r of progressRows) if (Object.hasOwn(explicit, r.key)) { delete explicit[r.key]; moved = true; }
+    if (!moved) return;
+    resolve();
+    page.onOption?.(name, null, null, { state: true });
+  }
+
+  /**
+   * After the first build: takes the `steps` a link asked for (at most the row's cap) with the
+   * section's own step, in pieces of ~8 ms; the run is seeded, so the same link gives the same W.
+   */
+  async function replay() {
+    const want = options.steps ?? 0;
+    const step = replays[0];
+    if (!step || !(want > 0)) return;
+    const my = epoch;
+    w.setState("steps", 0);
+    const slicer = timeSlicer(8);
+    while (options.steps < want) {
+      const before = options.steps;
+      if (step() === false && options.steps === before) break; // the run stopped (it blew up)
+      if (slicer.due) {
+        await slicer.next();
+        if (w.stale(my)) return;
+      }
+    }
+  }
+
   function rebuild() {
+    if (built++ > 0) clearProgress(); // only the first build takes a link's progress
     epoch++;
     for (const p of players) p.stop();
     freeAll();
@@ -295,7 +354,7 @@ export function mountSection(host, page, section, given = {}) {
   }));
   w.on(window, "resize", () => w.redraw());
 
-  const ready = rebuild();
+  const ready = rebuild().then(() => replay().catch((e) => w.error(e)));
   const exports = hooks.exports && {
     ...hooks.exports,
     history: hooks.exports.records && (() => {

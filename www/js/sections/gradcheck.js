@@ -30,7 +30,7 @@ export default {
   create(w) {
     const o = w.options;
     const labels = verdictLabels(w.L.limits().verdicts);
-    let clf = null, g = null, wSeed = 0;
+    let clf = null, g = null;
     const aCanvas = w.canvas("Analytic gradient", "grid");
     const nCanvas = w.canvas("Numerical gradient", "grid");
     const eCanvas = w.canvas("Relative error per entry, coloured by verdict, kinks marked", "grid");
@@ -38,8 +38,8 @@ export default {
     const counts = el("p", { class: "readout" });
     const terms = el("table", { class: "vals" });
     const termsNote = el("p", { class: "readout" });
-    const example = slider({ label: "Example i", min: 0, max: 8, step: 1, value: 0, format: String, onInput: w.guard(() => showTerms()) });
-    const newW = button("New W", () => { wSeed += 1; w.rebuild(); });
+    const example = slider({ label: "Example i", min: 0, max: 8, step: 1, value: o.example, format: String, onInput: w.guard((v) => { w.setState("example", v); showTerms(); }) });
+    const newW = button("New W", () => { w.setState("newW", o.newW + 1); w.rebuild(); });
 
     w.root.append(
       el("h3", {}, "The formula, live, for one example"),
@@ -54,14 +54,15 @@ export default {
         el("span", {}, el("span", { class: "swatch sw-kink" }), "corner mark: kink crossed")),
       verdictText, counts);
 
-    const seed = () => w.settings.seed + 100 * wSeed;
+    const seed = () => w.settings.seed + 100 * o.newW;
 
     function build() {
       clf = g = null;
       clf = w.classifier({ seed: seed(), reg: o.regOn ? w.settings.reg : 0 });
       const n = w.dataset().len;
       example.input.max = String(n - 1);
-      if (example.value > n - 1) example.set(0);
+      if (o.example > n - 1) w.setState("example", 0);
+      example.set(o.example); // after max: a link's i above the first data set's size is kept
       showTerms();
       check();
     }

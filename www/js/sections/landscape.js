@@ -14,17 +14,17 @@ export default {
     const canvas = w.canvas("Heat map of the loss over two random directions", "square");
     const hover = el("p", { class: "readout", "aria-live": "off" }, "Hover over the map to read a, b and the loss.");
     const summary = el("p", { class: "readout" });
-    let dirSeed = 0, land = null, chart = null, last = null;
+    let land = null, chart = null, last = null;
     const cost = new Map(); // grid size → measured ms to compute it on the current landscape
 
-    const newDir = button("New directions", () => { dirSeed += 1; w.rebuild(); });
+    const newDir = button("New directions", () => { w.setState("directions", o.directions + 1); w.rebuild(); });
     w.root.append(el("h3", {}, "Two directions: L(W + a·W1 + b·W2)"),
       el("div", { class: "controls" }, newDir, w.control("span"), w.control("resolution"), w.control("normalize")),
       canvas, hover, summary);
 
     function build() {
       const clf = w.classifier();
-      land = w.hold("land", new w.L.Landscape(clf, { seed: w.settings.seed * 1000 + 500 + dirSeed, normalize: o.normalize }));
+      land = w.hold("land", new w.L.Landscape(clf, { seed: w.settings.seed * 1000 + 500 + o.directions, normalize: o.normalize }));
       cost.clear();
       return compute();
     }

@@ -13,16 +13,16 @@ export default {
     const o = w.options;
     const canvas = w.canvas("Loss along one random direction", "chart tall");
     const readout = el("p", { class: "readout" });
-    let dirSeed = 0, land = null, chart = null, nextPick = 0;
+    let land = null, chart = null, nextPick = 0;
 
     // the chord's ends as fractions of the span, so they stay inside when the span changes
-    const a1 = slider({ label: "Chord start a₁", min: -1, max: 1, step: 0.01, value: -0.5, format: (v) => fmt(v * o.span), onInput: () => w.redraw() });
-    const a2 = slider({ label: "Chord end a₂", min: -1, max: 1, step: 0.01, value: 0.33, format: (v) => fmt(v * o.span), onInput: () => w.redraw() });
-    const newDir = button("New direction", () => { dirSeed += 1; w.rebuild(); });
+    const a1 = slider({ label: "Chord start a₁", min: -1, max: 1, step: 0.01, value: o.chordStart, format: (v) => fmt(v * o.span), onInput: (v) => { w.setState("chordStart", v); w.redraw(); } });
+    const a2 = slider({ label: "Chord end a₂", min: -1, max: 1, step: 0.01, value: o.chordEnd, format: (v) => fmt(v * o.span), onInput: (v) => { w.setState("chordEnd", v); w.redraw(); } });
+    const newDir = button("New direction", () => { w.setState("directions", o.directions + 1); w.rebuild(); });
     w.root.append(el("h3", {}, "One direction: L(W + a·W1)"), el("div", { class: "controls" }, newDir, w.control("span"), a1.wrap, a2.wrap), canvas, readout);
 
     function build() {
-      land = w.hold("land", new w.L.Landscape(w.classifier(), { seed: w.settings.seed * 1000 + dirSeed }));
+      land = w.hold("land", new w.L.Landscape(w.classifier(), { seed: w.settings.seed * 1000 + o.directions }));
       draw();
     }
 
@@ -40,7 +40,7 @@ export default {
       }
       const regNote = w.settings.reg > 0 ? " + reg" : "";
       series.push({ xs, ys: avg, color: PALETTE.blue, width: 4, label: `L: average of all ${n}${regNote}` });
-      const ends = [a1.value * s, a2.value * s];
+      const ends = [o.chordStart * s, o.chordEnd * s];
       const [p, q] = ends[0] <= ends[1] ? ends : [ends[1], ends[0]];
       const lp = land.lossAt(p, 0), lq = land.lossAt(q, 0);
       series.push({ xs: [p, q], ys: [lp, lq], color: PALETTE.red, width: 2, label: "chord" });
@@ -66,13 +66,15 @@ export default {
           : `The chord dips below the graph by ${fmt(-gap)} at a = ${fmt(worstA)}.`
         : "";
       readout.textContent = `At W (a = 0) the loss is ${fmt(avg[(POINTS - 1) / 2])}; the lowest point on this line is ${fmt(avg[iMin])} at a = ${fmt(xs[iMin])}. ${chordText} Click the chart to move the chord's ends.`;
-      a1.set(a1.value); a2.set(a2.value); // their labels show a in units of the current span
+      a1.set(o.chordStart); a2.set(o.chordEnd); // their labels show a in units of the current span
     }
 
     w.on(canvas, "click", (ev) => {
       const p = eventToData(w.L, chart, canvas, ev);
       if (!p) return;
-      (nextPick === 0 ? a1 : a2).set(Math.max(-1, Math.min(1, p.x / o.span)));
+      const f = Math.round(Math.max(-1, Math.min(1, p.x / o.span)) * 100) / 100; // on the sliders' 0.01 steps
+      (nextPick === 0 ? a1 : a2).set(f);
+      w.setState(nextPick === 0 ? "chordStart" : "chordEnd", f);
       nextPick = 1 - nextPick;
       draw();
     });

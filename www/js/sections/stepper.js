@@ -71,6 +71,8 @@ export default {
       analytic = clf.gradient();
       rec = undefined;
       reveal = 0;
+      for (let k = o.stepped; k > 0 && !st.done; k--) rec = st.step(); // a link's progress (0 after a reset)
+      if (rec) reveal = lines().length;
       render();
     }
 
@@ -137,6 +139,7 @@ export default {
         : `W has ${rows} × ${cols} = ${rows * cols} numbers (the last column is the bias). Press Step.`;
       backBtn.disabled = !rec;
       stepBtn.disabled = endBtn.disabled = st.done;
+      w.setState("stepped", st.position); // a link carries how far the loop has gone
       drawErrorPlot();
     }
 
@@ -198,7 +201,7 @@ export default {
         const far = (i) => [[errF, s.roundOff], [errC, s.roundOffCentered]].some(([e, f]) => Number.isFinite(e[i]) && e[i] > 100 * f[i] && e[i] > 1e-6 * Math.max(1, Math.abs(a)));
         const iKink = HS.findIndex((_, i) => far(i)); // HS is ascending
         const kinkText = iKink < 0
-          ? `Here no step up to h = ${fmtH(HS[HS.length - 1])} crosses a kink, so the error stays at round-off all the way; a trained W (gradient descent below) puts margins nearer their kinks.`
+          ? `Here no step up to h = ${fmtH(HS[HS.length - 1])} crosses a kink, so the error stays at round-off all the way; a W trained by gradient descent puts margins nearer their kinks.`
           : `From h ≈ ${fmtH(HS[iKink])} the step crosses a kink and the slope is wrong.`;
         hReadout.textContent = `At h = ${fmtH(o.h)} the ${o.centered ? "centered" : "forward"} slope differs from the analytic ${fmt(a)} by ${fmt(errNow || 0)}. ` + (w.settings.loss === "svm"
           ? `The SVM loss is piecewise linear: away from a kink the finite difference is exact and only round-off remains (gaps mean an error of exactly 0); at tiny h round-off (grey) takes over. ${kinkText}`
