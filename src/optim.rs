@@ -201,7 +201,34 @@ impl Optimizer {
                 let now = self.current.expect("set");
                 self.record(now, accepted, e.loss)
             }
-            Method::Gd | Method::Sgd => {
+            Method::Gd | Method::Sgd => self.descend(clf, before, true),
+        }
+    }
+
+    /// One gradient-descent or mini-batch step without the full-data loss after it: what a
+    /// training loop pays for a step (the gradient on the batch and the update), with the full
+    /// loss left to the caller as bookkeeping. The record's `loss` and `accuracy` are NaN (not
+    /// evaluated); `try_loss` is the batch's loss before the step. A step that makes W or the
+    /// batch loss non-finite is undone and the run reports `diverged`. Searches take a full step.
+    pub fn step_without_full_loss(&mut self, clf: &mut Classifier) -> Record {
+        if !matches!(self.config.method, Method::Gd | Method::Sgd) {
+            return self.step(clf);
+        }
+        let nothing = Eval { loss: f64::NAN, data_loss: f64::NAN, accuracy: f64::NAN };
+        if self.diverged {
+            return self.record(nothing, false, f64::NAN);
+        }
+        self.iteration += 1;
+        self.descend(clf, nothing, false)
+    }
+
+    /// W ← W − stepSize·dW (dW on the full data for gd, on a seeded batch for sgd); with
+    /// `full_loss` the full-data loss after the step is evaluated and recorded.
+    fn descend(&mut self, clf: &mut Classifier, before: Eval, full_loss: bool) -> Record {
+        let data = clf.data.clone();
+        let h = clf.hyper;
+        {
+            {
                 let try_loss;
                 if self.config.method == Method::Gd {
                     if !matches!(&self.sparse, Some((d, _)) if Rc::ptr_eq(d, &data)) {
@@ -232,6 +259,18 @@ impl Optimizer {
                 // W ← W − stepSize·dW, keeping W_old to undo a divergent step
                 self.w_try.assign(&clf.w);
                 clf.w.scaled_add(-self.config.step_size, &self.dw);
+                if !full_loss {
+                    if !try_loss.is_finite() || clf.w.iter().any(|v| !v.is_finite()) {
+                        clf.w.assign(&self.w_try);
+                        self.diverged = true;
+                        self.iteration -= 1;
+                        return self.record(before, false, try_loss);
+                    }
+                    self.evaluations += 1;
+                    self.mark_changed(clf);
+                    self.current = None;
+                    return self.record(before, true, try_loss);
+                }
                 let e = match &self.sparse {
                     Some((d, x)) if Rc::ptr_eq(d, &data) => {
                         scores_sparse_into(&clf.w, x, &mut self.ws);

@@ -65,3 +65,23 @@ fn a_blown_up_run_goes_on_from_its_last_finite_w_with_a_smaller_step() {
     }
     assert!(prev.is_finite() && prev < 0.01 * next.loss, "the run recovers: {} → {prev}", next.loss);
 }
+
+#[test]
+fn steps_without_the_full_loss_move_w_exactly_as_full_steps_do() {
+    for method in [Method::Sgd, Method::Gd] {
+        let mut a = clf(Dataset::spiral(50, 3, 2).unwrap(), LossKind::Svm, 1e-3, 1, 0.5);
+        let mut b = a.clone();
+        let cfg = Config { method, step_size: 0.3, batch_size: 8, scale: 1.0, seed: 4 };
+        let (mut oa, mut ob) = (Optimizer::new(&a, cfg), Optimizer::new(&b, cfg));
+        for it in 1..=30 {
+            let full = oa.step(&mut a);
+            let fast = ob.step_without_full_loss(&mut b);
+            assert_eq!(fast.iteration, it);
+            assert!(fast.loss.is_nan() && fast.accuracy.is_nan(), "the full loss is not evaluated");
+            assert_eq!(fast.try_loss.to_bits(), full.try_loss.to_bits(), "{method:?} step {it}: the same batch loss");
+            assert_eq!(a.w, b.w, "{method:?} step {it}: the same W");
+        }
+        let (r, l) = (oa.step(&mut a), ob.step(&mut b));
+        assert_eq!(r.loss.to_bits(), l.loss.to_bits(), "a full step after fast ones evaluates as usual");
+    }
+}

@@ -77,6 +77,24 @@ impl Optimizer {
         Ok(f64s(&out))
     }
 
+    /// `steps` gradient-descent or mini-batch steps without the full-data loss after each →
+    /// Float64Array of the mini-batch loss before each step (shorter if the run diverged).
+    /// What a training loop pays per step; evaluate the full loss (`m.loss()`) as bookkeeping.
+    #[wasm_bindgen(js_name = runSteps)]
+    pub fn run_steps(&mut self, steps: JsValue) -> R<Float64Array> {
+        let n = count(&steps, "steps", 0, lim::MAX_RUN_STEPS)?;
+        let mut c = borrow(&self.clf)?;
+        let mut out = Vec::with_capacity(n);
+        for _ in 0..n {
+            let r = self.opt.step_without_full_loss(&mut c);
+            if r.diverged {
+                break;
+            }
+            out.push(r.try_loss);
+        }
+        Ok(f64s(&out))
+    }
+
     /// Sets the step size for the steps from now on: W, the step count and the random
     /// stream are kept, so the run goes on from where it is (after a blow-up, from the last
     /// finite W, and `diverged` becomes false). `stepSize` in [minStepSize, maxStepSize].
