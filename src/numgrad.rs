@@ -639,66 +639,185 @@ pub fn rel_error(a: f64, n: f64, f: RelFormula) -> f64 {
     }
 }
 
-/// CS231n's reading of a relative error.
+/// How a verdict depends on whether the entry's finite difference crossed a kink.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KinkRule {
+    /// Only entries whose finite difference crossed a kink (a hinge switched between the two
+    /// evaluations of f).
+    Crossed,
+    /// Only entries that crossed no kink (every entry of a smooth loss such as softmax).
+    NotCrossed,
+    /// Either.
+    Either,
+}
+
+impl KinkRule {
+    /// The JS name: "crossed", "not-crossed" or "either".
+    pub fn name(&self) -> &'static str {
+        match self {
+            KinkRule::Crossed => "crossed",
+            KinkRule::NotCrossed => "not-crossed",
+            KinkRule::Either => "either",
+        }
+    }
+
+    fn admits(&self, kink: bool) -> bool {
+        match self {
+            KinkRule::Crossed => kink,
+            KinkRule::NotCrossed => !kink,
+            KinkRule::Either => true,
+        }
+    }
+}
+
+/// The round-off test's allowance: an entry whose |a − n| is within this many round-off
+/// scales ([`round_off_floor`]) is at the finite difference's round-off level. The scale counts
+/// one rounding of f per evaluation; the loss is a long sum, so its actual error is a few of
+/// those (measured: |a − n| ≤ 0.9 scales on every entry of digits, both losses, h = 1e-5 and
+/// 1e-7, forward and centered, wherever truncation is negligible).
+pub const ROUND_OFF_MULTIPLE: f64 = 4.0;
+
+/// CS231n's reading of one entry of the gradient check (the notes: > 1e-2 probably wrong;
+/// 1e-2 … 1e-4 uncomfortable; ≤ 1e-4 acceptable with kinks, too high without; < 1e-7 happy),
+/// read entry by entry, plus the two cases where the check cannot decide:
+///
+/// * the finite difference crossed a kink in that entry and the error is beyond the kink
+///   band: the numerical slope mixes two linear pieces, so it is not the derivative there;
+/// * the entry is at the finite difference's round-off level: |a − n| ≤
+///   [`ROUND_OFF_MULTIPLE`] · (ε·|f|/h-type scale, [`round_off_floor`]). The numerical value
+///   carries an absolute error of about that scale, so a difference within it is noise and the
+///   ratio |a − n| / max(|a|, |n|) of a small entry says nothing (the notes: stay in the active
+///   range of floating point; compare against the round-off scale).
+///
+/// Codes 0–4 are verdicts that decide, best to worst; 5 and 6 do not decide.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verdict {
-    /// < 1e-7: the gradient is right.
+    /// < 1e-7: the gradient is right ("happy").
     Good = 0,
-    /// ≤ 1e-4 on an objective with kinks (the SVM's hinges).
+    /// ≤ 1e-4 where the entry's finite difference crossed a kink.
     AcceptableWithKinks = 1,
-    /// ≤ 1e-2 otherwise: uncomfortable (too high for a smooth objective).
-    Uncomfortable = 2,
-    /// > 1e-2: the gradient is probably wrong.
-    Wrong = 3,
+    /// ≤ 1e-4 where no kink was crossed: too high for a smooth piece.
+    TooHigh = 2,
+    /// ≤ 1e-2, no kink crossed: uncomfortable.
+    Uncomfortable = 3,
+    /// > 1e-2 (and NaN), no kink crossed: the gradient is probably wrong.
+    Wrong = 4,
+    /// > 1e-4 where a kink was crossed: the finite difference is not the derivative; cannot decide.
+    Kink = 5,
+    /// |a − n| within the round-off allowance (and not good): cannot decide.
+    RoundOff = 6,
 }
 
 impl Verdict {
-    /// Every verdict from best to worst; a verdict's code is its index here.
-    pub const ALL: [Verdict; 4] = [Verdict::Good, Verdict::AcceptableWithKinks, Verdict::Uncomfortable, Verdict::Wrong];
+    /// Every verdict: those that decide from best to worst, then the two that do not; a
+    /// verdict's code is its index here.
+    pub const ALL: [Verdict; 7] = [
+        Verdict::Good,
+        Verdict::AcceptableWithKinks,
+        Verdict::TooHigh,
+        Verdict::Uncomfortable,
+        Verdict::Wrong,
+        Verdict::Kink,
+        Verdict::RoundOff,
+    ];
 
     /// The upper end of this verdict's relative errors: (bound, inclusive), e < bound, or
-    /// e ≤ bound when inclusive. The notes' thresholds: < 1e-7 good; ≤ 1e-4 acceptable with
-    /// kinks; ≤ 1e-2 uncomfortable; beyond (and NaN) wrong.
+    /// e ≤ bound when inclusive. The lower end is the previous band's upper end
+    /// ([`Verdict::from`]).
     pub fn below(&self) -> (f64, bool) {
         match self {
             Verdict::Good => (1e-7, false),
-            Verdict::AcceptableWithKinks => (1e-4, true),
+            Verdict::AcceptableWithKinks | Verdict::TooHigh => (1e-4, true),
             Verdict::Uncomfortable => (1e-2, true),
-            Verdict::Wrong => (f64::INFINITY, true),
+            Verdict::Wrong | Verdict::Kink | Verdict::RoundOff => (f64::INFINITY, true),
         }
     }
 
-    /// Whether this verdict applies only to objectives with kinks (without kinks an error in
-    /// its range is [`Verdict::Uncomfortable`]).
-    pub fn kinks_only(&self) -> bool {
-        *self == Verdict::AcceptableWithKinks
+    /// The lower end of this verdict's relative errors: (bound, inclusive), e > bound, or
+    /// e ≥ bound when inclusive.
+    pub fn from(&self) -> (f64, bool) {
+        match self {
+            Verdict::Good => (0.0, true),
+            Verdict::AcceptableWithKinks | Verdict::TooHigh | Verdict::RoundOff => (1e-7, true),
+            Verdict::Uncomfortable | Verdict::Kink => (1e-4, false),
+            Verdict::Wrong => (1e-2, false),
+        }
     }
 
-    /// The first verdict in [`Verdict::ALL`] whose range ([`Verdict::below`]) holds `e`,
-    /// skipping the kinks-only one for a smooth objective; NaN is wrong.
-    pub fn of(e: f64, objective_has_kinks: bool) -> Verdict {
+    /// Which entries the verdict applies to, by whether their finite difference crossed a kink.
+    pub fn kink_rule(&self) -> KinkRule {
+        match self {
+            Verdict::Good | Verdict::RoundOff => KinkRule::Either,
+            Verdict::AcceptableWithKinks | Verdict::Kink => KinkRule::Crossed,
+            Verdict::TooHigh | Verdict::Uncomfortable | Verdict::Wrong => KinkRule::NotCrossed,
+        }
+    }
+
+    /// Whether this verdict applies only where a kink was crossed.
+    pub fn kinks_only(&self) -> bool {
+        self.kink_rule() == KinkRule::Crossed
+    }
+
+    /// Whether the check can decide with this verdict (false for [`Verdict::Kink`] and
+    /// [`Verdict::RoundOff`]); the overall verdict is the worst of those that decide.
+    pub fn decides(&self) -> bool {
+        !matches!(self, Verdict::Kink | Verdict::RoundOff)
+    }
+
+    /// Whether this verdict is the round-off one (its test is |a − n| ≤
+    /// [`ROUND_OFF_MULTIPLE`] · scale, besides its band).
+    pub fn round_off(&self) -> bool {
+        *self == Verdict::RoundOff
+    }
+
+    /// The verdict of a relative error `e` alone, for an entry that did (`kink`) or did not
+    /// cross a kink, with no round-off test: the first verdict in [`Verdict::ALL`] that is not
+    /// the round-off one, admits the entry's kink and holds `e` in its band. NaN is wrong
+    /// (or kink, where one was crossed).
+    pub fn of(e: f64, kink: bool) -> Verdict {
         if e.is_nan() {
-            return Verdict::Wrong;
+            return if kink { Verdict::Kink } else { Verdict::Wrong };
         }
         for v in Self::ALL {
-            if v.kinks_only() && !objective_has_kinks {
+            if v.round_off() || !v.kink_rule().admits(kink) {
                 continue;
             }
-            let (bound, inclusive) = v.below();
-            if e < bound || (inclusive && e == bound) {
+            let ((lo, lo_in), (hi, hi_in)) = (v.from(), v.below());
+            if (e > lo || (lo_in && e == lo)) && (e < hi || (hi_in && e == hi)) {
                 return v;
             }
         }
-        Verdict::Wrong
+        if kink {
+            Verdict::Kink
+        } else {
+            Verdict::Wrong
+        }
     }
 
-    /// The JS name: "good", "acceptable-with-kinks", "uncomfortable" or "wrong".
+    /// One entry's verdict: analytic a, numerical n, their relative error `e`, whether its
+    /// finite difference crossed a kink, and the round-off allowance `limit` = [`ROUND_OFF_MULTIPLE`]
+    /// · [`round_off_floor`]. Good (e < 1e-7) first; then round-off where |a − n| ≤ limit;
+    /// then [`Verdict::of`].
+    pub fn judge(a: f64, n: f64, e: f64, kink: bool, limit: f64) -> Verdict {
+        let v = Verdict::of(e, kink);
+        if v != Verdict::Good && (a - n).abs() <= limit {
+            Verdict::RoundOff
+        } else {
+            v
+        }
+    }
+
+    /// The JS name: "good", "acceptable-with-kinks", "too-high", "uncomfortable", "wrong",
+    /// "kink" or "round-off".
     pub fn name(&self) -> &'static str {
         match self {
             Verdict::Good => "good",
             Verdict::AcceptableWithKinks => "acceptable-with-kinks",
+            Verdict::TooHigh => "too-high",
             Verdict::Uncomfortable => "uncomfortable",
             Verdict::Wrong => "wrong",
+            Verdict::Kink => "kink",
+            Verdict::RoundOff => "round-off",
         }
     }
 
@@ -713,53 +832,55 @@ impl Verdict {
 pub struct GradCheck {
     pub analytic: Array2<f64>,
     pub numerical: Array2<f64>,
+    /// The relative error of every entry, as computed (round-off entries included).
     pub rel_errors: Vec<f64>,
+    /// Whether each entry's finite difference crossed a kink.
     pub kinks: Vec<bool>,
+    /// Each entry's verdict ([`Verdict::judge`]).
     pub verdicts: Vec<Verdict>,
+    /// The largest relative error among the entries whose verdict decides (0 if none does).
     pub max_rel_error: f64,
-    /// The verdict of the largest relative error.
+    /// The worst verdict among the entries that decide; if none does, [`Verdict::RoundOff`]
+    /// when any entry is at round-off, else [`Verdict::Kink`].
     pub verdict: Verdict,
-    /// Entries where both gradients are below the round-off of the finite difference
-    /// (their relative error is reported as 0).
-    pub below_round_off: Vec<bool>,
-    /// That round-off, 2ε·|f(x)|/h (forward) or ε·|f(x)|/h (centered).
+    /// The round-off scale of the finite difference, [`round_off_floor`]: 2ε·|f(x)|/h
+    /// (forward) or ε·|f(x)|/h (centered).
     pub round_off: f64,
+    /// The round-off allowance, [`ROUND_OFF_MULTIPLE`] · `round_off`.
+    pub round_off_limit: f64,
 }
 
-/// Analytic vs numerical gradient, entry by entry.
+/// Analytic vs numerical gradient, entry by entry: the numerical gradient with step `h`
+/// (centered or forward) and its kinks, then [`compare`].
 pub fn grad_check(clf: &mut Classifier, h: f64, centered: bool, formula: RelFormula) -> GradCheck {
     let analytic = clf.gradient();
     let fx = clf.loss();
     let (numerical, kinks) = numerical_gradient(clf, h, centered);
-    let has_kinks = clf.hyper.kind == LossKind::Svm;
-    // Entries whose analytic and numerical values are both below the finite difference's own
-    // round-off (round_off_floor: 2ε·|f(x)|/h forward, ε·|f(x)|/h centered)
-    // are indistinguishable from 0: their ratio is noise over noise, so they count as agreeing.
-    let floor = round_off_floor(fx, h, centered);
-    let below: Vec<bool> = analytic
+    compare(analytic, numerical, kinks, round_off_floor(fx, h, centered), formula)
+}
+
+/// Reads an analytic gradient against a numerical one (same shape, row-major `kinks` per
+/// entry) whose round-off scale is `round_off` ([`round_off_floor`]): each entry's relative
+/// error and [`Verdict::judge`], the worst verdict among the entries that decide.
+pub fn compare(analytic: Array2<f64>, numerical: Array2<f64>, kinks: Vec<bool>, round_off: f64, formula: RelFormula) -> GradCheck {
+    assert_eq!(analytic.dim(), numerical.dim(), "gradients of the same shape");
+    assert_eq!(kinks.len(), analytic.len(), "one kink flag per entry");
+    let limit = ROUND_OFF_MULTIPLE * round_off;
+    let rel_errors: Vec<f64> = analytic.iter().zip(numerical.iter()).map(|(&a, &n)| rel_error(a, n, formula)).collect();
+    let verdicts: Vec<Verdict> = analytic
         .iter()
         .zip(numerical.iter())
-        .map(|(&a, &n)| a.abs().max(n.abs()) <= floor)
+        .zip(rel_errors.iter().zip(kinks.iter()))
+        .map(|((&a, &n), (&e, &k))| Verdict::judge(a, n, e, k, limit))
         .collect();
-    let rel_errors: Vec<f64> = analytic
-        .iter()
-        .zip(numerical.iter())
-        .zip(below.iter())
-        .map(|((&a, &n), &b)| if b { 0.0 } else { rel_error(a, n, formula) })
-        .collect();
-    let verdicts: Vec<Verdict> = rel_errors.iter().map(|&e| Verdict::of(e, has_kinks)).collect();
-    let max_rel_error = rel_errors.iter().cloned().fold(0.0, f64::max);
-    GradCheck {
-        analytic,
-        numerical,
-        verdict: Verdict::of(max_rel_error, has_kinks),
-        rel_errors,
-        kinks,
-        verdicts,
-        max_rel_error,
-        below_round_off: below,
-        round_off: floor,
-    }
+    let deciding = || verdicts.iter().zip(rel_errors.iter()).filter(|(v, _)| v.decides());
+    let max_rel_error = deciding().map(|(_, &e)| e).fold(0.0, f64::max);
+    let verdict = match deciding().map(|(&v, _)| v).max() {
+        Some(v) => v,
+        None if verdicts.contains(&Verdict::RoundOff) => Verdict::RoundOff,
+        None => Verdict::Kink,
+    };
+    GradCheck { analytic, numerical, rel_errors, kinks, verdicts, max_rel_error, verdict, round_off, round_off_limit: limit }
 }
 
 /// The round-off of a finite-difference slope: each evaluation of f is off by about ε·|f|,

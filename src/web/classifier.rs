@@ -228,10 +228,18 @@ impl Classifier {
     }
 
     /// Analytic vs numerical gradient: `{ h: 1e-5, centered: true, formula: "max" | "sum" }`
-    /// → `{ maxRelError, relErrors, kinks, verdicts, verdict, verdictNames, belowRoundOff,
-    /// roundOff, analytic, numerical }`. `verdicts` holds a code per entry, an index into
-    /// `verdictNames` (["good", "acceptable-with-kinks", "uncomfortable", "wrong"]; thresholds
-    /// in `limits().verdicts`); `verdict` is the name of the worst.
+    /// → `{ maxRelError, relErrors, kinks, verdicts, verdict, verdictNames, verdictDecides,
+    /// roundOff, roundOffMultiple, roundOffLimit, analytic, numerical }`. `relErrors` is each
+    /// entry's relative error as computed; `kinks` (Uint8Array) 1 where the entry's finite
+    /// difference crossed a kink; `verdicts` a code per entry, an index into `verdictNames`
+    /// (["good", "acceptable-with-kinks", "too-high", "uncomfortable", "wrong", "kink",
+    /// "round-off"]; bands in `limits().verdicts`), `verdictDecides[code]` whether that verdict
+    /// decides (kink and round-off do not); `verdict` is the name of the worst verdict among
+    /// the entries that decide ("round-off", else "kink", when none does) and `maxRelError`
+    /// the largest of their relative errors (0 when none does). `roundOff` is the finite
+    /// difference's round-off scale (2ε·|f|/h forward, ε·|f|/h centered); an entry is
+    /// "round-off" when it is not good and |a − n| ≤ `roundOffLimit` = `roundOffMultiple` ·
+    /// `roundOff`.
     #[wasm_bindgen(js_name = gradCheck)]
     pub fn grad_check(&self, options: JsValue) -> R<Object> {
         let (h, centered, formula) = parse_h(&options, true)?;
@@ -245,8 +253,11 @@ impl Classifier {
         set(&o, "verdicts", Uint8Array::from(&verdicts[..]));
         set(&o, "verdict", gc.verdict.name());
         set(&o, "verdictNames", strings(Verdict::ALL.iter().map(Verdict::name)));
-        set(&o, "belowRoundOff", flags(&gc.below_round_off));
+        let decides: Vec<bool> = Verdict::ALL.iter().map(Verdict::decides).collect();
+        set(&o, "verdictDecides", flags(&decides));
         set(&o, "roundOff", gc.round_off);
+        set(&o, "roundOffMultiple", numgrad::ROUND_OFF_MULTIPLE);
+        set(&o, "roundOffLimit", gc.round_off_limit);
         set(&o, "analytic", f64s(gc.analytic.as_slice().unwrap_or(&[])));
         set(&o, "numerical", f64s(gc.numerical.as_slice().unwrap_or(&[])));
         Ok(o)

@@ -41,13 +41,18 @@ use wasm_bindgen::prelude::*;
 /// The caps and thresholds enforced or used by this API:
 /// `{ maxExamples, maxDims, maxClasses, maxValues, maxWeights, maxPointsPerClass,
 /// maxLinePoints, maxPlaneSize, maxRunSteps, maxSeed, minH, maxH, maxSpan, minSpan, maxReg,
-/// minDelta, maxDelta, minStepSize, maxStepSize, epsilon, verdicts }`.
+/// minDelta, maxDelta, minStepSize, maxStepSize, epsilon, roundOffMultiple, verdicts }`.
 /// `minStepSize`/`maxStepSize` bound both `stepSize` and `scale` of the Optimizer (a mini-batch
 /// has no cap of its own: `batchSize` is at most the data set's size). `epsilon` is f64's
-/// machine ε (the round-off scale's unit). `verdicts` lists the gradient check's readings
-/// from best to worst (index = verdict code): `{ name, below, inclusive, kinksOnly }`, a
-/// relative error e is in a verdict's range when e < below (e ≤ below when `inclusive`), the
-/// first match counting; `kinksOnly` verdicts apply only to objectives with kinks (the SVM).
+/// machine ε (the round-off scale's unit). `verdicts` lists the gradient check's readings of
+/// one entry (index = verdict code): those that decide from best to worst, then "kink" and
+/// "round-off", which do not: `{ name, from, fromInclusive, below, inclusive, kink, kinksOnly,
+/// decides, roundOff }`. A relative error e is in a verdict's band when e > from (≥ when
+/// `fromInclusive`) and e < below (≤ when `inclusive`); `kink` is "crossed", "not-crossed" or
+/// "either": which entries the verdict applies to, by whether their finite difference crossed
+/// a kink (`kinksOnly` = "crossed"). An entry is "good" when e < 1e-7; otherwise "round-off"
+/// (`roundOff`) when |a − n| ≤ `roundOffMultiple` × the round-off scale (gradCheck's
+/// `roundOff`); otherwise the verdict whose band and kink rule hold it.
 #[wasm_bindgen]
 pub fn limits() -> Object {
     let o = Object::new();
@@ -71,15 +76,22 @@ pub fn limits() -> Object {
     set(&o, "minStepSize", lim::MIN_STEP_SIZE);
     set(&o, "maxStepSize", lim::MAX_STEP_SIZE);
     set(&o, "epsilon", f64::EPSILON);
+    set(&o, "roundOffMultiple", crate::numgrad::ROUND_OFF_MULTIPLE);
     let verdicts: Array = Verdict::ALL
         .iter()
         .map(|v| {
             let (below, inclusive) = v.below();
+            let (from, from_inclusive) = v.from();
             let e = Object::new();
             set(&e, "name", v.name());
+            set(&e, "from", from);
+            set(&e, "fromInclusive", from_inclusive);
             set(&e, "below", below);
             set(&e, "inclusive", inclusive);
+            set(&e, "kink", v.kink_rule().name());
             set(&e, "kinksOnly", v.kinks_only());
+            set(&e, "decides", v.decides());
+            set(&e, "roundOff", v.round_off());
             JsValue::from(e)
         })
         .collect();
