@@ -78,13 +78,18 @@ def option(key: str, value, name: str):
         return check_bool(value, name)
     if row[0] == "integer":
         return check_number(value, name, row[1], row[2], integer=True)
-    x = check_number(value, name, row[1], row[2])
     if row[0] == "pow10":
+        # options.js allowed(): "a power of ten from 1e-10 to 0.1"
+        bad = fail(name, f"a power of ten from {A.num(row[1]) if row[1] >= 1e-4 else '1e-10'} to {A.num(row[2])}", value)
+        try:
+            x = check_number(value, name, row[1], row[2])
+        except LosslandError:
+            raise bad from None
         k = round(math.log10(x))
         if abs(math.log10(x) - k) > 1e-9:
-            raise fail(name, f"a power of ten from 1e-10 to 0.1 (the widget's h)", value)
-        x = float(f"1e{k}")
-    return x
+            raise bad
+        return float(f"1e{k}")
+    return check_number(value, name, row[1], row[2])
 
 
 def _json(a) -> list:
