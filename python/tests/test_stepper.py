@@ -140,3 +140,30 @@ def test_stepper_widget_messages(data):
     w._message(w, {"type": "reset"}, [])
     assert w.kernel["position"] == 0
     assert np.frombuffer(w.W, "<f8").reshape(W.shape[1], W.shape[0]).T.tobytes() == W.tobytes()
+
+
+def test_optimizer_reads_w_back_from_the_widget(data):
+    """Optimizer.W is what the widget last wrote (lossland's layout, C x (D + 1), in the W trait,
+    W_from_js counted up), else the start W; setting .W writes the trait."""
+    X, y, W = data
+    opt = lossland.Optimizer(X, y, W, method="sgd", step_size=0.5, batch_size=8, seed=3, loss="softmax", reg=0.01)
+    w = opt.widget
+    assert w.widget == "sgd" and w.options == {"stepSize": 0.5, "batchSize": 8}
+    assert w.settings == {"loss": "softmax", "reg": 0.01, "seed": 3, "delta": 1.0}
+    assert np.array_equal(opt.W, W) and opt.W is not opt.W
+    moved = W - 0.25
+    w.set_state({"W": np.ascontiguousarray(moved.T).tobytes(), "W_from_js": 1})  # as the front end does
+    assert np.array_equal(opt.W, moved) and opt.moved_by_widget == 1
+    opt.W = W
+    assert np.frombuffer(w.W, "<f8").tolist() == np.ascontiguousarray(W.T).reshape(-1).tolist()
+    losses = opt.run(20)  # the Python-side run (NumPy), not the widget's
+    assert losses[-1] < losses[0] and not np.array_equal(opt.W, W)
+
+
+def test_placeholder_front_end_until_built():
+    from lossland import widgets
+    esm = widgets._esm()
+    if widgets.STATIC.is_file():
+        assert esm == widgets.STATIC
+    else:
+        assert "lossland front end not built: run scripts/wheel" in esm
