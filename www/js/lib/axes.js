@@ -25,3 +25,65 @@ export function stepRange(h, min = 10) {
   const x1 = h.length ? h.xs[h.length - 1] : 0;
   return [x0, Math.max(x0 + min, x1)];
 }
+
+/**
+ * A linear y axis for curves that start near each other when one of them may blow up: from 0 to
+ * `k` × the largest start (or the largest value, if lower), so the curves that stay readable keep
+ * the chart. `clip(ys)` returns the values clamped to the top and the indices where a curve goes
+ * off the top (each run of clipped points, once), for a "↑" marker.
+ */
+export function clippedLossAxis(lists, k = 2) {
+  let m = 0, start = 0;
+  for (const ys of lists) {
+    if (ys.length && Number.isFinite(ys[0])) start = Math.max(start, ys[0]);
+    for (const v of ys) if (Number.isFinite(v)) m = Math.max(m, v);
+  }
+  const cap = k * start;
+  const clipped = start > 0 && m > cap;
+  const top = clipped ? cap : m > 0 ? m * 1.08 : 1;
+  return {
+    yRange: [0, top],
+    clipped,
+    note: clipped ? `; clipped at ${k}× the start loss, ↑ = off the top` : "",
+    clip(ys) {
+      const out = [], off = [];
+      ys.forEach((v, i) => {
+        const over = !(v <= top);
+        if (over && (i === 0 || ys[i - 1] <= top)) off.push(i);
+        out.push(over ? top : v);
+      });
+      return { ys: out, off };
+    },
+  };
+}
+
+/**
+ * A y axis for a noisy curve (mini-batch losses) beside steady ones (full losses): logarithmic
+ * when a loss blows up (see lossAxis); else linear from 0 to the larger of the steady curves' top
+ * and the noisy curve's `q` quantile, so a few spikes (a batch of 1 that happens to be far off)
+ * do not squash the rest. `clip(ys)` clamps a curve to the top and gives where it went off it.
+ */
+export function robustLossAxis(noisy, steady, q = 0.98) {
+  const ax = lossAxis(noisy, ...steady);
+  if (ax.logY) return { ...ax, clipped: false, clip: (ys) => ({ ys, off: [] }) };
+  const finite = noisy.filter(Number.isFinite).sort((a, b) => a - b);
+  let top = finite.length ? finite[Math.min(finite.length - 1, Math.floor(q * (finite.length - 1)))] : 0;
+  for (const ys of steady) for (const v of ys) if (Number.isFinite(v)) top = Math.max(top, v);
+  top = top > 0 ? top * 1.08 : 1;
+  const clipped = finite.length > 0 && finite[finite.length - 1] > top;
+  return {
+    logY: false,
+    yRange: [0, top],
+    clipped,
+    note: clipped ? `; top at the ${Math.round(q * 100)}th percentile of batch losses, spikes clipped (↑)` : "",
+    clip(ys) {
+      const out = [], off = [];
+      ys.forEach((v, i) => {
+        const over = v > top;
+        if (over && !(ys[i - 1] > top)) off.push(i);
+        out.push(over ? top : v);
+      });
+      return { ys: out, off };
+    },
+  };
+}
