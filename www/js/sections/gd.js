@@ -21,7 +21,7 @@ export default {
   effects: { stepSize: "changeStep" },
   create(w) {
     const L = w.L, o = w.options;
-    let clf = null, opt = null, land = null, last = null, blewUp = null, start = NaN, changes = [], playFrom = 0, stopNote = "";
+    let clf = null, opt = null, land = null, last = null, blewUp = null, start = NaN, changes = [], playFrom = 0, stopNote = "", halt = false;
     let path = { xs: [0], ys: [0] }, here = [0, 0, 0];
     const loss = new History(2000), acc = new History(2000);
     const records = w.records(["step", "loss", "accuracy", "step_size"]);
@@ -36,7 +36,7 @@ export default {
     const alarm = el("p", { class: "status warning", "aria-live": "polite" });
     const speed = choiceSlider({ label: "Steps per frame", values: [1, 2, 5, 10, 20], value: 1, format: String });
     const { play, stepBtn, playBtn, resetBtn } = w.player({ step: () => tick(), reset: () => reset(), stepsPerFrame: () => speed.value });
-    w.on(playBtn, "click", () => { if (play.running) { playFrom = steps(); stopNote = ""; } });
+    w.on(playBtn, "click", () => { if (play.running) { playFrom = steps(); stopNote = ""; halt = false; } });
     const resumeBtn = button("Continue from the last finite W", w.guard(() => changeStep()), { hidden: "" });
     const trioBtn = button("Run three step sizes", w.guard(() => trio()));
 
@@ -73,7 +73,7 @@ export default {
       records.clear();
       records.push([0, start, acc.ys[0], o.stepSize]);
       path = { xs: [0], ys: [0] }; here = [0, 0, 0];
-      last = null; changes = []; stopNote = "";
+      last = null; changes = []; stopNote = ""; halt = false;
       setBlewUp(null);
       if (slice.land === land && slice.span !== span0()) slice.compute(span0());
       w.redraw();
@@ -98,7 +98,7 @@ export default {
     }
 
     function tick() {
-      if (opt.diverged) return false;
+      if (opt.diverged || (halt && play.running)) return (halt = false); // stops Play, takes no step
       const r = (last = opt.step());
       if (r.diverged) {
         setBlewUp(r.iteration + 1);
@@ -116,11 +116,10 @@ export default {
       const n = loss.length, old = loss.ys[n - 1 - WINDOW];
       if (n > WINDOW && Math.abs(old - r.loss) <= CONVERGED * Math.max(Math.abs(r.loss), 1e-300)) {
         stopNote = ` Stopped: converged, the loss moved by less than ${fmt(CONVERGED)} of itself over the last ${WINDOW} steps${r.loss === 0 ? " (it is 0: the gradient is zero, nothing is left to descend)" : ""}.`;
-        return false;
-      }
-      if (r.iteration - playFrom >= PLAY_CAP) {
+        halt = true; // this step was taken (and counted); Play stops at the next tick
+      } else if (r.iteration - playFrom >= PLAY_CAP) {
         stopNote = ` Stopped after ${PLAY_CAP} steps (the cap for one press of Play); press Play to go on.`;
-        return false;
+        halt = true;
       }
       return true;
     }

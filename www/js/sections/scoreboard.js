@@ -88,13 +88,28 @@ export default {
         }
         draw();
         w.say(`Done: ${total} loss evaluations each.${runs.some((r) => r.stuck) ? " Gradient descent blew up (step size too large) and stopped early." : ""}`);
-        note.textContent = `Chance here is 1/${classes} = ${pct(1 / classes)}. On CIFAR-10 (chance 10%) the course notes report 15.5% for random search and 21.4% for random local search. Here random search reaches ${pct(runs[0].acc)}, random local search ${pct(runs[1].acc)} and gradient descent ${pct(runs[2].acc)}. Counting: one evaluation per try; a gradient step counts as one (its forward and backward pass costs a small multiple of one loss).`;
+        note.textContent = `Chance here is 1/${classes} = ${pct(1 / classes)}. On CIFAR-10 (chance 10%) the course notes report 15.5% for random search and 21.4% for random local search. Here random search reaches ${pct(runs[0].acc)}, random local search ${pct(runs[1].acc)} and gradient descent ${pct(runs[2].acc)}. Counting: one evaluation per try; a gradient step counts as one (its forward and backward pass costs a small multiple of one loss).${disagreement(runs)}`;
       } catch (e) {
         if (!w.stale(my)) w.error(e);
       } finally {
         for (const r of runs) w.free(r.o);
         if (!w.stale(my)) runBtn.disabled = false;
       }
+    }
+
+    /**
+     * When the ranking by accuracy disagrees with the ranking by loss (a pair where the method
+     * with the lower loss has the lower accuracy), why: the two measure different things.
+     */
+    function disagreement(runs) {
+      const pairs = [];
+      for (const a of runs) for (const b of runs) if (a.loss < b.loss && a.acc < b.acc) pairs.push([a, b]);
+      if (!pairs.length) return "";
+      const [a, b] = pairs.sort((p, q) => (q[1].acc - q[0].acc) - (p[1].acc - p[0].acc))[0];
+      const sep = w.settings.dataset === "spiral"
+        ? " The spiral is not linearly separable: no linear classifier gets most of its points right, so the W with the lowest loss (which weighs every point's margins or probabilities) and the W that happens to get the most argmaxes right are different Ws."
+        : "";
+      return ` Note: ${a.m.name.toLowerCase()} has the lower loss (${fmt(a.loss)} against ${fmt(b.loss)}) but the lower accuracy (${pct(a.acc)} against ${pct(b.acc)}) than ${b.m.name.toLowerCase()}. Loss is what every method here optimises; accuracy is a different measure, the fraction of examples whose highest score is their label, a step function of W that has no useful gradient, so a lower loss need not mean more correct answers.${sep}`;
     }
 
     // the page's "ready" does not wait for a run (it goes on in pieces after the load)
