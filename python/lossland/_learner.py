@@ -177,13 +177,18 @@ class StepperCore:
 # ---------------------------------------------------------------------------------------------
 # Gradient check
 
-#: CS231n's thresholds on the relative error (the notes, "Gradient checks"): below 1e-7 good;
-#: up to 1e-4 acceptable only where the objective has kinks; up to 1e-2 uncomfortable; beyond,
-#: probably wrong. The same table as src/numgrad.rs Verdict::below.
+#: CS231n's thresholds on the relative error (the notes, "Gradient checks": > 1e-2 probably wrong;
+#: 1e-2 ... 1e-4 uncomfortable; <= 1e-4 acceptable with kinks, too high without; < 1e-7 happy), read
+#: entry by entry exactly as src/numgrad.rs does since issue 11 (Verdict::of, Verdict::judge,
+#: compare; commit 340d562), with two verdicts that do not decide: "kink" (a kink crossed and the
+#: error beyond the kink band) and "round-off" (|a - n| within ROUND_OFF_MULTIPLE round-off scales).
+#: Python names = Rust's, except "acceptable" for Rust's "acceptable-with-kinks".
 GOOD_BELOW = 1e-7
 KINK_UP_TO = 1e-4
 UNCOMFORTABLE_UP_TO = 1e-2
-VERDICTS = ("good", "acceptable", "uncomfortable", "wrong", "round-off")
+ROUND_OFF_MULTIPLE = 4.0  # src/numgrad.rs ROUND_OFF_MULTIPLE
+VERDICTS = ("good", "acceptable", "too-high", "uncomfortable", "wrong", "kink", "round-off")
+DECIDING = VERDICTS[:5]  # best to worst; "kink" and "round-off" do not decide
 
 #: How much larger than its round-off a third difference must be to count as a kink (see
 #: `grad_check`): each f value is taken to be off by at most KINK_SAFETY * eps * |f|.
@@ -207,28 +212,36 @@ def round_off_floor(fx: float, h: float, centered: bool) -> float:
     return e / (2.0 * h) if centered else e / h
 
 
-def verdict_of(e: float, kink: bool, round_off: bool = False) -> str:
-    """CS231n's reading of one relative error (NaN is wrong); "acceptable" only at a kink."""
-    if round_off:
-        return "round-off"
+def verdict_of(e: float, kink: bool) -> str:
+    """src/numgrad.rs Verdict::of: the verdict of a relative error alone, for an entry whose
+    finite difference did (`kink`) or did not cross a kink; NaN is wrong (or kink)."""
     if not e == e:
-        return "wrong"
+        return "kink" if kink else "wrong"
     if e < GOOD_BELOW:
         return "good"
-    if kink and e <= KINK_UP_TO:
-        return "acceptable"
-    if e <= UNCOMFORTABLE_UP_TO:
-        return "uncomfortable"
-    return "wrong"
+    if kink:
+        return "acceptable" if e <= KINK_UP_TO else "kink"
+    if e <= KINK_UP_TO:
+        return "too-high"
+    return "uncomfortable" if e <= UNCOMFORTABLE_UP_TO else "wrong"
 
 
-def worst(verdicts) -> str:
-    order = {"round-off": 0, "good": 0, "acceptable": 1, "uncomfortable": 2, "wrong": 3}
-    best = "good"
-    for v in verdicts:
-        if order[v] > order[best]:
-            best = v
-    return best
+def judge(a: float, n: float, e: float, kink: bool, limit: float) -> str:
+    """src/numgrad.rs Verdict::judge: good first; then round-off where |a - n| <= limit
+    (ROUND_OFF_MULTIPLE x the round-off scale); then verdict_of."""
+    v = verdict_of(e, kink)
+    if v != "good" and abs(a - n) <= limit:
+        return "round-off"
+    return v
+
+
+def overall(verdicts) -> str:
+    """src/numgrad.rs compare: the worst verdict among those that decide; if none decides,
+    "round-off" when any entry is at round-off, else "kink"."""
+    deciding = [v for v in verdicts if v in DECIDING]
+    if deciding:
+        return max(deciding, key=DECIDING.index)
+    return "round-off" if "round-off" in verdicts else "kink"
 
 
 def entry_values(learner: Learner, W: np.ndarray, index: int, h: float, kinks: bool):
@@ -295,21 +308,21 @@ def finish_check(fx, analytic, numerical, kinks, h, centered, formula, evaluatio
     checked = np.zeros(analytic.shape, dtype=bool)
     checked.reshape(-1)[list(idx)] = True
     floor = round_off_floor(fx, h, centered)
-    # src/numgrad.rs grad_check: entries whose analytic and numerical values are both below the
-    # finite difference's round-off are indistinguishable from 0: relative error 0, and (issue 11)
-    # their own verdict, "round-off"
-    below = checked & (np.maximum(np.abs(analytic), np.abs(numerical)) <= floor)
-    rel = np.where(below, 0.0, rel_error(analytic, numerical, formula))
-    rel = np.where(checked, rel, np.nan)
+    limit = ROUND_OFF_MULTIPLE * floor
+    # src/numgrad.rs compare: relative errors as computed (round-off entries included), one
+    # verdict per entry by judge, max_rel_error over the entries whose verdict decides
+    rel = np.where(checked, rel_error(analytic, numerical, formula), np.nan)
     verdicts = np.full(analytic.shape, "", dtype=object)
-    for i in np.flatnonzero(checked):
-        verdicts.reshape(-1)[i] = verdict_of(rel.reshape(-1)[i], bool(kinks.reshape(-1)[i]), bool(below.reshape(-1)[i]))
+    fa, fn, fe, fk, fv = (x.reshape(-1) for x in (analytic, numerical, rel, kinks, verdicts))
+    for i in np.flatnonzero(checked.reshape(-1)):
+        fv[i] = judge(float(fa[i]), float(fn[i]), float(fe[i]), bool(fk[i]), limit)
     verdicts = verdicts.astype(str)
-    vals = rel[checked]
-    max_rel = float(np.max(vals)) if vals.size else 0.0
+    listed = verdicts[checked].tolist()
+    deciding = [float(e) for e, v in zip(rel[checked].tolist(), listed) if v in DECIDING]
+    max_rel = max(deciding, default=0.0)
     return dict(fx=fx, analytic=analytic, numerical=numerical, rel_errors=rel, kinks=kinks & checked,
-                verdicts=verdicts, below_round_off=below, round_off=floor, max_rel_error=max_rel,
-                verdict=worst(verdicts[checked].tolist()), evaluations=evaluations, checked=checked)
+                verdicts=verdicts, round_off=floor, round_off_limit=limit, max_rel_error=max_rel,
+                verdict=overall(listed), evaluations=evaluations, checked=checked)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -410,9 +410,11 @@ class GradientCheck(_View):
     f as for GradientStepper but it must return (loss, dW). Per entry: .analytic (your dW),
     .numerical, .rel_errors (formula "max": |a - n| / max(|a|, |n|), the notes; "sum":
     |a - n| / (|a| + |n|), the assignment), .kinks (the finite difference crossed a kink of f,
-    found from f's values alone), .verdicts (CS231n's thresholds: "good" < 1e-7; "acceptable"
-    <= 1e-4 only where a kink was crossed; "uncomfortable" <= 1e-2; "wrong" beyond; "round-off"
-    where both values are below the finite difference's round-off, 2 eps |f| / 2h).
+    found from f's values alone), .verdicts by CS231n's thresholds read as src/numgrad.rs reads
+    them: "good" (< 1e-7); "acceptable" (<= 1e-4 where a kink was crossed); "too-high" (<= 1e-4,
+    no kink); "uncomfortable" (<= 1e-2); "wrong" (beyond); and two that cannot decide: "kink" (a
+    kink crossed, error beyond 1e-4) and "round-off" (|a - n| within 4 round-off scales
+    eps |f| / h). .verdict is the worst deciding one; .max_rel_error the largest deciding error.
     With loss="svm"/"softmax" (and X, y), .reference holds lossland's loss and dW at W and
     .departs marks the entries where your dW departs from it.
     entries: None checks every entry; an integer k checks k distinct entries drawn with `seed`
@@ -485,6 +487,7 @@ class GradientCheck(_View):
         self.max_rel_error = r["max_rel_error"]
         self.verdict = r["verdict"]
         self.round_off = r["round_off"]
+        self.round_off_limit = r["round_off_limit"]
         self.evaluations = r["evaluations"]
         if self.reference is not None:
             # Both dW are the same formula in float64; computed in different orders, two sums of m
@@ -510,7 +513,8 @@ class GradientCheck(_View):
             rel_errors=_json(_ll(r["rel_errors"])), verdicts=_ll(r["verdicts"]).reshape(-1).tolist(),
             kinks=_ll(r["kinks"]).reshape(-1).tolist(), max_rel_error=r["max_rel_error"], verdict=r["verdict"],
             reference=ref, departs=None if self.departs is None else _ll(self.departs).reshape(-1).tolist(),
-            loss_departs=self.loss_departs, fx=r["fx"], round_off=r["round_off"], h=self.h, centered=self.centered,
+            loss_departs=self.loss_departs, fx=r["fx"], round_off=r["round_off"],
+            round_off_limit=r["round_off_limit"], h=self.h, centered=self.centered,
             formula=self.formula, reg=self.reg, shape=list(_ll(r["analytic"]).shape), evaluations=r["evaluations"],
             done=done, progress=progress)
 
