@@ -137,6 +137,10 @@ async function main() {
   const uploaded = params.get("dataset") === "custom"; // a link cannot carry a CSV file
   for (const w of warnings) if (!(uploaded && w.includes("ignored dataset"))) console.warn(w);
   const page = createPage(L, settings);
+  // the prose follows the chosen loss: css hides [data-loss] text of the other loss
+  const showLoss = () => { document.documentElement.dataset.loss = page.settings.loss; };
+  showLoss();
+  page.onChange(showLoss, { instant: true });
   settingsBar(page, document.getElementById("settings"));
   let present = settings.present;
   const widgets = [];

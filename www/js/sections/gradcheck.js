@@ -5,22 +5,40 @@ import { el, button, slider } from "../lib/ui.js";
 import { drawGrid, colName } from "../lib/matrix.js";
 import { fmt, fmtH } from "../lib/format.js";
 
-// how each verdict (by its Rust name) is shown: colour, legend swatch and words
+// How each verdict (by its Rust name) is shown: colour, legend swatch, words and why. Its band,
+// kink rule and whether it decides come from Rust (limits().verdicts).
 const LOOK = {
-  good: { color: "#009e73", swatch: "sw-good", words: "good" },
-  "acceptable-with-kinks": { color: "#56b4e9", swatch: "sw-ok", words: "acceptable with kinks" },
-  uncomfortable: { color: "#e69f00", swatch: "sw-unc", words: "uncomfortable" },
-  wrong: { color: "#d55e00", swatch: "sw-wrong", words: "probably wrong" },
+  good: { color: "#009e73", swatch: "sw-good", words: "good",
+    why: "The two agree to better than 1 part in 10⁷: the notes' “happy”." },
+  "acceptable-with-kinks": { color: "#56b4e9", swatch: "sw-ok", words: "acceptable with kinks",
+    why: "A hinge switched on or off between the two evaluations of f, so a small disagreement is expected: acceptable." },
+  "too-high": { color: "#f0e442", swatch: "sw-high", words: "too high without kinks",
+    why: "No kink was crossed, so the loss is smooth here and an error this size is too high: look at this entry's formula." },
+  uncomfortable: { color: "#e69f00", swatch: "sw-unc", words: "uncomfortable",
+    why: "No kink was crossed and the error is beyond 1 part in 10⁴: the notes call this uncomfortable." },
+  wrong: { color: "#d55e00", swatch: "sw-wrong", words: "probably wrong",
+    why: "No kink was crossed and the two disagree by more than 1 part in 100: the gradient is probably wrong here." },
+  kink: { color: "#cc79a7", swatch: "sw-kinked", words: "kink crossed: cannot decide",
+    why: "A hinge switched on or off between the two evaluations of f: the numerical slope mixes two linear pieces, so it is not the derivative here and this entry cannot decide." },
+  "round-off": { color: "#c8c8c8", swatch: "sw-roundoff", words: "round-off: cannot decide",
+    why: "Both values are so small that |a − n| is within the finite difference's round-off: the relative error is noise over noise, so this entry cannot decide. The notes: stay in the active range of floating point, and compare against the round-off scale (ε·|f|/h)." },
 };
 
-/** "good (< 1e-7)", …, "probably wrong (> 1e-2)" from limits().verdicts ({ name, below, inclusive }, best first). */
-function verdictLabels(verdicts) {
+const words = (name) => LOOK[name]?.words ?? name;
+let readouts = 0; // ids for each mounted section's cell readout
+
+/** "good (< 1e-7)", "acceptable with kinks (≥ 1e-7, ≤ 1e-4, kink crossed)", … from limits(). */
+function verdictLabels(limits) {
   const labels = {};
-  verdicts.forEach((v, i) => {
-    const prev = verdicts[i - 1];
-    const range = Number.isFinite(v.below) ? `${v.inclusive ? "≤" : "<"} ${fmtH(v.below)}` : `${prev.inclusive ? ">" : "≥"} ${fmtH(prev.below)}`;
-    labels[v.name] = `${LOOK[v.name]?.words ?? v.name} (${range})`;
-  });
+  for (const v of limits.verdicts) {
+    const parts = [];
+    if (v.from > 0) parts.push(`${v.fromInclusive ? "≥" : ">"} ${fmtH(v.from)}`);
+    if (Number.isFinite(v.below)) parts.push(`${v.inclusive ? "≤" : "<"} ${fmtH(v.below)}`);
+    if (v.kink === "crossed") parts.push("kink crossed");
+    else if (v.kink === "not-crossed") parts.push("no kink");
+    if (v.roundOff) parts.push(`|a − n| ≤ ${fmt(limits.roundOffMultiple)} × round-off scale`);
+    labels[v.name] = `${words(v.name)} (${parts.join(", ")})`;
+  }
   return labels;
 }
 
@@ -29,13 +47,23 @@ export default {
   effects: { h: "check", centered: "check", formula: "check" }, // regOn: a new classifier ("build")
   create(w) {
     const o = w.options;
-    const labels = verdictLabels(w.L.limits().verdicts);
-    let clf = null, g = null;
+    const limits = w.L.limits();
+    const labels = verdictLabels(limits);
+    const kinksOnly = new Set(limits.verdicts.filter((v) => v.kink === "crossed").map((v) => v.name));
+    let clf = null, g = null, sel = -1;
+    const hits = new Map(); // canvas → (mouse event → entry index or −1), from the last drawGrid
     const aCanvas = w.canvas("Analytic gradient", "grid");
     const nCanvas = w.canvas("Numerical gradient", "grid");
-    const eCanvas = w.canvas("Relative error per entry, coloured by verdict, kinks marked", "grid");
+    const eCanvas = w.canvas("Relative error per entry, coloured by verdict, kinks marked. Focus it and use the arrow keys, or hover, to read one entry below.", "grid");
+    const cellReadout = el("p", { class: "readout cell-readout", id: `gradcheck-cell-${++readouts}`, "aria-live": "polite", "data-testid": "cell-readout" },
+      "Hover over the relative-error grid, or focus it (Tab) and use the arrow keys, to read one entry: analytic, numerical, relative error, kink and round-off scale.");
+    eCanvas.tabIndex = 0;
+    eCanvas.setAttribute("aria-describedby", cellReadout.id);
     const verdictText = el("p", { class: "big-number", "data-testid": "verdict" });
-    const counts = el("p", { class: "readout" });
+    const counts = el("p", { class: "readout", "data-testid": "verdict-counts" });
+    const why = el("p", { class: "readout" });
+    const legendItems = Object.keys(labels).map((k) => el("span", { "data-verdict": k }, el("span", { class: `swatch ${LOOK[k]?.swatch ?? ""}` }), labels[k]));
+    const kinkMark = el("span", {}, el("span", { class: "swatch sw-kink" }), "corner mark: kink crossed");
     const terms = el("table", { class: "vals" });
     const termsNote = el("p", { class: "readout" });
     const example = slider({ label: "Example i", min: 0, max: 8, step: 1, value: o.example, format: String, onInput: w.guard((v) => { w.setState("example", v); showTerms(); }) });
@@ -50,9 +78,9 @@ export default {
         el("div", { class: "col" }, el("h3", {}, "analytic dW"), aCanvas),
         el("div", { class: "col" }, el("h3", {}, "numerical dW"), nCanvas),
         el("div", { class: "col" }, el("h3", {}, "relative error"), eCanvas)),
-      el("div", { class: "legend" }, ...Object.keys(labels).map((k) => el("span", {}, el("span", { class: `swatch ${LOOK[k]?.swatch ?? ""}` }), labels[k])),
-        el("span", {}, el("span", { class: "swatch sw-kink" }), "corner mark: kink crossed")),
-      verdictText, counts);
+      cellReadout,
+      el("div", { class: "legend" }, ...legendItems, kinkMark),
+      verdictText, counts, why);
 
     const seed = () => w.settings.seed + 100 * o.newW;
 
@@ -92,26 +120,80 @@ export default {
     function check() {
       w.clearError();
       g = clf.gradCheck({ h: o.h, centered: o.centered, formula: o.formula });
+      if (sel >= g.verdicts.length) sel = -1;
+      // a smooth loss crosses no kink: its legend leaves the kink verdicts out
+      const smooth = w.settings.loss === "softmax";
+      for (const item of legendItems) item.hidden = smooth && kinksOnly.has(item.dataset.verdict);
+      kinkMark.hidden = smooth;
       draw();
       const names = g.verdictNames;
       const n = Object.fromEntries(names.map((k) => [k, 0]));
       for (const v of g.verdicts) n[names[v]]++;
+      const total = g.verdicts.length;
+      const deciding = names.filter((k, c) => g.verdictDecides[c]).reduce((a, k) => a + n[k], 0);
       const kinks = g.kinks.reduce((a, b) => a + b, 0);
-      const tiny = g.belowRoundOff.reduce((a, b) => a + b, 0);
-      verdictText.textContent = `max relative error ${fmt(g.maxRelError)}: ${labels[g.verdict] ?? g.verdict}`;
-      counts.textContent = `${names.map((k) => `${n[k]} ${LOOK[k]?.words ?? k}`).join(", ")}; ${kinks} of ${g.kinks.length} entries crossed a kink during the finite difference.` +
-        (tiny ? ` ${tiny} entries are below the finite difference's round-off (${fmt(g.roundOff)}) in both gradients and count as agreeing.` : "") +
-        (kinks && n.wrong ? " Where a kink is crossed the numerical slope mixes two linear pieces, so a large error there does not mean the formula is wrong." : "");
+      const scale = `round-off scale ${fmt(g.roundOff)} (${o.centered ? "ε·|f|/h" : "2ε·|f|/h"})`;
+      // "max relative error x: verdict" first (hosts and embeds read that prefix)
+      verdictText.textContent = `max relative error ${fmt(g.maxRelError)}: ${labels[g.verdict] ?? g.verdict}` +
+        (deciding === total ? "" : deciding ? `, over the ${deciding} of ${total} entries that can decide` : `; no entry can decide`);
+      const shown = names.filter((k, c) => g.verdictDecides[c] && n[k] > 0).map((k) => `${n[k]} ${words(k)}`);
+      counts.textContent = `${shown.length ? shown.join(", ") : "no entry decides"}. ` +
+        `${n["round-off"] ?? 0} of ${total} entries are at round-off (|a − n| ≤ ${fmt(g.roundOffMultiple)} × ${scale}) and cannot decide. ` +
+        `${kinks} of ${total} entries crossed a kink during the finite difference` +
+        (kinks ? `; ${n.kink ?? 0} of them disagree beyond 1e-4 and cannot decide.` : ".");
+      const notes = [];
+      if (n["round-off"]) notes.push(`Round-off (grey): ${LOOK["round-off"].why}`);
+      if (n.kink) notes.push(`Kink crossed (purple): ${LOOK.kink.why}`);
+      if (g.verdict !== "good" && g.verdictDecides[names.indexOf(g.verdict)]) notes.push(`${words(g.verdict)[0].toUpperCase()}${words(g.verdict).slice(1)}: ${LOOK[g.verdict]?.why ?? ""}`);
+      why.textContent = notes.join(" ");
+      readCell();
     }
+
+    // one entry's readout: analytic, numerical, relative error, kink, round-off scale, verdict
+    function readCell() {
+      if (!g || sel < 0) return;
+      const { cols } = clf;
+      const r = Math.floor(sel / cols), c = sel % cols;
+      const a = g.analytic[sel], nu = g.numerical[sel], e = g.relErrors[sel];
+      const name = g.verdictNames[g.verdicts[sel]];
+      const diff = Math.abs(a - nu);
+      cellReadout.textContent = `dW[class ${r}, ${colName(cols)(c)}]: analytic ${fmt(a)}, numerical ${fmt(nu)}, relative error ${fmt(e)}; ` +
+        `kink crossed: ${g.kinks[sel] ? "yes" : "no"}; round-off scale ${fmt(g.roundOff)}, |a − n| = ${fmt(diff)} ${diff <= g.roundOffLimit ? "≤" : ">"} ${fmt(g.roundOffMultiple)} × scale. ` +
+        `Verdict: ${words(name)}. ${LOOK[name]?.why ?? ""}`;
+    }
+
+    function select(i) {
+      if (!g || i < 0 || i >= g.verdicts.length || i === sel) return;
+      sel = i;
+      readCell();
+      w.redraw();
+    }
+
+    // keyboard: arrows move by one entry, Home/End to the row's ends, PageUp/PageDown to the first/last class
+    w.on(eCanvas, "keydown", (ev) => {
+      if (!g) return;
+      const { rows, cols } = clf;
+      const at = sel < 0 ? 0 : sel;
+      let r = Math.floor(at / cols), c = at % cols;
+      const moves = { ArrowLeft: () => (c = Math.max(0, c - 1)), ArrowRight: () => (c = Math.min(cols - 1, c + 1)),
+        ArrowUp: () => (r = Math.max(0, r - 1)), ArrowDown: () => (r = Math.min(rows - 1, r + 1)),
+        Home: () => (c = 0), End: () => (c = cols - 1), PageUp: () => (r = 0), PageDown: () => (r = rows - 1) };
+      if (!moves[ev.key]) return;
+      ev.preventDefault();
+      if (sel >= 0) moves[ev.key]();
+      select(r * cols + c);
+    });
+    w.on(eCanvas, "focus", () => { if (sel < 0) select(0); });
+    for (const cv of [eCanvas, aCanvas, nCanvas]) w.on(cv, "mousemove", (ev) => { const i = hits.get(cv)?.(ev) ?? -1; if (i >= 0) select(i); });
 
     function draw() {
       if (!g) return;
       const { rows, cols } = clf;
       const maxAbs = g.analytic.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-      const common = { rows, cols, rowLabel: (r) => `class ${r}`, colLabel: colName(cols), maxAbs };
-      drawGrid(aCanvas, { values: g.analytic, ...common, showValues: (v) => fmt(v, 2) });
-      drawGrid(nCanvas, { values: g.numerical, ...common, showValues: (v) => fmt(v, 2) });
-      drawGrid(eCanvas, { values: g.relErrors, ...common, colors: (_, i) => LOOK[g.verdictNames[g.verdicts[i]]]?.color, marks: g.kinks, showValues: (v) => (v === 0 ? "0" : v.toExponential(0)) });
+      const common = { rows, cols, rowLabel: (r) => `class ${r}`, colLabel: colName(cols), maxAbs, highlight: sel };
+      hits.set(aCanvas, drawGrid(aCanvas, { values: g.analytic, ...common, showValues: (v) => fmt(v, 2) }));
+      hits.set(nCanvas, drawGrid(nCanvas, { values: g.numerical, ...common, showValues: (v) => fmt(v, 2) }));
+      hits.set(eCanvas, drawGrid(eCanvas, { values: g.relErrors, ...common, colors: (_, i) => LOOK[g.verdictNames[g.verdicts[i]]]?.color, marks: g.kinks, showValues: (v) => (v === 0 ? "0" : v.toExponential(0)) }));
     }
 
     return {
