@@ -185,3 +185,31 @@ def test_live_kernel_cancel(tmp_path):
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_run_to_end_and_check_are_chunked_and_cancellable(arrays):
+    """The stepper's "run_to_end" and the gradient check's "check" from the widget run in units on
+    the loop too; "cancel" stops them between units."""
+    X, y, W = arrays
+    st = lossland.GradientStepper(W, slow, X, y)
+    ck = lossland.GradientCheck(W, svm_loss_vectorized, X, y)
+    ck.learner.f = slow  # the widget's re-check calls the (now slow) f
+    before = ck.verdicts.copy()
+
+    async def main():
+        st.widget._message(st.widget, {"type": "run_to_end"}, [])
+        await asyncio.sleep(0.12)
+        assert st.widget.kernel["running"] and 0 < st.position < 9
+        st.widget._message(st.widget, {"type": "cancel"}, [])
+        at = st.position
+        ck.widget._message(ck.widget, {"type": "check", "formula": "sum"}, [])  # 9 entries x 4 calls
+        await asyncio.sleep(0.3)
+        assert not ck.widget.kernel["done"] and 0 < ck.widget.kernel["progress"] < 1
+        await asyncio.sleep(1.2)
+        return at
+
+    at = asyncio.run(main())
+    assert st.position == at and not st.done and not st.widget.kernel["running"]
+    k = ck.widget.kernel
+    assert k["done"] and k["formula"] == "sum" and ck.formula == "sum"
+    assert np.array_equal(ck.verdicts, before)  # the same verdicts, the other formula
