@@ -28,6 +28,7 @@ import pathlib
 import anywidget
 import numpy as np
 import traitlets
+from ipywidgets.widgets.trait_types import bytes_serialization  # a buffer from JS arrives as a memoryview
 
 from . import _arrays as A
 from ._arrays import Data, LosslandError, check_W, check_bool, check_choice, check_number, fail, got
@@ -119,9 +120,9 @@ class LosslandWidget(anywidget.AnyWidget):
     settings = traitlets.Dict().tag(sync=True)
     options = traitlets.Dict().tag(sync=True)
     shape = traitlets.Dict().tag(sync=True)
-    X = traitlets.Bytes(b"").tag(sync=True)
-    y = traitlets.Bytes(b"").tag(sync=True)
-    W = traitlets.Bytes(b"").tag(sync=True)
+    X = traitlets.Bytes(b"").tag(sync=True, **bytes_serialization)
+    y = traitlets.Bytes(b"").tag(sync=True, **bytes_serialization)
+    W = traitlets.Bytes(b"").tag(sync=True, **bytes_serialization)
     W_from_js = traitlets.Int(0).tag(sync=True)
     kernel = traitlets.Dict().tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
