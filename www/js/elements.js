@@ -76,7 +76,7 @@ class LosslandElement extends HTMLElement {
     const { settings, options, warnings } = readOptions((k) => this.getAttribute(k), name);
     for (const w of warnings) console.warn(`${w} (on <${this.localName}>)`);
     const host = document.createElement("div");
-    host.className = "widget embedded";
+    host.className = settings.present ? "widget embedded present" : "widget embedded";
     host.setAttribute("role", "region");
     host.setAttribute("aria-label", `lossland: ${widget(name).title}`);
     // a level-2 title, so the widget's own h3s follow a heading of the level above them

@@ -27,6 +27,7 @@ async function main(root) {
 
   const row = widget(name);
   root.dataset.widget = name;
+  document.body.classList.toggle("present", settings.present); // presentation mode (?present=1)
   document.title = `lossland: ${row.title}`;
   document.getElementById("embed-title").textContent = row.title;
   document.getElementById("embed-intro").textContent = row.intro;

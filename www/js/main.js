@@ -149,6 +149,8 @@ async function main() {
     pageLinkButton(() => notebookUrl(ctx.currentSettings(), widgets)),
     presentButton(present, (on) => { present = on; writeUrl(); }));
   document.getElementById("settings").append(tools);
+  // a display formula wider than a phone scrolls in its own box: reachable by keyboard too
+  for (const f of document.querySelectorAll(".formula")) f.tabIndex = 0;
   urlSource.settings = ctx.currentSettings;
   urlSource.widgets = widgets;
   page.onChange(writeUrl, { instant: true });

@@ -341,6 +341,8 @@ export function mountSection(host, page, section, given = {}) {
     w.error(e); // this widget shows what went wrong; the page and the other widgets go on
   }
   root.append(statusLine);
+  // a table of numbers wider than a phone scrolls in its own box: reachable by keyboard too
+  for (const t of root.querySelectorAll("table.vals")) t.tabIndex = 0;
   host.append(root);
 
   unlisten.push(page.onChange((s) => {

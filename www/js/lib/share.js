@@ -52,7 +52,7 @@ const attrText = (v) => String(v).replace(/&/g, "&amp;").replace(/"/g, "&quot;")
 /** The <iframe> snippet: sandboxed to scripts only, titled, as tall as the widget is now. */
 export function iframeSnippet(settings, name, options, height) {
   const title = `lossland: ${widget(name).title}`;
-  return `<iframe src="${attrText(embedUrl(settings, name, options))}" title="${attrText(title)}" sandbox="allow-scripts" width="100%" height="${height}" style="border: 0"></iframe>`;
+  return `<iframe src="${attrText(embedUrl(settings, name, options))}" title="${attrText(title)}" sandbox="allow-scripts" width="100%" height="${height}"></iframe>`; // no style attribute: a strict CSP refuses it
 }
 
 /** The custom-element snippet: the script include and the element with an attribute per option. */
