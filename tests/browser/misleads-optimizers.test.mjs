@@ -131,7 +131,7 @@ test("spiral: the scoreboard explains an accuracy ranking that disagrees with th
     const disagree = rows.some((a) => rows.some((b) => a.loss < b.loss && a.acc < b.acc));
     assert.ok(disagree, `no disagreement on spiral: ${JSON.stringify(rows)}`);
     const note = await sb.locator("p", { hasText: /Chance here/ }).innerText();
-    assert.match(note, /has the lower loss .* but the lower accuracy/, note);
+    assert.match(note, /has a lower loss than .* but a lower accuracy/, note);
     assert.match(note, /Loss is what every method here optimises; accuracy is a different measure/, note);
     assert.match(note, /not linearly separable/, note);
     assertClean(log);

@@ -63,7 +63,7 @@ export function clippedLossAxis(lists, k = 2) {
  * and the noisy curve's `q` quantile, so a few spikes (a batch of 1 that happens to be far off)
  * do not squash the rest. `clip(ys)` clamps a curve to the top and gives where it went off it.
  */
-export function robustLossAxis(noisy, steady, q = 0.98) {
+export function robustLossAxis(noisy, steady, q = 0.9) {
   const ax = lossAxis(noisy, ...steady);
   if (ax.logY) return { ...ax, clipped: false, clip: (ys) => ({ ys, off: [] }) };
   const finite = noisy.filter(Number.isFinite).sort((a, b) => a - b);
@@ -75,7 +75,8 @@ export function robustLossAxis(noisy, steady, q = 0.98) {
     logY: false,
     yRange: [0, top],
     clipped,
-    note: clipped ? `; top at the ${Math.round(q * 100)}th percentile of batch losses, spikes clipped (↑)` : "",
+    note: clipped ? " · spikes clipped (↑)" : "",
+    quantile: q,
     clip(ys) {
       const out = [], off = [];
       ys.forEach((v, i) => {

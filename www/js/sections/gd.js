@@ -89,7 +89,8 @@ export default {
     function changeStep() {
       if (!opt) return;
       opt.setStepSize(o.stepSize);
-      if (steps() > 0) changes.push({ x: steps(), eta: o.stepSize });
+      if (changes.at(-1)?.x === steps()) changes.at(-1).eta = o.stepSize; // changed again before a step
+      else if (steps() > 0) changes.push({ x: steps(), eta: o.stepSize });
       else records.rows[0][3] = o.stepSize;
       stopNote = "";
       setBlewUp(null);

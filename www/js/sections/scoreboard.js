@@ -107,9 +107,9 @@ export default {
       if (!pairs.length) return "";
       const [a, b] = pairs.sort((p, q) => (q[1].acc - q[0].acc) - (p[1].acc - p[0].acc))[0];
       const sep = w.settings.dataset === "spiral"
-        ? " The spiral is not linearly separable: no linear classifier gets most of its points right, so the W with the lowest loss (which weighs every point's margins or probabilities) and the W that happens to get the most argmaxes right are different Ws."
+        ? " The spiral is not linearly separable: no straight boundaries can follow its three arms, so every W gets many points wrong, and the W with the lowest loss (which weighs every point's margins or probabilities) need not be the W that gets the most points right."
         : "";
-      return ` Note: ${a.m.name.toLowerCase()} has the lower loss (${fmt(a.loss)} against ${fmt(b.loss)}) but the lower accuracy (${pct(a.acc)} against ${pct(b.acc)}) than ${b.m.name.toLowerCase()}. Loss is what every method here optimises; accuracy is a different measure, the fraction of examples whose highest score is their label, a step function of W that has no useful gradient, so a lower loss need not mean more correct answers.${sep}`;
+      return ` Note: ${a.m.name.toLowerCase()} has a lower loss than ${b.m.name.toLowerCase()} (${fmt(a.loss)} against ${fmt(b.loss)}) but a lower accuracy (${pct(a.acc)} against ${pct(b.acc)}). Loss is what every method here optimises; accuracy is a different measure, the fraction of examples whose highest score is their label, a step function of W that has no useful gradient, so a lower loss need not mean more correct answers.${sep}`;
     }
 
     // the page's "ready" does not wait for a run (it goes on in pieces after the load)

@@ -129,7 +129,7 @@ export default {
       const ax = robustLossAxis(batchLoss.ys, [fullLoss.ys, gdLoss.ys]);
       const spikes = ax.clip(batchLoss.ys);
       lineChart(L, lossCanvas, {
-        title: `Batch size ${b} of ${ds.len}, step size ${fmt(o.stepSize)}${ax.note}`, xLabel: "step", yLabel: "loss", xRange: stepRange(fullLoss), logY: ax.logY, yRange: ax.yRange,
+        title: `Batch ${b} of ${ds.len}, step size ${fmt(o.stepSize)}${ax.note}`, xLabel: "step", yLabel: "loss", xRange: stepRange(fullLoss), logY: ax.logY, yRange: ax.yRange,
         series: [
           { xs: batchLoss.xs, ys: spikes.ys, color: PALETTE.orange, width: 1, label: "mini-batch loss (before the step)" },
           { xs: fullLoss.xs, ys: fullLoss.ys, color: PALETTE.blue, width: 3, label: "full loss, mini-batch steps" },
@@ -138,7 +138,7 @@ export default {
         markers: spikes.off.map((i) => ({ x: batchLoss.xs[i], y: ax.yRange[1], color: PALETTE.orange, size: 5, filled: true, label: "↑ batch loss above the top (clipped)" })),
       });
       readout.textContent = stopped || (last
-        ? `Step ${last.iteration}: the last batch's loss was ${fmt(last.tryLoss)}; the full loss is ${fmt(last.loss)} (accuracy ${pct(last.accuracy)}). Full-batch GD with the same step size is at ${fmt(gdLoss.ys[gdLoss.length - 1])}, but each of its steps looks at all ${ds.len} examples, ${fmt(ds.len / b, 3)}× as many.${ax.clipped ? ` The chart's top is the 98th percentile of the batch losses: ${spikes.off.length} spike${spikes.off.length === 1 ? "" : "s"} above it ${spikes.off.length === 1 ? "is" : "are"} clipped and marked ↑.` : ""}`
+        ? `Step ${last.iteration}: the last batch's loss was ${fmt(last.tryLoss)}; the full loss is ${fmt(last.loss)} (accuracy ${pct(last.accuracy)}). Full-batch GD with the same step size is at ${fmt(gdLoss.ys[gdLoss.length - 1])}, but each of its steps looks at all ${ds.len} examples, ${fmt(ds.len / b, 3)}× as many.${ax.clipped ? ` The chart's top is the larger of the full losses and the ${Math.round(ax.quantile * 100)}th percentile of the batch losses: ${spikes.off.length} spike${spikes.off.length === 1 ? "" : "s"} above it ${spikes.off.length === 1 ? "is" : "are"} clipped and marked ↑.` : ""}`
         : `No steps yet. Start loss ${fmt(fullLoss.ys[0])}.`);
       const per = cost.n ? cost.step / cost.n : NaN;
       rateText.textContent = cost.n >= 5 && per > 0 ? `${Math.round(1000 / per)} steps per second (the step alone)` : "Steps per second: press Play to measure.";
