@@ -152,7 +152,8 @@ def test_optimizer_reads_w_back_from_the_widget(data):
     assert w.settings == {"loss": "softmax", "reg": 0.01, "seed": 3, "delta": 1.0}
     assert np.array_equal(opt.W, W) and opt.W is not opt.W
     moved = W - 0.25
-    w.set_state({"W": np.ascontiguousarray(moved.T).tobytes(), "W_from_js": 1})  # as the front end does
+    # as a comm message from the front end arrives: the bytes as a buffer (memoryview)
+    w.set_state({"W": memoryview(np.ascontiguousarray(moved.T).tobytes()), "W_from_js": 1})
     assert np.array_equal(opt.W, moved) and opt.moved_by_widget == 1
     opt.W = W
     assert np.frombuffer(w.W, "<f8").tolist() == np.ascontiguousarray(W.T).reshape(-1).tolist()
