@@ -156,7 +156,7 @@ export async function printed(page, i) {
 export async function printedValues(page, i) {
   const out = {};
   for (const line of (await printed(page, i)).split("\n")) {
-    const m = line.match(/^([A-Z_]+)=(.*)$/);
+    const m = line.match(/^([A-Z][A-Z0-9_]*)=(.*)$/);
     if (m) out[m[1]] = m[2];
   }
   return out;
