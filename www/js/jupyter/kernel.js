@@ -5,7 +5,7 @@
 // drawing code (matrix.js, canvas.js) and sends the buttons as messages (docs/JUPYTER.md).
 // Matrices arrive in lossland's layout (C × (D + 1): one row per class, the bias column last);
 // the learner's index W[i, j] (their layout, (D + 1) × C) is the cell (class j, feature i).
-import { el, button } from "../lib/ui.js";
+import { el, button, select, checkbox } from "../lib/ui.js";
 import { drawGrid, colName } from "../lib/matrix.js";
 import { lineChart, heatMap, PALETTE } from "../lib/canvas.js";
 import { fmt, fmtLong, fmtH } from "../lib/format.js";
@@ -19,8 +19,9 @@ export const KERNEL_VIEWS = {
 const num = (v) => (typeof v === "number" ? v : NaN); // null (not yet computed) → NaN: hatched, "—"
 const nums = (list) => Float64Array.from(list ?? [], num);
 
-/** W's shape in lossland's layout, from the `shape` trait (or a flat length as one row). */
-function layout(model, length) {
+/** W's shape in lossland's layout: the kernel state's [rows, cols], the `shape` trait, or one row. */
+function layout(model, length, k = {}) {
+  if (Array.isArray(k.shape) && k.shape[0] * k.shape[1] === length) return { rows: k.shape[0], cols: k.shape[1] };
   const { d, c } = model.get("shape") ?? {};
   if (c > 0 && d >= 0 && c * (d + 1) === length) return { rows: c, cols: d + 1 };
   return { rows: 1, cols: Math.max(1, length) };
@@ -76,25 +77,28 @@ function stepperView(ctx) {
   const backBtn = button("Back", () => f.send({ type: "back" }));
   const endBtn = button("Run to end", () => f.send({ type: "run_to_end" }));
   const resetBtn = button("Reset", () => f.send({ type: "reset" }));
+  const cancelBtn = button("Cancel", () => f.send({ type: "cancel" }), { hidden: true });
   const f = frame(ctx, "Your f, one coordinate at a time",
     "Each Step runs in the kernel: one entry of W is bumped by h, your f is called, the entry is put back bit for bit, and the slope is that entry of the numerical gradient.",
     draw);
-  root.append(el("div", { class: "controls" }, stepBtn, backBtn, endBtn, resetBtn), f.status,
+  root.append(el("div", { class: "controls" }, stepBtn, backBtn, endBtn, resetBtn, cancelBtn), f.status,
     el("div", { class: "row" }, el("div", { class: "col" }, values), el("div", { class: "col" }, canvas, caption)));
 
   function draw(k) {
     const r = k.record;
     const grad = nums(k.gradient);
-    const shape = layout(ctx.model, grad.length);
+    const shape = layout(ctx.model, grad.length, k);
     const centered = !!k.centered;
     const h = num(k.h);
-    const at = r ? r.col * shape.cols + r.row : -1; // their W[row, col] is our (class col, feature row)
-    const done = !!k.done, position = k.position ?? 0, length = k.length ?? grad.length;
-    stepBtn.disabled = done;
-    endBtn.disabled = done;
-    backBtn.disabled = position <= 0;
+    // their W[row, col] is our (class col, feature row); `at` says so when the kernel sends it
+    const at = Array.isArray(k.at) ? k.at[0] * shape.cols + k.at[1] : r ? r.col * shape.cols + r.row : -1;
+    const done = !!k.done, position = k.position ?? 0, length = k.length ?? grad.length, running = !!k.running;
+    stepBtn.disabled = done || running;
+    endBtn.disabled = done || running;
+    backBtn.disabled = position <= 0 || running;
+    cancelBtn.hidden = !running;
     const rows = [
-      ["steps taken", `${position} of ${length}${done ? " (done)" : ""}`],
+      ["steps taken", `${position} of ${length}${done ? " (done)" : running ? " (running to the end…)" : ""}`],
       ["h", Number.isFinite(h) ? fmtH(h) : "—"],
       ["difference", centered ? "centered: (f(W + h) − f(W − h)) / 2h" : "forward: (f(W + h) − f(W)) / h"],
       ["f(W)", fmtLong(num(k.fx))],
@@ -132,8 +136,12 @@ const VERDICT = {
   good: { color: "#009e73", words: "good" },
   acceptable: { color: "#56b4e9", words: "acceptable (kinks)" },
   "acceptable-with-kinks": { color: "#56b4e9", words: "acceptable (kinks)" },
+  "too-high": { color: "#f0e442", words: "too high (no kink)" },
   uncomfortable: { color: "#e69f00", words: "uncomfortable" },
   wrong: { color: "#d55e00", words: "wrong" },
+  "round-off": { color: "#cccccc", words: "within round-off" },
+  kink: { color: "#999999", words: "kink" },
+  "": { color: "#ffffff", words: "not checked" },
 };
 const verdictOf = (v) => VERDICT[v] ?? { color: "#d9d9d9", words: String(v ?? "—") };
 
@@ -150,11 +158,18 @@ function gradcheckView(ctx) {
   const refText = el("p", { class: "readout" });
   const refBox = el("div", { class: "col", hidden: true }, el("h3", {}, "lossland's dW (the definition)"), canvases.reference);
   const table = el("table", { class: "score", "aria-label": "Every entry of the gradient check" });
-  const again = button("Check again", () => f.send({ type: "check" }));
+  const k0 = ctx.model.get("kernel") ?? {};
+  const H = Array.from({ length: 10 }, (_, i) => `1e-${10 - i}`);
+  const hSel = select({ label: "h", options: H.map((v) => [v, v]), value: H.find((v) => Number(v) === k0.h) ?? "1e-5" });
+  const centered = checkbox({ label: "Centered difference", checked: k0.centered ?? true });
+  const formula = select({ label: "Relative error", options: [["max", "|a − n| / max(|a|, |n|) (notes)"], ["sum", "|a − n| / (|a| + |n|) (assignment)"]], value: k0.formula ?? "max" });
+  const again = button("Check again", () => f.send({ type: "check", h: Number(hSel.value), centered: centered.checked, formula: formula.value }));
+  const progress = el("progress", { max: 1, value: 1, "aria-label": "Entries checked", hidden: true });
+  const cancel = button("Cancel", () => f.send({ type: "cancel" }), { hidden: true });
   const f = frame(ctx, "Your gradient, checked entry by entry",
     "Your analytic dW against the centered numerical gradient of your own f, computed in the kernel. A kink (the one-sided slopes at ±h disagree) explains a large error; elsewhere a large error means the formula is wrong.",
     draw);
-  root.append(el("div", { class: "controls" }, again), f.status, verdictText, counts,
+  root.append(el("div", { class: "controls" }, hSel.wrap, centered.wrap, formula.wrap, again, progress, cancel), f.status, verdictText, counts,
     el("div", { class: "row" },
       el("div", { class: "col" }, el("h3", {}, "your analytic dW"), canvases.analytic),
       el("div", { class: "col" }, el("h3", {}, "numerical dW"), canvases.numerical),
@@ -170,8 +185,14 @@ function gradcheckView(ctx) {
       verdictText.textContent = "No check yet.";
       return;
     }
+    const running = k.done === false;
+    progress.hidden = cancel.hidden = !running;
+    progress.value = num(k.progress) || 0;
+    again.disabled = running;
+    if (running) f.status.textContent = `Checking in the kernel: ${Math.round(100 * (num(k.progress) || 0))}% of the entries…`;
+    else if (k.cancelled) f.status.textContent = "Cancelled: the check below is the last complete one.";
     const a = nums(k.analytic), n = nums(k.numerical), e = nums(k.rel_errors);
-    const shape = layout(ctx.model, a.length);
+    const shape = layout(ctx.model, a.length, k);
     const verdicts = k.verdicts ?? [];
     const kinks = Uint8Array.from(k.kinks ?? [], Boolean);
     const departs = k.departs ? Uint8Array.from(k.departs, Boolean) : null;
@@ -230,18 +251,21 @@ function sliceView(ctx) {
   function draw(k) {
     const values = nums(k.values);
     const size = k.size ?? 0, span = num(k.span);
+    const plane = k.slice ? k.slice === "2d" : values.length === size * size && size > 1;
     const p = Math.max(0, Math.min(1, num(k.progress) || 0));
     progress.value = p;
     const known = values.filter(Number.isFinite).length;
     progressText.textContent = `${known} of ${values.length} values${k.done ? ", done" : p > 0 ? ", computing…" : ""}`;
-    cancel.disabled = !!k.done || p === 0;
+    cancel.disabled = !k.running;
+    evaluate.disabled = !!k.running;
+    if (k.cancelled) f.status.textContent = "Cancelled.";
     if (!size || !values.length || !Number.isFinite(span)) {
       summary.textContent = "No slice yet: press Evaluate slice.";
       return;
     }
     let lo = Infinity, hi = -Infinity;
     for (const v of values) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-    if (values.length === size * size && size > 1) {
+    if (plane) {
       canvas.className = "square";
       heatMap(ctx.L, canvas, values, size, size, {
         title: "your f around W", xLabel: "a (along W1)", yLabel: "b (along W2)", xRange: [-span, span], yRange: [-span, span], colorbarLabel: "f",
@@ -249,7 +273,7 @@ function sliceView(ctx) {
       });
     } else {
       canvas.className = "chart";
-      const xs = Array.from(values, (_, i) => (values.length > 1 ? -span + (2 * span * i) / (values.length - 1) : 0));
+      const xs = Array.isArray(k.axis) && k.axis.length === values.length ? k.axis : Array.from(values, (_, i) => (values.length > 1 ? -span + (2 * span * i) / (values.length - 1) : 0));
       lineChart(ctx.L, canvas, { title: "your f along a direction W1", xLabel: "a", yLabel: "f(W + a·W1)", xRange: [-span, span], series: [{ xs, ys: [...values], color: PALETTE.blue, width: 3, label: "f" }] });
     }
     summary.textContent = known ? `${known} values from ${fmt(lo)} to ${fmt(hi)}, a and b from −${fmt(span)} to ${fmt(span)}.` : "No values yet.";
