@@ -153,8 +153,11 @@ fn limits_lists_the_caps_and_the_verdict_table() {
         vec![
             ("good".into(), 1e-7, false),
             ("acceptable-with-kinks".into(), 1e-4, true),
+            ("too-high".into(), 1e-4, true),
             ("uncomfortable".into(), 1e-2, true),
-            ("wrong".into(), f64::INFINITY, true)
+            ("wrong".into(), f64::INFINITY, true),
+            ("kink".into(), f64::INFINITY, true),
+            ("round-off".into(), f64::INFINITY, true)
         ]
     );
     assert_eq!(get(&v.get(1), "kinksOnly").as_bool(), Some(true));
@@ -256,10 +259,11 @@ fn grad_check_names_its_verdicts() {
     m.randomize(n(3.0), n(0.5)).unwrap();
     let g: JsValue = m.grad_check(JsValue::UNDEFINED).unwrap().into();
     let names: Vec<String> = get(&g, "verdictNames").dyn_into::<Array>().unwrap().iter().map(|v| v.as_string().unwrap()).collect();
-    assert_eq!(names, ["good", "acceptable-with-kinks", "uncomfortable", "wrong"]);
+    assert_eq!(names, ["good", "acceptable-with-kinks", "too-high", "uncomfortable", "wrong", "kink", "round-off"]);
     let codes = get(&g, "verdicts").dyn_into::<Uint8Array>().unwrap().to_vec();
     assert_eq!(codes.len(), 9);
-    let worst = *codes.iter().max().unwrap() as usize;
+    let decides = get(&g, "verdictDecides").dyn_into::<Uint8Array>().unwrap().to_vec();
+    let worst = *codes.iter().filter(|&&c| decides[c as usize] == 1).max().unwrap() as usize;
     assert_eq!(get(&g, "verdict").as_string().unwrap(), names[worst]);
 }
 
@@ -274,4 +278,52 @@ fn range_messages_print_numbers_as_javascript_does_and_stay_short() {
     let msg = message(e.into());
     assert!(msg.starts_with("options.loss must be one of svm, softmax, got the string \"xxx"), "{msg}");
     assert!(msg.chars().count() <= 200, "{msg}");
+}
+
+#[wasm_bindgen_test]
+fn grad_check_tells_round_off_and_kinks_from_disagreement() {
+    // limits(): each verdict's band, kink rule and whether it decides (issue 11)
+    let l: JsValue = limits().into();
+    assert_eq!(get(&l, "roundOffMultiple").as_f64(), Some(4.0));
+    let v: Array = get(&l, "verdicts").dyn_into().unwrap();
+    let row = |name: &str| v.iter().find(|e| get(e, "name").as_string().as_deref() == Some(name)).unwrap_or_else(|| panic!("{name}"));
+    let good = row("good");
+    assert_eq!((get(&good, "from").as_f64(), get(&good, "fromInclusive").as_bool(), get(&good, "kink").as_string().as_deref()), (Some(0.0), Some(true), Some("either")));
+    let ok = row("acceptable-with-kinks");
+    assert_eq!((get(&ok, "from").as_f64(), get(&ok, "kink").as_string().as_deref(), get(&ok, "decides").as_bool()), (Some(1e-7), Some("crossed"), Some(true)));
+    assert_eq!(get(&row("too-high"), "kink").as_string().as_deref(), Some("not-crossed"));
+    assert_eq!(get(&row("wrong"), "from").as_f64(), Some(1e-2));
+    assert_eq!(get(&row("wrong"), "fromInclusive").as_bool(), Some(false));
+    let kink = row("kink");
+    assert_eq!((get(&kink, "from").as_f64(), get(&kink, "kink").as_string().as_deref(), get(&kink, "decides").as_bool()), (Some(1e-4), Some("crossed"), Some(false)));
+    let ro = row("round-off");
+    assert_eq!((get(&ro, "decides").as_bool(), get(&ro, "roundOff").as_bool()), (Some(false), Some(true)));
+    assert_eq!(get(&good, "roundOff").as_bool(), Some(false));
+
+    // digits, softmax, the page's W (0.01·N(0, 1), seed 1), h = 1e-5 centered: the tiny
+    // blank-border entries are round-off, nothing is worse than good
+    let d = Dataset::digits();
+    let m = Classifier::new(&d, opts(&[("loss", "softmax".into())])).unwrap();
+    m.randomize(n(1.0), n(0.01)).unwrap();
+    let g: JsValue = m.grad_check(JsValue::UNDEFINED).unwrap().into();
+    let names: Vec<String> = get(&g, "verdictNames").dyn_into::<Array>().unwrap().iter().map(|v| v.as_string().unwrap()).collect();
+    let decides = get(&g, "verdictDecides").dyn_into::<Uint8Array>().unwrap().to_vec();
+    assert_eq!(decides, [1, 1, 1, 1, 1, 0, 0]);
+    let codes = get(&g, "verdicts").dyn_into::<Uint8Array>().unwrap().to_vec();
+    assert_eq!(codes.len(), 650);
+    let count = |name: &str| codes.iter().filter(|&&c| names[c as usize] == name).count();
+    assert!(count("round-off") > 0);
+    assert_eq!(count("too-high") + count("uncomfortable") + count("wrong") + count("kink"), 0);
+    assert_eq!(get(&g, "verdict").as_string().as_deref(), Some("good"));
+    assert!(get(&g, "maxRelError").as_f64().unwrap() < 1e-7);
+    let scale = get(&g, "roundOff").as_f64().unwrap();
+    assert_eq!(get(&g, "roundOffMultiple").as_f64(), Some(4.0));
+    assert_eq!(get(&g, "roundOffLimit").as_f64(), Some(4.0 * scale));
+    let (a, nu, e) = (f64s_of(&g, "analytic"), f64s_of(&g, "numerical"), f64s_of(&g, "relErrors"));
+    for i in 0..650 {
+        if names[codes[i] as usize] == "round-off" {
+            assert!((a[i] - nu[i]).abs() <= 4.0 * scale && e[i] >= 1e-7, "entry {i}");
+        }
+    }
+    assert!(get(&g, "belowRoundOff").is_undefined(), "replaced by the round-off verdict");
 }
