@@ -5,6 +5,7 @@
 //! readouts and clicks).
 
 use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 /// The plot area in backend pixels and the data ranges it maps.
@@ -58,6 +59,40 @@ pub struct Series {
     pub label: Option<String>,
     /// Draw a dot at every point instead of joining them.
     pub dots: bool,
+    /// Draw the line dashed (a chord, a reference line) instead of solid.
+    pub dashed: bool,
+}
+
+impl Default for Series {
+    fn default() -> Self {
+        Series { xs: Vec::new(), ys: Vec::new(), color: RGBColor(0, 0, 0), width: 2, label: None, dots: false, dashed: false }
+    }
+}
+
+/// Which corner of the plot area the legend box sits in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum LegendCorner {
+    #[default]
+    TopRight,
+    TopLeft,
+    BottomRight,
+    BottomLeft,
+    /// Under the chart, in as many columns as fit: covers no data whatever the data.
+    Below,
+}
+
+impl LegendCorner {
+    pub const ALL: [LegendCorner; 5] = [LegendCorner::TopRight, LegendCorner::TopLeft, LegendCorner::BottomRight, LegendCorner::BottomLeft, LegendCorner::Below];
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            LegendCorner::TopRight => "top-right",
+            LegendCorner::TopLeft => "top-left",
+            LegendCorner::BottomRight => "bottom-right",
+            LegendCorner::BottomLeft => "bottom-left",
+            LegendCorner::Below => "below",
+        }
+    }
 }
 
 /// A marker at one data point.
@@ -91,6 +126,8 @@ pub struct ChartSpec {
     /// Fixed ranges; None fits the finite data.
     pub x_range: Option<(f64, f64)>,
     pub y_range: Option<(f64, f64)>,
+    /// Where the legend goes (a corner the data leaves empty).
+    pub legend: LegendCorner,
 }
 
 impl Default for ChartSpec {
@@ -106,6 +143,7 @@ impl Default for ChartSpec {
             log_y: false,
             x_range: None,
             y_range: None,
+            legend: LegendCorner::TopRight,
         }
     }
 }
@@ -201,7 +239,16 @@ where
     }));
     let f = spec.font_px.clamp(6.0, 96.0);
     root.fill(&WHITE).map_err(err)?;
-    let mut builder = ChartBuilder::on(root);
+    let entries = chart_legend(spec);
+    let (w, h) = root.dim_in_pixel();
+    let (area, strip) = if spec.legend == LegendCorner::Below && !entries.is_empty() {
+        let lay = legend_layout(root, &entries, f * 0.9, w as i32, LegendCorner::Below)?;
+        let (a, b) = root.split_vertically((h as i32 - lay.box_h).max(h as i32 / 2));
+        (a, Some(b))
+    } else {
+        (root.clone(), None)
+    };
+    let mut builder = ChartBuilder::on(&area);
     builder.margin((f * 0.8) as u32).x_label_area_size((f * 3.0) as u32).y_label_area_size((f * 4.6) as u32);
     if !spec.title.is_empty() {
         builder.caption(&spec.title, ("sans-serif", f * 1.15));
@@ -224,14 +271,10 @@ where
         .y_label_formatter(&fy)
         .draw()
         .map_err(err)?;
-    let mut legend: Vec<LegendEntry> = Vec::new();
     for s in &spec.series {
         let style = ShapeStyle { color: s.color.to_rgba(), filled: s.dots, stroke_width: s.width.max(1) };
         // break the line at non-finite values (divergence, log of 0)
         let pts: Vec<(f64, f64)> = s.xs.iter().zip(s.ys.iter()).map(|(&x, &y)| (tr(x, lx), tr(y, ly))).collect();
-        if let Some(l) = &s.label {
-            legend.push(LegendEntry { label: l.clone(), color: s.color, kind: if s.dots { LegendKind::Dot } else { LegendKind::Line(s.width.max(1)) } });
-        }
         let mut segments: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
         for p in pts {
             if p.0.is_finite() && p.1.is_finite() {
@@ -241,17 +284,28 @@ where
             }
         }
         for seg in segments.into_iter().filter(|s| !s.is_empty()) {
-            if s.dots {
-                let r = s.width.max(2);
-                chart.draw_series(seg.into_iter().map(|p| Circle::new(p, r, style))).map_err(err)?;
+            if s.dots || seg.len() == 1 {
+                // a line of one point (a run at step 0, a point between gaps) is a dot, not nothing
+                let r = if s.dots { s.width.max(2) } else { (s.width + 2).max(3) };
+                chart.draw_series(seg.into_iter().map(|p| Circle::new(p, r, ShapeStyle { filled: true, ..style }))).map_err(err)?;
+            } else if s.dashed {
+                let (dash, gap) = dash_of(f, s.width);
+                chart.draw_series(DashedLineSeries::new(seg, dash, gap, style)).map_err(err)?;
             } else {
                 chart.draw_series(LineSeries::new(seg, style)).map_err(err)?;
             }
         }
     }
-    draw_markers(&mut chart, &spec.markers, lx, ly, &mut legend)?;
+    draw_markers(&mut chart, &spec.markers, lx, ly, &mut Vec::new())?;
+    let legend = entries;
     let (px, py) = chart.plotting_area().get_pixel_range();
-    draw_legend(root, &legend, f * 0.9, (px.end, py.start), true)?;
+    match &strip {
+        Some(b) => {
+            let (_, top) = b.get_base_pixel();
+            draw_legend(root, &legend, f * 0.9, (px.start.min(w as i32 / 20), w as i32, top, h as i32), LegendCorner::Below)?
+        }
+        None => draw_legend(root, &legend, f * 0.9, (px.start, px.end, py.start, py.end), spec.legend)?,
+    }
     Ok(Transform {
         left: px.start as f64,
         top: py.start as f64,
@@ -297,9 +351,15 @@ where
     Ok(())
 }
 
+/// Dash and gap lengths in pixels for a dashed line at font size `f`.
+fn dash_of(f: f64, width: u32) -> (i32, i32) {
+    (((f * 0.7) as i32).max(3 * width as i32), ((f * 0.45) as i32).max(2 * width as i32))
+}
+
 #[derive(Clone, Debug)]
 enum LegendKind {
-    Line(u32),
+    /// width, dashed
+    Line(u32, bool),
     Dot,
     Cross,
 }
@@ -311,43 +371,104 @@ struct LegendEntry {
     kind: LegendKind,
 }
 
-/// A legend box in a corner of the plot area: (x, y) is the top-right corner when `right`,
-/// else the top-left. Text is measured by the backend (no DOM involved on the web).
-fn draw_legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, entries: &[LegendEntry], f: f64, corner: (i32, i32), right: bool) -> Result<(), String>
+/// What the legend of a line chart lists: the labelled series, then each labelled marker
+/// once (markers off the axes are not drawn, so not listed).
+fn chart_legend(spec: &ChartSpec) -> Vec<LegendEntry> {
+    let mut out: Vec<LegendEntry> = Vec::new();
+    for s in spec.series.iter().filter(|s| s.label.is_some()) {
+        let kind = if s.dots { LegendKind::Dot } else { LegendKind::Line(s.width.max(1), s.dashed) };
+        out.push(LegendEntry { label: s.label.clone().unwrap_or_default(), color: s.color, kind });
+    }
+    let mut labelled: Vec<&String> = Vec::new();
+    for m in &spec.markers {
+        let on = tr(m.x, spec.log_x).is_finite() && tr(m.y, spec.log_y).is_finite();
+        if let (true, Some(l)) = (on, &m.label) {
+            if !labelled.contains(&l) {
+                labelled.push(l);
+                out.push(LegendEntry { label: l.clone(), color: m.color, kind: if m.filled { LegendKind::Dot } else { LegendKind::Cross } });
+            }
+        }
+    }
+    out
+}
+
+/// Sizes of a legend: one column in a corner, as many as fit `width` below the chart.
+struct LegendLayout {
+    pad: i32,
+    swatch: i32,
+    line_h: i32,
+    col_w: i32,
+    cols: usize,
+    box_w: i32,
+    box_h: i32,
+}
+
+fn legend_layout<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, entries: &[LegendEntry], f: f64, width: i32, corner: LegendCorner) -> Result<LegendLayout, String>
+where
+    DB::ErrorType: 'static,
+{
+    let style = ("sans-serif", f).into_font().color(&BLACK);
+    let pad = (f * 0.5) as i32;
+    let swatch = (f * 1.6) as i32;
+    let line_h = (f * 1.35) as i32;
+    let mut text_w = 0;
+    for e in entries {
+        let (w, _) = root.estimate_text_size(&e.label, &style).map_err(err)?;
+        text_w = text_w.max(w as i32);
+    }
+    let col_w = pad * 3 + swatch + text_w;
+    let n = entries.len().max(1);
+    let cols = if corner == LegendCorner::Below { (((width - 2 * pad) / col_w.max(1)).max(1) as usize).min(n) } else { 1 };
+    let rows = n.div_ceil(cols) as i32;
+    Ok(LegendLayout { pad, swatch, line_h, col_w, cols, box_w: col_w * cols as i32, box_h: pad * 2 + line_h * rows })
+}
+
+/// A legend box in `corner` of the plot area (left, right, top, bottom in pixels), or for
+/// `Below` in that strip under the chart. Text is measured by the backend (no DOM on the web).
+fn draw_legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, entries: &[LegendEntry], f: f64, area: (i32, i32, i32, i32), corner: LegendCorner) -> Result<(), String>
 where
     DB::ErrorType: 'static,
 {
     if entries.is_empty() {
         return Ok(());
     }
-    let font = ("sans-serif", f).into_font();
-    let style = font.clone().color(&BLACK);
-    let pad = (f * 0.5) as i32;
-    let swatch = (f * 1.6) as i32;
-    let line_h = (f * 1.35) as i32;
-    let mut width = 0;
-    for e in entries {
-        let (w, _) = root.estimate_text_size(&e.label, &style).map_err(err)?;
-        width = width.max(w as i32);
+    let style = ("sans-serif", f).into_font().color(&BLACK);
+    let (left, right, top, bottom) = area;
+    let LegendLayout { pad, swatch, line_h, col_w, cols, box_w, box_h } = legend_layout(root, entries, f, right - left, corner)?;
+    let x0 = match corner {
+        LegendCorner::TopRight | LegendCorner::BottomRight => right - box_w - pad,
+        LegendCorner::Below => left,
+        _ => left + pad,
+    };
+    let y0 = match corner {
+        LegendCorner::BottomRight | LegendCorner::BottomLeft => bottom - box_h - pad,
+        LegendCorner::Below => top,
+        _ => top + pad,
+    };
+    if corner != LegendCorner::Below {
+        root.draw(&Rectangle::new([(x0, y0), (x0 + box_w, y0 + box_h)], WHITE.mix(0.88).filled())).map_err(err)?;
+        root.draw(&Rectangle::new([(x0, y0), (x0 + box_w, y0 + box_h)], RGBColor(160, 160, 160).stroke_width(1))).map_err(err)?;
     }
-    let box_w = pad * 3 + swatch + width;
-    let box_h = pad * 2 + line_h * entries.len() as i32;
-    let x0 = if right { corner.0 - box_w - pad } else { corner.0 + pad };
-    let y0 = corner.1 + pad;
-    root.draw(&Rectangle::new([(x0, y0), (x0 + box_w, y0 + box_h)], WHITE.mix(0.88).filled())).map_err(err)?;
-    root.draw(&Rectangle::new([(x0, y0), (x0 + box_w, y0 + box_h)], RGBColor(160, 160, 160).stroke_width(1))).map_err(err)?;
     for (k, e) in entries.iter().enumerate() {
-        let cy = y0 + pad + line_h * k as i32 + line_h / 2;
-        let sx = x0 + pad;
+        let (row, col) = ((k / cols) as i32, (k % cols) as i32);
+        let cy = y0 + pad + line_h * row + line_h / 2;
+        let sx = x0 + pad + col_w * col;
         let c = e.color;
         match e.kind {
-            LegendKind::Line(w) => {
+            LegendKind::Line(w, dashed) => {
                 let seg = vec![(sx, cy), (sx + swatch, cy)];
                 // a pale line (white on a heat map) gets a dark rim, or it vanishes on the light box
                 if u32::from(c.0) + u32::from(c.1) + u32::from(c.2) > 600 {
                     root.draw(&PathElement::new(seg.clone(), ShapeStyle { color: RIM.to_rgba(), filled: true, stroke_width: w.max(2) + 2 })).map_err(err)?;
                 }
-                root.draw(&PathElement::new(seg, ShapeStyle { color: c.to_rgba(), filled: true, stroke_width: w.max(2) })).map_err(err)?
+                let style = ShapeStyle { color: c.to_rgba(), filled: true, stroke_width: w.max(2) };
+                if dashed {
+                    // short dashes, so at least two show in the swatch
+                    let (dash, gap) = (swatch / 4, swatch / 6);
+                    root.draw(&DashedPathElement::new(seg, dash.max(2), gap.max(2), style)).map_err(err)?
+                } else {
+                    root.draw(&PathElement::new(seg, style)).map_err(err)?
+                }
             }
             LegendKind::Dot => {
                 // the same dark rim as on the plot, so a white dot shows on the light legend box
@@ -432,11 +553,11 @@ where
         let style = ShapeStyle { color: s.color.to_rgba(), filled: true, stroke_width: s.width.max(1) };
         chart.draw_series(LineSeries::new(pts, style).point_size(s.width.max(1) + 1)).map_err(err)?;
         if let Some(l) = &s.label {
-            legend.push(LegendEntry { label: l.clone(), color: s.color, kind: LegendKind::Line(s.width.max(1)) });
+            legend.push(LegendEntry { label: l.clone(), color: s.color, kind: LegendKind::Line(s.width.max(1), false) });
         }
     }
     draw_markers(&mut chart, &spec.markers, false, false, &mut legend)?;
-    draw_legend(&main, &legend, f * 0.9, (px.start, py.start), false)?;
+    draw_legend(&main, &legend, f * 0.9, (px.start, px.end, py.start, py.end), LegendCorner::TopLeft)?;
     draw_colorbar(&bar, spec, f, py.start, py.end)?;
     Ok(Transform {
         left: (px.start + ox) as f64,
@@ -505,7 +626,7 @@ mod tests {
             title: "L(W + a·W1)".into(),
             x_label: "a".into(),
             y_label: "loss".into(),
-            series: vec![Series { xs, ys, color: RGBColor(0, 0, 200), width: 2, label: Some("average".into()), dots: false }],
+            series: vec![Series { xs, ys, color: RGBColor(0, 0, 200), width: 2, label: Some("average".into()), dots: false, dashed: false }],
             ..Default::default()
         };
         let (svg, t) = svg_of(&spec);
@@ -527,6 +648,7 @@ mod tests {
                 width: 1,
                 label: None,
                 dots: false,
+                dashed: false,
             }],
             ..Default::default()
         };
@@ -544,7 +666,7 @@ mod tests {
         let spec = ChartSpec {
             log_x: true,
             log_y: true,
-            series: vec![Series { xs: xs.clone(), ys: xs, color: RGBColor(0, 0, 0), width: 1, label: None, dots: false }],
+            series: vec![Series { xs: xs.clone(), ys: xs, color: RGBColor(0, 0, 0), width: 1, label: None, dots: false, dashed: false }],
             ..Default::default()
         };
         let (svg, t) = svg_of(&spec);
@@ -576,6 +698,70 @@ mod tests {
         let (x, y) = l.to_data(px, py).unwrap();
         assert!((x / 1e-5 - 1.0).abs() < 1e-12 && (y / 1e-6 - 1.0).abs() < 1e-12);
         assert!(l.to_pixel(0.0, 1.0).0.is_nan(), "0 has no place on a log axis");
+    }
+
+    #[test]
+    fn a_line_of_one_finite_point_is_drawn_as_a_dot() {
+        // a run at step 0: one loss value; before, nothing at all was drawn
+        let one = |ys: Vec<f64>| ChartSpec {
+            series: vec![Series { xs: (0..ys.len()).map(|i| i as f64).collect(), ys, color: RGBColor(0, 114, 178), width: 2, ..Default::default() }],
+            ..Default::default()
+        };
+        let (svg, t) = svg_of(&one(vec![3.19]));
+        assert_eq!(svg.matches("<circle").count(), 1, "one dot: {svg}");
+        assert!(svg.contains(r##"fill="#0072B2""##), "in the series' colour");
+        assert!(t.y_min < 3.19 && t.y_max > 3.19 && t.x_min < 0.0 && t.x_max > 0.0, "the point is inside the ranges");
+        // a point isolated between gaps is a dot too; a line of two is a line and no dot
+        let ours = |svg: &str| svg.split('<').filter(|p| p.starts_with("polyline") && p.contains("#0072B2")).count();
+        let (svg, _) = svg_of(&one(vec![1.0, f64::NAN, 2.0, 2.5]));
+        assert_eq!((svg.matches("<circle").count(), ours(&svg)), (1, 1), "{svg}");
+        let (svg, _) = svg_of(&one(vec![1.0, 2.0]));
+        assert_eq!(svg.matches("<circle").count(), 0);
+        // no finite point: no mark
+        let (svg, _) = svg_of(&one(vec![f64::NAN]));
+        assert_eq!(svg.matches("<circle").count(), 0);
+    }
+
+    #[test]
+    fn dashed_series_and_legend_corners() {
+        let line = |dashed| Series { xs: vec![0.0, 10.0], ys: vec![0.0, 10.0], color: RGBColor(0, 0, 0), width: 2, label: Some("chord".into()), dashed, ..Default::default() };
+        let (solid, _) = svg_of(&ChartSpec { series: vec![line(false)], ..Default::default() });
+        let (dashed, _) = svg_of(&ChartSpec { series: vec![line(true)], ..Default::default() });
+        // plotters draws a dashed line as many short segments (and the legend swatch too)
+        let lines = |svg: &str| svg.matches("<polyline").count() + svg.matches("<line").count();
+        assert!(lines(&dashed) > lines(&solid) + 4, "dashes: {} vs {}", lines(&dashed), lines(&solid));
+        // the legend box (the translucent white rectangle) sits in the corner asked for
+        let boxes = |corner| {
+            let (svg, t) = svg_of(&ChartSpec { series: vec![line(false)], legend: corner, ..Default::default() });
+            let rect = svg.split("<rect").filter(|r| r.contains("opacity=\"0.88")).map(|r| r.to_string()).next().expect("a legend box");
+            let attr = |name: &str| -> f64 {
+                let i = rect.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+                rect[i..].split('"').next().unwrap().parse().unwrap()
+            };
+            (attr("x") + attr("width") / 2.0 - (t.left + t.width / 2.0), attr("y") + attr("height") / 2.0 - (t.top + t.height / 2.0))
+        };
+        let (x, y) = boxes(LegendCorner::TopRight);
+        assert!(x > 0.0 && y < 0.0, "top right: ({x}, {y})");
+        let (x, y) = boxes(LegendCorner::BottomLeft);
+        assert!(x < 0.0 && y > 0.0, "bottom left: ({x}, {y})");
+        let (x, y) = boxes(LegendCorner::BottomRight);
+        assert!(x > 0.0 && y > 0.0, "bottom right: ({x}, {y})");
+        let (x, y) = boxes(LegendCorner::TopLeft);
+        assert!(x < 0.0 && y < 0.0, "top left: ({x}, {y})");
+        // below: the plot area shrinks and every label is drawn under it, in columns
+        let many: Vec<Series> = (0..6).map(|k| Series { label: Some(format!("line {k}")), ..line(false) }).collect();
+        let (svg0, t0) = svg_of(&ChartSpec { series: many.clone(), ..Default::default() });
+        let (svg, t) = svg_of(&ChartSpec { series: many, legend: LegendCorner::Below, ..Default::default() });
+        assert!(t.height < t0.height && t.width == t0.width, "{t:?} vs {t0:?}");
+        let ys: Vec<f64> = (0..6).map(|k| {
+            let i = svg.find(&format!(">\nline {k}\n<")).unwrap_or_else(|| panic!("label drawn: {svg}"));
+            let tag = &svg[svg[..i].rfind("<text").unwrap()..i];
+            let j = tag.find(" y=\"").unwrap() + 4;
+            tag[j..].split('"').next().unwrap().parse().unwrap()
+        }).collect();
+        assert!(ys.iter().all(|&y| y > t.top + t.height), "labels under the plot area: {ys:?}");
+        assert!(ys.iter().filter(|&&y| y == ys[0]).count() >= 2, "side by side: {ys:?}");
+        assert!(!svg.contains("opacity=\"0.88") && svg0.contains("opacity=\"0.88"), "no box over the data");
     }
 
     #[test]

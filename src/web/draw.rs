@@ -4,7 +4,7 @@
 
 use super::args::{array_items, count, error, f64_array, f64_array_lenient_max, fail, is_array, number, set, Opts, R};
 use crate::limits as lim;
-use crate::render::chart::{self, ChartSpec, HeatmapSpec, Marker, Series, Transform};
+use crate::render::chart::{self, ChartSpec, HeatmapSpec, LegendCorner, Marker, Series, Transform};
 use crate::render::heatmap;
 use js_sys::Object;
 use plotters::prelude::*;
@@ -55,7 +55,7 @@ fn f64_array_lenient(v: &JsValue, name: &str) -> R<Vec<f64>> {
 }
 
 fn series(v: &JsValue, name: &'static str) -> R<Series> {
-    let o = Opts::new(v, name, &["xs", "ys", "color", "width", "label", "dots"])?;
+    let o = Opts::new(v, name, &["xs", "ys", "color", "width", "label", "dots", "dashed"])?;
     let xs = f64_array_lenient(&o.get("xs"), "series.xs")?;
     let ys = f64_array_lenient(&o.get("ys"), "series.ys")?;
     if xs.len() != ys.len() {
@@ -68,6 +68,7 @@ fn series(v: &JsValue, name: &'static str) -> R<Series> {
         width: o.integer("width", 2.0, 1.0, 40.0)? as u32,
         label: Some(o.string("label", 80)?).filter(|s| !s.is_empty()),
         dots: o.boolean("dots", false)?,
+        dashed: o.boolean("dashed", false)?,
     })
 }
 
@@ -189,11 +190,12 @@ fn backend(el: &web_sys::HtmlCanvasElement, ctx: &web_sys::CanvasRenderingContex
 /// backing store; with log axes the ranges are log10 values).
 ///
 /// `spec = { title, xLabel, yLabel, fontPx, logX, logY, xRange: [min, max], yRange,
-///   series: [{ xs, ys, color: "#rrggbb", width, label, dots }],
-///   markers: [{ x, y, color, size, filled, label }] }`
+///   legend: "top-right" (default) | "top-left" | "bottom-right" | "bottom-left" | "below" (under the plot, in columns),
+///   series: [{ xs, ys, color: "#rrggbb", width, label, dots, dashed }],
+///   markers: [{ x, y, color, size, filled, label }] }`. A line of one finite point is drawn as a dot.
 #[wasm_bindgen(js_name = drawChart)]
 pub fn draw_chart(canvas: JsValue, spec: JsValue) -> R<Object> {
-    let o = Opts::new(&spec, "spec", &["title", "xLabel", "yLabel", "fontPx", "logX", "logY", "xRange", "yRange", "series", "markers"])?;
+    let o = Opts::new(&spec, "spec", &["title", "xLabel", "yLabel", "fontPx", "logX", "logY", "xRange", "yRange", "legend", "series", "markers"])?;
     let spec = ChartSpec {
         title: o.string("title", 200)?,
         x_label: o.string("xLabel", 200)?,
@@ -203,6 +205,7 @@ pub fn draw_chart(canvas: JsValue, spec: JsValue) -> R<Object> {
         log_y: o.boolean("logY", false)?,
         x_range: range(&o, "xRange")?,
         y_range: range(&o, "yRange")?,
+        legend: o.choice("legend", LegendCorner::TopRight, &LegendCorner::ALL, LegendCorner::name)?,
         series: list(&o, "series", 64)?.iter().map(|s| series(s, "series")).collect::<R<_>>()?,
         markers: list(&o, "markers", 10_000)?.iter().map(marker).collect::<R<_>>()?,
     };

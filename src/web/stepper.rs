@@ -1,7 +1,8 @@
 //! `GradientStepper`: the numerical gradient one coordinate per call.
 
-use super::args::{f64s, fail, set, R};
-use super::classifier::{borrow, parse_h, Classifier};
+use super::args::{f64s, fail, set, Opts, R};
+use super::classifier::{borrow, Classifier};
+use crate::limits as lim;
 use crate::loss;
 use crate::numgrad;
 use js_sys::{Float64Array, Object};
@@ -41,11 +42,26 @@ fn step_record(r: &numgrad::StepRecord) -> Object {
 /// The JS surface.
 #[wasm_bindgen]
 impl GradientStepper {
-    /// `new GradientStepper(classifier, { h: 1e-5, centered: false })`; evaluates f(x) once.
+    /// `new GradientStepper(classifier, { h: 1e-5, centered: false, start: 0 })`; evaluates
+    /// f(x) once. `start` is the first coordinate visited (row-major index; the order wraps
+    /// around to 0 after the last), or `"data"`: the first coordinate whose feature column is
+    /// not 0 in every example (digits' first pixels are 0 in every image).
     #[wasm_bindgen(constructor)]
     pub fn new(classifier: &Classifier, options: JsValue) -> R<GradientStepper> {
-        let (h, centered, _) = parse_h(&options, false)?;
-        let st = numgrad::Stepper::new(&mut *borrow(&classifier.inner)?, h, centered);
+        let o = Opts::new(&options, "options", &["h", "centered", "start"])?;
+        let h = o.number("h", 1e-5, lim::MIN_H, lim::MAX_H)?;
+        let centered = o.boolean("centered", false)?;
+        let mut c = borrow(&classifier.inner)?;
+        let total = c.rows() * c.cols();
+        let start = if o.get("start").as_string().as_deref() == Some("data") {
+            numgrad::first_data_coordinate(&c)
+        } else if o.get("start").is_string() {
+            return fail("options.start must be a coordinate index or \"data\"");
+        } else {
+            o.integer("start", 0.0, 0.0, total.saturating_sub(1) as f64)? as usize
+        };
+        let st = numgrad::Stepper::starting_at(&mut c, h, centered, start);
+        drop(c);
         Ok(GradientStepper { clf: classifier.inner.clone(), st })
     }
 
@@ -81,6 +97,12 @@ impl GradientStepper {
     #[wasm_bindgen(getter)]
     pub fn evaluations(&self) -> usize {
         self.st.evaluations()
+    }
+
+    /// The first coordinate visited (row-major index).
+    #[wasm_bindgen(getter)]
+    pub fn start(&self) -> usize {
+        self.st.start()
     }
 
     /// Coordinates done so far.

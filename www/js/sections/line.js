@@ -1,10 +1,13 @@
 // Section 1, the 1-D slice: L(W + a·W1) (thick) over a few single examples' L_i (thin), and
 // the convexity demo: pick two points, the chord lies on or above the graph.
 import { el, button, slider } from "../lib/ui.js";
-import { lineChart, eventToData, PALETTE, CLASS_COLORS } from "../lib/canvas.js";
+import { lineChart, eventToData, PALETTE } from "../lib/canvas.js";
 import { fmt, datasetName } from "../lib/format.js";
 
 const POINTS = 201;
+// the single examples' thin lines: dark enough for a projector, none of them the chord's black
+// or the average's blue (green, reddish purple, vermillion: Okabe–Ito, darkened)
+const EXAMPLE_COLORS = ["#00755A", "#A4507E", "#B04A00"];
 
 export default {
   name: "line",
@@ -36,20 +39,23 @@ export default {
       const count = Math.min(3, n);
       for (let k = 0; k < count; k++) {
         const idx = (w.settings.seed * 7 + Math.floor((k * n) / count)) % n;
-        series.push({ xs, ys: land.exampleLine(idx, s, POINTS), color: CLASS_COLORS[(k + 4) % CLASS_COLORS.length], width: 1, label: `L_${idx} (one example)` });
+        series.push({ xs, ys: land.exampleLine(idx, s, POINTS), color: EXAMPLE_COLORS[k], width: 2, label: `L_${idx} (one example)` });
       }
       const regNote = w.settings.reg > 0 ? " + reg" : "";
       series.push({ xs, ys: avg, color: PALETTE.blue, width: 4, label: `L: average of all ${n}${regNote}` });
       const ends = [o.chordStart * s, o.chordEnd * s];
       const [p, q] = ends[0] <= ends[1] ? ends : [ends[1], ends[0]];
       const lp = land.lossAt(p, 0), lq = land.lossAt(q, 0);
-      series.push({ xs: [p, q], ys: [lp, lq], color: PALETTE.red, width: 2, label: "chord" });
+      series.push({ xs: [p, q], ys: [lp, lq], color: PALETTE.black, width: 2, dashed: true, label: "chord" });
+      let iMin = 0;
+      for (let i = 1; i < POINTS; i++) if (avg[i] < avg[iMin]) iMin = i;
       const markers = [
-        { x: p, y: lp, color: PALETTE.red, size: 6, filled: true },
-        { x: q, y: lq, color: PALETTE.red, size: 6, filled: true },
-        { x: 0, y: avg[(POINTS - 1) / 2], color: PALETTE.black, size: 5, filled: true, label: "W (a = 0)" },
+        { x: p, y: lp, color: PALETTE.black, size: 7, filled: false },
+        { x: q, y: lq, color: PALETTE.black, size: 7, filled: false },
+        { x: 0, y: avg[(POINTS - 1) / 2], color: "#ffffff", size: 6, filled: true, label: "W (a = 0)" },
+        { x: xs[iMin], y: avg[iMin], color: PALETTE.orange, size: 7, filled: true, label: `lowest point on this line: ${fmt(avg[iMin])} at a = ${fmt(xs[iMin])}` },
       ];
-      chart = lineChart(w.L, canvas, { title: `${datasetName(ds)}, ${w.settings.loss.toUpperCase()} loss along a random direction W1`, xLabel: "a", yLabel: "loss", series, markers });
+      chart = lineChart(w.L, canvas, { title: `${datasetName(ds)}, ${w.settings.loss.toUpperCase()} loss along a random direction W1`, xLabel: "a", yLabel: "loss", legend: "below", series, markers });
       // chord check: chord(a) − L(a) over the sampled points between p and q
       let gap = Infinity, worstA = p;
       for (let i = 0; i < POINTS; i++) {
@@ -58,8 +64,6 @@ export default {
         const g = chord - avg[i];
         if (g < gap) { gap = g; worstA = xs[i]; }
       }
-      let iMin = 0;
-      for (let i = 1; i < POINTS; i++) if (avg[i] < avg[iMin]) iMin = i;
       const chordText = Number.isFinite(gap)
         ? gap >= -1e-9 * Math.max(1, Math.abs(lp), Math.abs(lq))
           ? `The chord from a = ${fmt(p)} to a = ${fmt(q)} lies on or above the graph (closest at a = ${fmt(worstA)}, gap ${fmt(Math.max(0, gap))}).`
