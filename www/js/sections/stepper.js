@@ -46,16 +46,15 @@ export default {
 
     // The keys work anywhere in the section (its heading and text too): with focus in it, or
     // with the pointer over it while nothing else has focus. Space on a button presses it.
-    const zone = w.root.closest("section") ?? w.root;
+    const zone = () => w.root.closest("section") ?? w.root; // the page puts the widget in its section after create()
     let hover = false;
-    w.on(zone, "pointerenter", () => { hover = true; });
-    w.on(zone, "pointerleave", () => { hover = false; });
+    w.on(document, "pointerover", (ev) => { hover = ev.composedPath().includes(zone()); });
     w.on(document, "keydown", (ev) => {
       const t = ev.target;
       if (ev.defaultPrevented || ev.altKey || ev.ctrlKey || ev.metaKey || t.isContentEditable) return;
       if (t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement) return;
       const idle = t === document.body || t === document.documentElement;
-      if (!ev.composedPath().includes(zone) && !(idle && hover)) return;
+      if (!ev.composedPath().includes(zone()) && !(idle && hover)) return;
       if (ev.key === " " && t instanceof HTMLButtonElement) return;
       if (ev.key === "ArrowRight" || ev.key === " ") { ev.preventDefault(); doStep(); }
       else if (ev.key === "ArrowLeft") { ev.preventDefault(); doBack(); }
