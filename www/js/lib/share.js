@@ -90,7 +90,7 @@ export function shareBar(host, handle, page) {
 
   const snippetBox = (label, hint) => {
     const id = `snippet-${++ids}`;
-    const area = el("textarea", { id, class: "copy-box snippet", readonly: true, rows: 3, spellcheck: "false", "aria-describedby": `${id}-hint` });
+    const area = el("textarea", { id, class: "snippet-box", readonly: true, rows: 3, spellcheck: "false", "aria-describedby": `${id}-hint` });
     const say = el("span", { class: "export-note", "aria-live": "polite" });
     const copy = button(`Copy ${label.toLowerCase()}`, async () => {
       try {
