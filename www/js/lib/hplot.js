@@ -108,7 +108,7 @@ function lessonText({ main, smooth, svm, reg }) {
     ? "The SVM loss plus reg·ΣW² is piecewise quadratic in one weight: away from a kink the forward difference errs by exactly reg·h (first order) and the centered one only by round-off (gaps mean an error of exactly 0)."
     : "The SVM loss is piecewise linear in one weight: away from a kink the finite difference is exact and only round-off remains (gaps mean an error of exactly 0).";
   const kink = iKink < 0
-    ? `No step up to h = ${fmtH(HS[HS.length - 1])} crosses a kink here; a trained W (gradient descent below) puts margins nearer their kinks.`
+    ? `No step up to h = ${fmtH(HS[HS.length - 1])} crosses a kink here; a W trained by gradient descent puts margins nearer their kinks.`
     : `From h ≈ ${fmtH(HS[iKink])} the step crosses a kink and the slope is wrong.`;
   return `${shape} ${kink}${smooth ? ` What h does to a loss that curves shows on the softmax loss at the same W (thin lines). ${orderText(smooth, "Softmax")}` : ""}`;
 }

@@ -11,7 +11,7 @@ const KEYS = "Keys: → or Space steps, ← goes back — while the pointer is o
 
 export default {
   name: "stepper",
-  effects: { h: "restart", centered: "restart" }, // a new h or formula starts the stepping over, and says so
+  effects: { h: "reset", centered: "reset" }, // a new h or formula starts the stepping over (restart: and says so)
   create(w) {
     const o = w.options;
     let clf = null, smooth = null, st = null, rec, reveal = 0, analytic = null, used = null;
@@ -81,6 +81,8 @@ export default {
       used = { h: o.h, centered: o.centered };
       rec = undefined;
       reveal = 0;
+      for (let k = o.stepped; k > 0 && !st.done; k--) rec = st.step(); // a link's progress (0 after a reset)
+      if (rec) reveal = loopLines(o.centered).length;
       render();
     }
 
@@ -145,6 +147,7 @@ export default {
         : `W has ${rows} × ${cols} = ${rows * cols} numbers (the last column is the bias). Press Step.${startNote()}`;
       backBtn.disabled = !rec;
       stepBtn.disabled = endBtn.disabled = st.done;
+      w.setState("stepped", st.position); // a link carries how far the loop has gone
       drawErrorPlot();
     }
 
@@ -175,6 +178,6 @@ export default {
       }
     }
 
-    return { build, draw: render, reset, restart };
+    return { build, draw: render, reset: restart };
   },
 };
