@@ -47,6 +47,7 @@ export function mountSection(host, page, section, given = {}) {
   let epoch = 0;
   let hooks = {};
   let destroyed = false;
+  let unreplayable = false; // see w.unlinkProgress
   let built = 0; // builds started: the first one replays a link's progress (a run's steps)
   const progressRows = rows.filter((r) => r.progress);
 
@@ -195,6 +196,15 @@ export function mountSection(host, page, section, given = {}) {
       resolve();
       if (options[row.key] !== was) page.onOption?.(name, row.key, r.value, { state: true });
     },
+    /**
+     * Says that the run can no longer be replayed from a link (e.g. its step size changed part
+     * way): the link drops the run's steps until the next Reset or build, so it reproduces the
+     * start rather than a different run.
+     */
+    unlinkProgress() {
+      unreplayable = true;
+      if (options.steps) w.setState("steps", 0);
+    },
     /** Step / Play / Reset buttons: see ui.js player. Stopped on every build and on removal. */
     player({ step, reset, stepsPerFrame, interval, onStop, stepAttrs = {} }) {
       const playBtn = button("Play", () => {});
@@ -206,7 +216,7 @@ export function mountSection(host, page, section, given = {}) {
       const counts = rows.some((r) => r.key === "steps");
       const counted = () => {
         const took = step();
-        if (counts && took !== false) w.setState("steps", Math.min(optionRow("steps").max, options.steps + 1));
+        if (counts && took !== false && !unreplayable) w.setState("steps", Math.min(optionRow("steps").max, options.steps + 1));
         return took;
       };
       const tick = () => {
@@ -290,6 +300,7 @@ export function mountSection(host, page, section, given = {}) {
 
   /** A run's progress back to its default (a run that starts over has taken no steps). */
   function clearProgress() {
+    unreplayable = false;
     let moved = false;
     for (const r of progressRows) if (Object.hasOwn(explicit, r.key)) { delete explicit[r.key]; moved = true; }
     if (!moved) return;

@@ -94,7 +94,8 @@ export default {
       else records.rows[0][3] = o.stepSize;
       stopNote = "";
       setBlewUp(null);
-      w.say(steps() > 0 ? `Step size ${fmt(o.stepSize)} from step ${steps()} on, from the current W.` : "");
+      if (steps() > 0) w.unlinkProgress(); // a link replays one step size: it now starts this run over
+      w.say(steps() > 0 ? `Step size ${fmt(o.stepSize)} from step ${steps()} on, from the current W. (A copied link now reproduces the start of this run, not its steps: a link replays runs of one step size.)` : "");
       w.redraw();
     }
 
