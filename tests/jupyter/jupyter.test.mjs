@@ -11,7 +11,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch, SCREENSHOTS } from "../browser/lib/chromium.mjs";
-import { startJupyter, writeNotebook, runCell, waitKernel, printedValues, cell } from "./lib.mjs";
+import { startJupyter, writeNotebook, runCell, waitKernel, printed, printedValues, cell } from "./lib.mjs";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -96,6 +96,11 @@ print(f"OPT_SHAPE={opt.W.shape}")
 print(f"UNCHANGED={W.tobytes() == W_before.tobytes()}")`,
 ];
 
+// 9: README "In Jupyter", run as it is on the names the set-up cell defined
+const README = fs.readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+const README_BLOCK = README.slice(README.indexOf("## In Jupyter")).match(/```python\n([\s\S]*?)```/)[1];
+CELLS.push(README_BLOCK);
+
 let server, browser, page;
 const pageErrors = [];
 
@@ -115,6 +120,8 @@ before(async () => {
 });
 
 after(async () => {
+  // what the page looked like at the end (after a failure: where it stopped)
+  await page?.screenshot({ path: path.join(SCREENSHOTS, "jupyter-last.png") }).catch(() => {});
   await browser?.close();
   await server?.stop();
 });
@@ -155,6 +162,7 @@ test("JupyterLab: the lecture on the learner's arrays, their gradient checked, s
   await waitKernel(page);
   // the file browser closed: the notebook as wide as the window (for the screenshots)
   await page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").click().catch(() => {});
+  await page.waitForTimeout(500); // the notebook re-lays out at its new width
   await runCell(page, 0, { timeout: 90000 });
   assert.equal((await printedValues(page, 0)).READY, "1");
 
@@ -162,14 +170,14 @@ test("JupyterLab: the lecture on the learner's arrays, their gradient checked, s
     await runCell(page, 1);
     const np = Number((await printedValues(page, 1)).NUMPY_LOSS);
     const summary = widgetIn(1).locator(".jl-summary");
-    await summary.filter({ hasText: /Loss at your W/ }).waitFor();
+    await summary.filter({ hasText: /Loss at your W/ }).waitFor({ state: "attached" });
     const shown = num((await summary.textContent()).match(/Loss at your W: (\S+)/)[1]);
     assert.ok(Math.abs(shown - np) <= 1e-10 * Math.abs(np), `widget ${shown} vs NumPy ${np}`);
     // every section of the lecture is there, titled, and none shows an error
     for (const title of ["The loss over a 2-D slice of weight space", "Gradient descent", "Scoreboard"]) {
-      await widgetIn(1).getByRole("heading", { name: title, exact: true }).waitFor();
+      await widgetIn(1).getByRole("heading", { name: title, exact: true }).waitFor({ state: "attached" });
     }
-    await widgetIn(1).locator("canvas").first().waitFor();
+    await widgetIn(1).locator("canvas").first().waitFor({ state: "attached" });
     await page.waitForTimeout(1500);
     const errors = await widgetIn(1).locator(".status.error").allTextContents();
     assert.deepEqual(errors.filter((e) => e.trim()), [], "no section shows an error");
@@ -182,7 +190,7 @@ test("JupyterLab: the lecture on the learner's arrays, their gradient checked, s
     await runCell(page, 2);
     const verdict = (await printedValues(page, 2)).VERDICT;
     assert.match(verdict, /^(good|acceptable)$/);
-    await widgetIn(2).getByTestId("verdict").filter({ hasText: /max relative error/ }).waitFor();
+    await widgetIn(2).getByTestId("verdict").filter({ hasText: /max relative error/ }).waitFor({ state: "attached" });
     assert.match(await widgetIn(2).getByTestId("verdict").textContent(), /: (good|acceptable \(kinks\))$/);
     assert.deepEqual(await entriesMarked(2, "wrong"), []);
 
@@ -190,7 +198,7 @@ test("JupyterLab: the lecture on the learner's arrays, their gradient checked, s
       await runCell(page, i);
       const expected = (await printedValues(page, i)).DIFFERS.split(";").filter(Boolean);
       assert.ok(expected.length >= 3, `the bug changes several entries (${expected})`);
-      await widgetIn(i).getByTestId("verdict").filter({ hasText: /: wrong$/ }).waitFor();
+      await widgetIn(i).getByTestId("verdict").filter({ hasText: /: wrong$/ }).waitFor({ state: "attached" });
       assert.deepEqual((await entriesMarked(i, "wrong")).sort(), expected.sort(), `cell ${i}: marked wrong exactly where the gradient differs`);
       // lossland's dW beside theirs: it departs at the same entries
       const refText = await widgetIn(i).getByText(/Your dW departs from lossland's at/).textContent();
@@ -204,7 +212,7 @@ test("JupyterLab: the lecture on the learner's arrays, their gradient checked, s
     const w = widgetIn(5);
     for (let k = 1; k <= 3; k++) {
       await w.getByRole("button", { name: "Step", exact: true }).click();
-      await w.getByRole("table", { name: "The stepper's values" }).filter({ hasText: new RegExp(`^steps taken${k} of`) }).waitFor({ timeout: 20000 });
+      await w.getByRole("table", { name: "The stepper's values" }).filter({ hasText: new RegExp(`^steps taken${k} of`) }).waitFor({ state: "attached", timeout: 20000 });
     }
     const v = await valueRows(w.getByRole("table", { name: "The stepper's values" }));
     const [, i, j] = v["this step's entry"].match(/W\[(\d+), (\d+)\]/);
@@ -226,7 +234,7 @@ test("JupyterLab: the lecture on the learner's arrays, their gradient checked, s
       await w.getByRole("button", { name: "Step", exact: true }).click();
       await page.waitForTimeout(80);
     }
-    await w.locator("summary").filter({ hasText: /after 5 steps/ }).waitFor({ timeout: 10000 });
+    await w.locator("summary").filter({ hasText: /after 5 steps/ }).waitFor({ state: "attached", timeout: 10000 });
     const shown = await w.getByRole("table", { name: "W as sent to Python", includeHidden: true }).locator("tr").evaluateAll((trs) => trs.slice(1).map((tr) => [...tr.cells].slice(1).map((c) => c.textContent)));
     await page.waitForTimeout(500); // the kernel takes the comm message when idle, before the next cell
     await runCell(page, 8);
@@ -238,6 +246,13 @@ test("JupyterLab: the lecture on the learner's arrays, their gradient checked, s
     assert.notDeepEqual(inPython, p.START_W.split(";").map(Number), "W moved");
     await w.locator("details").first().evaluate((d) => (d.open = true));
     await shot(7, "optimizer");
+  });
+
+  await t.test("README's example runs as it is", async () => {
+    await runCell(page, 9);
+    assert.match(await printed(page, 9), /^\S+ (good|acceptable) 0 entries wrong/);
+    await cell(page, 9).locator(".lossland-jupyter").nth(3).waitFor({ state: "attached", timeout: 30000 });
+    assert.equal(await cell(page, 9).locator(".lossland-jupyter").count(), 4, "four widgets");
   });
 
   const texts = (await widgetTexts()).join("\n");
@@ -256,7 +271,7 @@ lossland.Landscape(X, y, W, loss="softmax", reg=0.1, span=2.0)`,
   await waitKernel(page);
   await runCell(page, 0, { timeout: 90000 });
   const w = widgetIn(0);
-  await w.getByText(/grid: loss from/).waitFor({ timeout: 30000 });
+  await w.getByText(/grid: loss from/).waitFor({ state: "attached", timeout: 30000 });
   const ink = await w.locator("canvas").first().evaluate((c) => {
     const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
     let k = 0;

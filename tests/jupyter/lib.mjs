@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import net from "node:net";
 import { spawn } from "node:child_process";
-import { REPO } from "../browser/lib/chromium.mjs";
+import { REPO, SCREENSHOTS } from "../browser/lib/chromium.mjs";
 
 export const VENV = process.env.LOSSLAND_JUPYTER_VENV || path.join(REPO, "target", "jupyter-venv");
 
@@ -133,11 +133,17 @@ export async function runCell(page, i, { timeout = 60000 } = {}) {
     await c.scrollIntoViewIfNeeded();
     await c.locator(".jp-InputArea-editor").click();
     await page.keyboard.press("Shift+Enter");
-    const started = await prompt.filter({ hasText: /\[(\*|\d+)\]/ }).waitFor({ timeout: 10000 }).then(() => true, () => false);
+    const started = await prompt.filter({ hasText: /\[(\*|\d+)\]/ }).waitFor({ state: "attached", timeout: 10000 }).then(() => true, () => false);
     if (started) break;
     if (attempt === 3) throw new Error(`cell ${i} did not start after 4 Shift+Enter`);
   }
-  await prompt.filter({ hasText: /\[\d+\]/ }).waitFor({ timeout });
+  // "attached", not "visible": a cell scrolled out of view (JupyterLab moves on to the next one)
+  // may have its content skipped by content-visibility, which playwright counts as not visible
+  await prompt.filter({ hasText: /\[\d+\]/ }).waitFor({ state: "attached", timeout }).catch(async (e) => {
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, `jupyter-failed-cell-${i}.png`) }).catch(() => {});
+    throw e;
+  });
   const err = c.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'], .jp-RenderedText[data-mime-type='application/vnd.jupyter.error']");
   if (await err.count()) {
     const text = await err.first().textContent();

@@ -255,7 +255,7 @@ function sliceView(ctx) {
     const p = Math.max(0, Math.min(1, num(k.progress) || 0));
     progress.value = p;
     const known = values.filter(Number.isFinite).length;
-    progressText.textContent = `${known} of ${values.length} values${k.done ? ", done" : p > 0 ? ", computing…" : ""}`;
+    progressText.textContent = `${known} of ${values.length} values${k.cancelled ? ", cancelled" : k.done ? ", done" : k.running ? ", computing…" : ""}`;
     cancel.disabled = !k.running;
     evaluate.disabled = !!k.running;
     if (k.cancelled) f.status.textContent = "Cancelled.";
