@@ -44,7 +44,7 @@ export default {
     /** Back to the seeded start W with a fresh optimizer (a new scale, or Reset). */
     function reset() {
       play.stop();
-      clf.randomize(w.settings.seed, w.initScale()); // the W w.classifier() starts from
+      w.startWeights(clf); // the W w.classifier() starts from
       start();
     }
 

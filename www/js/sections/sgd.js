@@ -59,7 +59,7 @@ export default {
     function reset() {
       play.stop();
       w.say("");
-      for (const c of [clf, gdClf]) c.randomize(w.settings.seed, w.initScale()); // back to the start W
+      for (const c of [clf, gdClf]) w.startWeights(c); // back to the start W (the learner's, in Jupyter)
       opt = w.hold("opt", new L.Optimizer(clf, { method: "sgd", stepSize: o.stepSize, batchSize: batch(), seed: w.settings.seed }));
       gd = w.hold("gd", new L.Optimizer(gdClf, { method: "gd", stepSize: o.stepSize }));
       batchLoss.clear(); fullLoss.clear(); gdLoss.clear();
