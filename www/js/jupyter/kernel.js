@@ -166,6 +166,11 @@ function gradcheckView(ctx) {
   const again = button("Check again", () => f.send({ type: "check", h: Number(hSel.value), centered: centered.checked, formula: formula.value }));
   const progress = el("progress", { max: 1, value: 1, "aria-label": "Entries checked", hidden: true });
   const cancel = button("Cancel", () => f.send({ type: "cancel" }), { hidden: true });
+  // the legend lists the verdicts this check gave (all seven exist: see VERDICT), plus the mark
+  const legend = el("div", { class: "legend" });
+  const showLegend = (verdicts) => legend.replaceChildren(
+    ...Object.keys(VERDICT).filter((v) => v && verdicts.includes(v)).map((v) => el("span", {}, el("span", { class: "swatch", style: `background:${VERDICT[v].color}` }), VERDICT[v].words)),
+    el("span", {}, el("span", { class: "swatch sw-kink" }), "corner mark: kink (or, on lossland's dW, where yours departs)"));
   const f = frame(ctx, "Your gradient, checked entry by entry",
     "Your analytic dW against the centered numerical gradient of your own f, computed in the kernel. A kink (the one-sided slopes at ±h disagree) explains a large error; elsewhere a large error means the formula is wrong.",
     draw);
@@ -175,8 +180,7 @@ function gradcheckView(ctx) {
       el("div", { class: "col" }, el("h3", {}, "numerical dW"), canvases.numerical),
       el("div", { class: "col" }, el("h3", {}, "relative error"), canvases.errors),
       refBox),
-    el("div", { class: "legend" }, ...["good", "acceptable", "uncomfortable", "wrong"].map((k) => el("span", {}, el("span", { class: "swatch", style: `background:${VERDICT[k].color}` }), VERDICT[k].words)),
-      el("span", {}, el("span", { class: "swatch sw-kink" }), "corner mark: kink (or, on lossland's dW, where yours departs)")),
+    legend,
     refText,
     el("details", {}, el("summary", {}, "Every entry"), table));
 
@@ -205,6 +209,7 @@ function gradcheckView(ctx) {
     refBox.hidden = !ref;
     if (ref) drawGrid(canvases.reference, { values: ref, ...common, marks: departs, showValues: (v) => fmt(v, 2) });
 
+    showLegend(verdicts);
     const tally = {};
     for (const v of verdicts) tally[verdictOf(v).words] = (tally[verdictOf(v).words] ?? 0) + 1;
     verdictText.textContent = `max relative error ${fmt(num(k.max_rel_error))}: ${verdictOf(k.verdict).words}`;
