@@ -22,9 +22,7 @@ async function verdictTexts(page) {
 }
 
 test("digits, softmax: a correct gradient is never uncomfortable or wrong, and its round-off entries are counted", async () => {
-  const log = await suite.open("?dataset=digits&loss=softmax");
-  const { page } = log;
-  try {
+  await suite.visit("?dataset=digits&loss=softmax", async (page, log) => {
     const { verdict, counts } = await verdictTexts(page);
     assert.doesNotMatch(verdict, /uncomfortable|wrong|too high/i, verdict);
     assert.match(verdict, /good/, verdict);
@@ -39,15 +37,11 @@ test("digits, softmax: a correct gradient is never uncomfortable or wrong, and i
     assert.match(legend, /round-off/, legend);
     await assertNoNaN(page, "digits, softmax");
     assertClean(log);
-  } finally {
-    await log.context.close();
-  }
+  });
 });
 
 test("digits, SVM: \"with kinks\" only where a kink was crossed", async () => {
-  const log = await suite.open("?dataset=digits&loss=svm");
-  const { page } = log;
-  try {
+  await suite.visit("?dataset=digits&loss=svm", async (page, log) => {
     const { verdict, counts } = await verdictTexts(page);
     const m = /(\d+) of 650 entries crossed a kink/.exec(counts);
     assert.ok(m, counts);
@@ -61,15 +55,11 @@ test("digits, SVM: \"with kinks\" only where a kink was crossed", async () => {
     assert.doesNotMatch(verdict, /uncomfortable|wrong|too high/i, verdict);
     assert.match(counts, /\d+ of 650 entries are at round-off/, counts);
     assertClean(log);
-  } finally {
-    await log.context.close();
-  }
+  });
 });
 
 test("one entry of the relative-error grid is read by keyboard and by mouse", async () => {
-  const log = await suite.open("?dataset=toy");
-  const { page } = log;
-  try {
+  await suite.visit("?dataset=toy", async (page, log) => {
     const w = widget(page);
     const grid = w.getByRole("img", { name: /Relative error per entry/ });
     const readout = w.getByTestId("cell-readout");
@@ -93,9 +83,7 @@ test("one entry of the relative-error grid is read by keyboard and by mouse", as
     await page.waitForFunction((el) => /dW\[class 2,/.test(el.textContent), await readout.elementHandle(), FAST);
     await assertNoNaN(page, "after reading entries");
     assertClean(log);
-  } finally {
-    await log.context.close();
-  }
+  });
 });
 
 /** Visible text of a section and the aria-labels of its visible display formulas. */
@@ -110,9 +98,7 @@ async function shown(page, id) {
 }
 
 test("sections 1 and 5 follow the chosen loss", async () => {
-  const log = await suite.open("?dataset=toy&loss=softmax");
-  const { page } = log;
-  try {
+  await suite.visit("?dataset=toy&loss=softmax", async (page, log) => {
     const softmax = async () => {
       const one = await shown(page, "visualise");
       assert.doesNotMatch(one.text, /hinge/i, "section 1 under softmax");
@@ -148,15 +134,11 @@ test("sections 1 and 5 follow the chosen loss", async () => {
     await page.waitForFunction(() => /probability p_j/.test(document.getElementById("analytic").innerText), null, FAST);
     await softmax();
     assertClean(log);
-  } finally {
-    await log.context.close();
-  }
+  });
 });
 
 test("under the SVM on first load, the SVM's text and formula only", async () => {
-  const log = await suite.open("?dataset=iris&loss=svm");
-  const { page } = log;
-  try {
+  await suite.visit("?dataset=iris&loss=svm", async (page, log) => {
     const one = await shown(page, "visualise");
     assert.match(one.text, /sum of hinges/);
     assert.doesNotMatch(one.text, /smooth and convex/);
@@ -165,7 +147,5 @@ test("under the SVM on first load, the SVM's text and formula only", async () =>
     assert.match(five.formulas[0], /active margin/);
     assert.doesNotMatch(five.text, /For softmax/);
     assertClean(log);
-  } finally {
-    await log.context.close();
-  }
+  });
 });

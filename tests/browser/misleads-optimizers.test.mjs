@@ -24,9 +24,7 @@ async function trioText(page) {
 }
 
 test("toy defaults: the large step size's curve rises and the text says it overshoots", async () => {
-  const log = await suite.open("?dataset=toy");
-  const { page } = log;
-  try {
+  await suite.visit("?dataset=toy", async (page, log) => {
     const text = await trioText(page);
     assert.doesNotMatch(text, /\bworks\b/, `a verdict says "works": ${text}`);
     assert.match(text, /too large, (it overshoots: the loss rose at steps? \d+|the loss blows up)/, text);
@@ -36,24 +34,18 @@ test("toy defaults: the large step size's curve rises and the text says it overs
     assert.match(text, /with reg = 0 the gradient is an average of terms/, text);
     await assertNoNaN(page, "toy defaults");
     assertClean(log);
-  } finally {
-    await log.context.close();
-  }
+  });
 });
 
 test("reg raised: crawl, good and blow-up stay three readable curves", async () => {
-  const log = await suite.open("?dataset=toy&reg=1");
-  const { page } = log;
-  try {
+  await suite.visit("?dataset=toy&reg=1", async (page, log) => {
     const text = await trioText(page);
     assert.match(text, /too small, it crawls/, text);
     assert.match(text, /: good: /, text);
     assert.match(text, /too large, the loss blows up/, text);
     assert.match(text, /y axis stops at twice the start loss/, text);
     assertClean(log);
-  } finally {
-    await log.context.close();
-  }
+  });
 });
 
 /** Pixels of the loss chart in the "step size changed" red (PALETTE.red, #D55E00). */
@@ -66,9 +58,7 @@ const redInk = (page) => page.evaluate(() => {
 });
 
 test("a new step size mid-run goes on from the current W, and the loss chart marks it", async () => {
-  const log = await suite.open("?dataset=toy");
-  const { page } = log;
-  try {
+  await suite.visit("?dataset=toy", async (page, log) => {
     const gd = page.locator('[data-widget="gd"]');
     const readout = gd.locator("p", { hasText: /^Step \d+, step size/ });
     for (let i = 0; i < 3; i++) await gd.getByRole("button", { name: "Step", exact: true }).click();
@@ -85,16 +75,12 @@ test("a new step size mid-run goes on from the current W, and the loss chart mar
     assert.match(await readout.innerText(), /^Step 4, step size 0\.05\b/);
     assert.ok((await redInk(page)) > before + 20, "the loss chart shows where the step size changed");
     assertClean(log);
-  } finally {
-    await log.context.close();
-  }
+  });
 });
 
 /** Plays the sgd section for ~1.2 s and returns the steps per second it reports. */
 async function sgdRate(query) {
-  const log = await suite.open(query);
-  const { page } = log;
-  try {
+  return suite.visit(query, async (page, log) => {
     const sgd = page.locator('[data-widget="sgd"]');
     await sgd.getByRole("button", { name: "Play" }).click();
     await page.waitForTimeout(1200);
@@ -105,9 +91,7 @@ async function sgdRate(query) {
     assert.ok(m, `no rate in "${text}"`);
     assertClean(log);
     return Number(m[1]);
-  } finally {
-    await log.context.close();
-  }
+  });
 }
 
 test("digits: batch 1 reports more steps per second than the full batch", async () => {
@@ -119,9 +103,7 @@ test("digits: batch 1 reports more steps per second than the full batch", async 
 });
 
 test("spiral: the scoreboard explains an accuracy ranking that disagrees with the loss ranking", async () => {
-  const log = await suite.open("?dataset=spiral");
-  const { page } = log;
-  try {
+  await suite.visit("?dataset=spiral", async (page, log) => {
     const sb = page.locator('[data-widget="scoreboard"]');
     await page.waitForFunction(() => /Done: /.test(document.querySelector('[data-widget="scoreboard"]').textContent), null, { timeout: 30000 });
     const rows = await sb.locator("tbody tr").evaluateAll((trs) => trs.map((tr) => {
@@ -135,15 +117,11 @@ test("spiral: the scoreboard explains an accuracy ranking that disagrees with th
     assert.match(note, /Loss is what every method here optimises; accuracy is a different measure/, note);
     assert.match(note, /not linearly separable/, note);
     assertClean(log);
-  } finally {
-    await log.context.close();
-  }
+  });
 });
 
 test("gradient descent's Play stops by itself once the loss has converged, and says so", async () => {
-  const log = await suite.open("?dataset=toy&gd.step-size=1");
-  const { page } = log;
-  try {
+  await suite.visit("?dataset=toy&gd.step-size=1", async (page, log) => {
     const gd = page.locator('[data-widget="gd"]');
     const speed = gd.getByLabel("Steps per frame");
     await speed.focus();
@@ -154,7 +132,5 @@ test("gradient descent's Play stops by itself once the loss has converged, and s
     assert.match(text, /Stopped: converged/, text);
     assert.match(text, /\(start 3\.186\)/, "the start loss is the true start");
     assertClean(log);
-  } finally {
-    await log.context.close();
-  }
+  });
 });

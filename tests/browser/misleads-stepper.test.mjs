@@ -44,9 +44,7 @@ function swatches(ops) {
 }
 
 test("toy/SVM defaults: the error-against-h plot shows truncation O(h), O(h²) and the round-off floor", async () => {
-  const log = await suite.open("");
-  const { page } = log;
-  try {
+  await suite.visit("", async (page, log) => {
     const st = widget(page, "stepper");
     const readout = st.locator("p.readout", { hasText: "At h =" });
     await readout.waitFor();
@@ -74,15 +72,11 @@ test("toy/SVM defaults: the error-against-h plot shows truncation O(h), O(h²) a
     assert.notEqual(sw.get("softmax, same W (smooth): forward"), sw.get("SVM (in use), forward"));
     await assertNoNaN(page, "stepper defaults");
     assertClean(log);
-  } finally {
-    await log.context.close();
-  }
+  });
 });
 
 test("centered: the table reads f(x + h) − f(x − h); a new h says the stepping starts over", async () => {
-  const log = await suite.open("");
-  const { page } = log;
-  try {
+  await suite.visit("", async (page, log) => {
     const st = widget(page, "stepper");
     await st.getByLabel(/Centered difference/).check();
     await st.getByRole("button", { name: "Step", exact: true }).click();
@@ -97,15 +91,11 @@ test("centered: the table reads f(x + h) − f(x − h); a new h says the steppi
     await assert.doesNotReject(st.getByText(/h changed.*the stepping starts over/).waitFor({ timeout: 3000 }), "the restart is announced");
     assert.match(await st.getByTestId("evaluations").innerText(), /\(0 of 9 coordinates\)/);
     assertClean(log);
-  } finally {
-    await log.context.close();
-  }
+  });
 });
 
 test("→ steps once with focus on the stepper's chart, and with the pointer on the section's heading", async () => {
-  const log = await suite.open("");
-  const { page } = log;
-  try {
+  await suite.visit("", async (page, log) => {
     const st = widget(page, "stepper");
     const count = st.getByTestId("evaluations");
     const done = async () => Number((await count.innerText()).match(/\((\d+) of/)[1]);
@@ -128,15 +118,11 @@ test("→ steps once with focus on the stepper's chart, and with the pointer on 
     // the page says where the keys work, next to the buttons
     assert.match(await st.innerText(), /→ or Space steps.*(pointer|focus)/);
     assertClean(log);
-  } finally {
-    await log.context.close();
-  }
+  });
 });
 
 test("digits: the stepper's first step is on a pixel that is not 0 in every image, and the page says why", async () => {
-  const log = await suite.open("?dataset=digits");
-  const { page } = log;
-  try {
+  await suite.visit("?dataset=digits", async (page, log) => {
     const st = widget(page, "stepper");
     const before = await st.innerText(); // the note is shown until the first step
     await st.getByRole("button", { name: "Step", exact: true }).click();
@@ -148,15 +134,11 @@ test("digits: the stepper's first step is on a pixel that is not 0 in every imag
     assert.doesNotMatch(a.trim(), /\s0$/, a);
     assert.match(before, /starts at W\[0, x\d+\].*0 in every example/);
     assertClean(log);
-  } finally {
-    await log.context.close();
-  }
+  });
 });
 
 test("1-D slice: the lowest point is marked and labelled; the chord's colour is no example curve's", async () => {
-  const log = await suite.open("");
-  const { page } = log;
-  try {
+  await suite.visit("", async (page, log) => {
     const line = widget(page, "line");
     await recordDrawing(page);
     await line.getByLabel(/Chord end/).focus();
@@ -170,15 +152,11 @@ test("1-D slice: the lowest point is marked and labelled; the chord's colour is 
     assert.ok(!examples.includes(sw.get("chord")), `chord ${sw.get("chord")} vs examples ${examples.join(", ")}`);
     assert.ok([...sw.keys()].some((t) => /lowest point/.test(t)), `a marker labelled as the lowest point (labels: ${[...sw.keys()].join(" | ")})`);
     assertClean(log);
-  } finally {
-    await log.context.close();
-  }
+  });
 });
 
 test("gradient descent's loss chart has ink at step 0", async () => {
-  const log = await suite.open("");
-  const { page } = log;
-  try {
+  await suite.visit("", async (page, log) => {
     const gd = widget(page, "gd");
     assert.match(await gd.innerText(), /Step 0/);
     // the loss series' colour (#0072B2) in vertical runs taller than a legend swatch's line:
@@ -193,7 +171,5 @@ test("gradient descent's loss chart has ink at step 0", async () => {
     });
     assert.ok(runs >= 3, `the start loss is drawn as a mark (${runs} columns of ink)`);
     assertClean(log);
-  } finally {
-    await log.context.close();
-  }
+  });
 });

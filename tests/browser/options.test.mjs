@@ -10,9 +10,7 @@ import { assertClean, assertNoNaN } from "./lib/assert.mjs";
 const suite = siteSuite();
 
 test("a link's options reach each section's controls, with their true values", async () => {
-  const log = await suite.open("?dataset=iris&reg=0.5&seed=4&gd.step-size=0.5&stepper.h=1e-7&stepper.centered=true&landscape.span=2&sgd.batch-size=16&gradcheck.formula=sum");
-  const { page } = log;
-  try {
+  await suite.visit("?dataset=iris&reg=0.5&seed=4&gd.step-size=0.5&stepper.h=1e-7&stepper.centered=true&landscape.span=2&sgd.batch-size=16&gradcheck.formula=sum", async (page, log) => {
     const w = (name) => page.locator(`[data-widget="${name}"]`);
     assert.equal(await page.getByLabel("Data set", { exact: true }).inputValue(), "iris");
     // 0.5 is not one of the settings bar's steps (0, 1e-4 … 1): shown as it is, not as 1
@@ -30,15 +28,11 @@ test("a link's options reach each section's controls, with their true values", a
     assert.match(await w("stepper").locator("table.vals").innerText(), /h\s+1e-7/);
     await assertNoNaN(page, "after a link with options");
     assertClean(log);
-  } finally {
-    await log.context.close();
-  }
+  });
 });
 
 test("a learner's change reaches the URL, and the URL reproduces it", async () => {
-  const log = await suite.open("?dataset=toy");
-  const { page } = log;
-  try {
+  await suite.visit("?dataset=toy", async (page, log) => {
     const gd = page.locator('[data-widget="gd"]');
     const slider = gd.getByLabel("Step size (log scale)");
     await slider.focus();
@@ -53,16 +47,12 @@ test("a learner's change reaches the URL, and the URL reproduces it", async () =
     await page.waitForFunction(() => new URL(location.href).searchParams.get("dataset") === "iris" && !new URL(location.href).searchParams.has("gd.step-size"));
     assert.equal(await slider.getAttribute("aria-valuetext"), "0.01");
     assertClean(log);
-  } finally {
-    await log.context.close();
-  }
+  });
 });
 
 test("a bad option in a link is ignored with a warning naming it; the page works", async () => {
-  const log = await suite.open("?gd.step-size=1e9&stepper.h=3e-5&reg=-1&landscape.resolution=100");
-  const { page } = log;
-  const warnings = log.consoleWarnings;
-  try {
+  await suite.visit("?gd.step-size=1e9&stepper.h=3e-5&reg=-1&landscape.resolution=100", async (page, log) => {
+    const warnings = log.consoleWarnings;
     for (const name of ["gd.step-size", "stepper.h", "reg", "landscape.resolution"]) {
       assert.ok(warnings.some((w) => w.startsWith(`lossland: ignored ${name}: must be `)), `${name}: ${warnings.join(" | ")}`);
     }
@@ -71,15 +61,11 @@ test("a bad option in a link is ignored with a warning naming it; the page works
     assert.equal(await page.locator('[data-widget="landscape"]').getByLabel("Resolution").inputValue(), "64");
     await assertNoNaN(page, "after a bad link");
     assertClean(log);
-  } finally {
-    await log.context.close();
-  }
+  });
 });
 
 test("a run whose step size changed part way is not replayed wrongly from a link", async () => {
-  const log = await suite.open("?dataset=toy");
-  const { page } = log;
-  try {
+  await suite.visit("?dataset=toy", async (page, log) => {
     const gd = page.locator('[data-widget="gd"]');
     const step = gd.getByRole("button", { name: "Step", exact: true });
     for (let i = 0; i < 3; i++) await step.click();
@@ -92,7 +78,5 @@ test("a run whose step size changed part way is not replayed wrongly from a link
     await page.waitForFunction(() => new URL(location.href).searchParams.has("gd.step-size") && !new URL(location.href).searchParams.has("gd.steps"));
     assert.match(await gd.locator("p.status").last().innerText(), /copied link now reproduces the start of this run/);
     assertClean(log);
-  } finally {
-    await log.context.close();
-  }
+  });
 });

@@ -67,6 +67,15 @@ export function siteSuite({ fixtures = false, prepare = null } = {}) {
     }
     return log;
   };
+  /** Opens index.html<query> as open() does, runs `f(page, log)`, and always closes the page. */
+  suite.visit = async (query, f) => {
+    const log = await suite.open(query);
+    try {
+      return await f(log.page, log);
+    } finally {
+      await log.context.close();
+    }
+  };
   return suite;
 }
 
