@@ -30,6 +30,28 @@ fn record(r: &optim::Record) -> Object {
     o
 }
 
+impl Optimizer {
+    /// Up to `steps` steps of `step`, stopping at a blow-up; `value` picks what each step reports.
+    fn steps_until_diverged(
+        &mut self,
+        steps: &JsValue,
+        step: impl Fn(&mut optim::Optimizer, &mut loss::Classifier) -> optim::Record,
+        value: impl Fn(&optim::Record) -> f64,
+    ) -> R<Float64Array> {
+        let n = count(steps, "steps", 0, lim::MAX_RUN_STEPS)?;
+        let mut c = borrow(&self.clf)?;
+        let mut out = Vec::with_capacity(n);
+        for _ in 0..n {
+            let r = step(&mut self.opt, &mut c);
+            if r.diverged {
+                break;
+            }
+            out.push(value(&r));
+        }
+        Ok(f64s(&out))
+    }
+}
+
 /// The JS surface.
 #[wasm_bindgen]
 impl Optimizer {
@@ -64,17 +86,7 @@ impl Optimizer {
 
     /// `steps` steps → Float64Array of the loss after each (shorter if the run diverged).
     pub fn run(&mut self, steps: JsValue) -> R<Float64Array> {
-        let n = count(&steps, "steps", 0, lim::MAX_RUN_STEPS)?;
-        let mut c = borrow(&self.clf)?;
-        let mut out = Vec::with_capacity(n);
-        for _ in 0..n {
-            let r = self.opt.step(&mut c);
-            if r.diverged {
-                break;
-            }
-            out.push(r.loss);
-        }
-        Ok(f64s(&out))
+        self.steps_until_diverged(&steps, |o, c| o.step(c), |r| r.loss)
     }
 
     /// `steps` gradient-descent or mini-batch steps without the full-data loss after each →
@@ -82,17 +94,7 @@ impl Optimizer {
     /// What a training loop pays per step; evaluate the full loss (`m.loss()`) as bookkeeping.
     #[wasm_bindgen(js_name = runSteps)]
     pub fn run_steps(&mut self, steps: JsValue) -> R<Float64Array> {
-        let n = count(&steps, "steps", 0, lim::MAX_RUN_STEPS)?;
-        let mut c = borrow(&self.clf)?;
-        let mut out = Vec::with_capacity(n);
-        for _ in 0..n {
-            let r = self.opt.step_without_full_loss(&mut c);
-            if r.diverged {
-                break;
-            }
-            out.push(r.try_loss);
-        }
-        Ok(f64s(&out))
+        self.steps_until_diverged(&steps, |o, c| o.step_without_full_loss(c), |r| r.try_loss)
     }
 
     /// Sets the step size for the steps from now on: W, the step count and the random
