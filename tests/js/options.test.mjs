@@ -64,7 +64,7 @@ test("values from a URL or an attribute follow the rules (hand-written cases)", 
 test("readOptions: shared settings complete, widget options only when given and valid, one warning per bad value", () => {
   const q = new URLSearchParams("dataset=iris&reg=0.5&seed=oops&gd.step-size=0.2&gd.h=1e-3&stepper.h=1e-3&gd.batch-size=99999999");
   const gd = readOptions((k) => q.get(k), "gd", { prefix: "gd." });
-  assert.deepEqual(gd.settings, { dataset: "iris", loss: "svm", reg: 0.5, seed: 1, present: false });
+  assert.deepEqual(gd.settings, { dataset: "iris", loss: "svm", reg: 0.5, seed: 1, present: false, predict: true });
   assert.deepEqual(gd.options, { stepSize: 0.2 }, "gd has no h; its batch size is not an option of gd");
   assert.deepEqual(gd.warnings, ['lossland: ignored seed: must be an integer in 0..=1000000, got "oops"']);
   const st = readOptions((k) => q.get(k), "stepper", { prefix: "stepper." });
@@ -78,7 +78,7 @@ test("optionEntries writes what readOptions reads back", () => {
   const q = new URLSearchParams(optionEntries(values, { prefix: "stepper." }));
   assert.equal(q.toString(), "dataset=digits&loss=softmax&reg=0.001&seed=7&stepper.h=1e-7&stepper.centered=true");
   const back = readOptions((k) => q.get(k), "stepper", { prefix: "stepper." });
-  assert.deepEqual({ ...back.settings, ...back.options }, { ...values, present: false });
+  assert.deepEqual({ ...back.settings, ...back.options }, { ...values, present: false, predict: true });
 });
 
 test("the registry: names and aliases resolve, every widget's options exist", () => {

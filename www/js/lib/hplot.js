@@ -8,7 +8,7 @@ import { lineChart, PALETTE } from "./canvas.js";
 import { fmt, fmtH } from "./format.js";
 
 export const HS = Array.from({ length: 37 }, (_, i) => 10 ** (-10 + i * 0.25));
-const at = (h) => HS.findIndex((x) => Math.abs(Math.log10(x) - Math.log10(h)) < 1e-9);
+export const at = (h) => HS.findIndex((x) => Math.abs(Math.log10(x) - Math.log10(h)) < 1e-9);
 
 /**
  * The slopes of coordinate (r, c) of `clf` for every h in HS (3 loss evaluations each: ~100 ms
@@ -69,7 +69,7 @@ function orderText(s, who) {
  * Draws the plot on `canvas` and returns its readout. `main` and `smooth` (the softmax loss on
  * the same W, or null) are errorsOverH results; `loss`, `reg`, `h`, `centered` what is in use.
  */
-export function plotErrors(L, canvas, { main, smooth, loss, reg, h, centered, title }) {
+export function plotErrors(L, canvas, { main, smooth, loss, reg, h, centered, title, marks = [] }) {
   const svm = loss === "svm";
   const ref = svm ? smooth : main; // the curves that show truncation
   const series = svm
@@ -93,7 +93,7 @@ export function plotErrors(L, canvas, { main, smooth, loss, reg, h, centered, ti
   const Y0 = 1e-17;
   lineChart(L, canvas, {
     title, xLabel: "h", yLabel: "absolute error", logX: true, logY: true, yRange: [Y0, 1e2], legend: "below", series,
-    markers: [{ x: h, y: exact ? Y0 : errNow, color: PALETTE.black, size: 6, filled: true, label: exact ? "the h in use (error exactly 0)" : "the h in use" }],
+    markers: [{ x: h, y: exact ? Y0 : errNow, color: PALETTE.black, size: 6, filled: true, label: exact ? "the h in use (error exactly 0)" : "the h in use" }, ...marks],
   });
   return { errNow: exact ? 0 : errNow, text: lessonText({ main, smooth, svm, reg }) };
 }

@@ -75,6 +75,8 @@ export const OPTIONS = [
     doc: "the seed of every random draw (W, directions, mini-batches)" },
   { key: "present", type: "boolean", default: false, shared: true, view: true, widgets: "*",
     doc: "presentation mode: large type and thick lines, each widget's main part on one 1024 × 768 screen" },
+  { key: "predict", type: "boolean", default: true, shared: true, view: true, widgets: "*",
+    doc: "predict, then see: each section asks for a prediction before it shows the answer (off: every answer shown at once, e.g. for a live demo)" },
 
   { key: "span", type: "number", min: 0.25, max: 10, default: 3, widgets: ["landscape", "line"],
     control: { kind: "slider", labels: { landscape: "Span of a and b", line: "Span of a" }, step: 0.25, format: (v) => `±${v}` },
@@ -175,8 +177,8 @@ export function parseOption(row, raw) {
   if (row.type === "boolean") {
     if (raw === true || raw === false) return { value: raw };
     const s = String(raw).trim().toLowerCase();
-    if (s === "" || s === "true" || s === "1") return { value: true };
-    if (s === "false" || s === "0") return { value: false };
+    if (s === "" || s === "true" || s === "1" || s === "on") return { value: true };
+    if (s === "false" || s === "0" || s === "off") return { value: false };
     return bad();
   }
   if (row.type === "enum") {
@@ -197,6 +199,7 @@ export function parseOption(row, raw) {
 /** A value as text for a URL or an attribute (the inverse of parseOption). */
 export function formatOption(row, value) {
   if (row.type === "pow10") return fmtH(value);
+  if (row.key === "predict") return value ? "on" : "off";
   return String(value);
 }
 

@@ -20,6 +20,7 @@ import { el, button, player as makePlayer, nextTurn, timeSlicer, slider, select,
 import { fmt, fmtH } from "./format.js";
 import { widgetOptions, defaultOf, valuesOf, parseOption, optionRow } from "./options.js";
 import { Records } from "./downloads.js";
+import { createPrediction } from "./predict.js";
 
 /** Scale of the seeded random W a section starts from, per data set. */
 const INIT_SCALE = { toy: 1, spiral: 1, iris: 0.1, digits: 0.01 };
@@ -50,6 +51,7 @@ export function mountSection(host, page, section, given = {}) {
   let unreplayable = false; // see w.unlinkProgress
   let built = 0; // builds started: the first one replays a link's progress (a run's steps)
   const progressRows = rows.filter((r) => r.progress);
+  const predictions = []; // w.predict's handles (lib/predict.js)
 
   const statusLine = el("p", { class: "status", "aria-live": "polite" });
   const root = el("div", { class: `section section-${name}` });
@@ -237,11 +239,27 @@ export function mountSection(host, page, section, given = {}) {
       if (counts) replays.push(counted);
       return { play, stepBtn, playBtn, resetBtn };
     },
+    /**
+     * A prediction the learner commits to before the section shows its answer (lib/predict.js:
+     * the spec and the handle). Off (p.state "off", no card) when the `predict` option is off.
+     */
+    predict(spec) {
+      if (predictions.some((q) => q.id === spec.id)) throw new Error(`${name} already has a prediction ${spec.id}`);
+      const p = createPrediction(name, spec, { on: settings.predict !== false, context: predictionContext });
+      predictions.push(p);
+      return p;
+    },
     /** A bounded table of what the section recorded, offered as "Save CSV". */
     records(columns) {
       return new Records(columns);
     },
   };
+
+  /** The settings an answer is for, in words: "toy, SVM, reg 0.001". */
+  function predictionContext() {
+    const d = settings.dataset === "custom" ? "your CSV" : settings.dataset;
+    return `${d}, ${settings.loss === "svm" ? "SVM" : "softmax"}${settings.reg ? `, reg ${fmt(settings.reg)}` : ""}`;
+  }
 
   let pending = false;
   w.redraw = () => {
@@ -351,6 +369,8 @@ export function mountSection(host, page, section, given = {}) {
   } catch (e) {
     w.error(e); // this widget shows what went wrong; the page and the other widgets go on
   }
+  // a prediction's card the section did not place goes at the end of the section
+  for (const p of predictions) if (p.card && !p.card.parentNode) root.append(p.card);
   root.append(statusLine);
   // a table of numbers wider than a phone scrolls in its own box: reachable by keyboard too
   for (const t of root.querySelectorAll("table.vals")) t.tabIndex = 0;
@@ -364,6 +384,7 @@ export function mountSection(host, page, section, given = {}) {
     resolve();
     for (const c of controls.values()) c.sync();
     rebuild();
+    for (const p of predictions) p.settingsChanged();
   }));
   w.on(window, "resize", () => w.redraw());
 

@@ -5,7 +5,15 @@ import { el, button, slider } from "../lib/ui.js";
 import { drawGrid, colName } from "../lib/matrix.js";
 import { fmt, fmtLong, fmtH } from "../lib/format.js";
 import { loopLines, loopItems, valueRows } from "../lib/numloop.js";
-import { errorsOverH, plotErrors } from "../lib/hplot.js";
+import { errorsOverH, plotErrors, at } from "../lib/hplot.js";
+import { PALETTE } from "../lib/canvas.js";
+
+// The predictions (predict, then see): the error plot is the answer, hidden until both are made.
+const GROWTH = { shrink: "shrinks", same: "stays about the same", grow: "grows" };
+const CLOSER = { forward: "forward is closer", centered: "centered is closer", tie: "they are equally close (both exact but for round-off)" };
+const HIDDEN = "The error plot is the answer to the two predictions above: it appears once you have made them (or pressed Just show me).";
+/** An error from errorsOverH at h (NaN there means exactly 0). */
+const errAt = (errs, h) => (errs[at(h)] > 0 ? errs[at(h)] : 0);
 
 const KEYS = "Keys: → or Space steps, ← goes back — while the pointer is over this section or focus is in it.";
 
@@ -16,6 +24,7 @@ export default {
     const o = w.options;
     let clf = null, smooth = null, st = null, rec, reveal = 0, analytic = null, used = null;
     let plotToken = 0, plotBusy = null, plotAgain = false; // the error plot, see drawErrorPlot
+    let lastPlot = null; // { main, at } of the error plot last computed: the predictions' answers
 
     const wCanvas = w.canvas("The weights W; the current coordinate is outlined", "grid big");
     const gCanvas = w.canvas("The numerical gradient, filled in coordinate by coordinate", "grid big");
@@ -33,6 +42,70 @@ export default {
     const backBtn = button("Back", w.guard(doBack), { "aria-keyshortcuts": "ArrowLeft" });
     const endBtn = button("Run to end", w.guard(runToEnd));
 
+    const pGrow = w.predict({
+      id: "h-small",
+      question: "When h goes from 1e-5 to 1e-10, will the error of the forward difference shrink or grow?",
+      input: { kind: "choice", choices: [["shrink", "It shrinks: a smaller h comes closer to the derivative"], ["same", "It stays about the same"], ["grow", "It grows"]] },
+      truth: async () => {
+        const d = await plotData();
+        const a = errAt(d.main.errF, 1e-5), b = errAt(d.main.errF, 1e-10);
+        const value = b > 2 * a ? "grow" : a > 2 * b ? "shrink" : "same";
+        return { value, text: `it ${GROWTH[value]}: ${fmt(a)} at h = 1e-5, ${fmt(b)} at h = 1e-10 (forward, ${d.at}, ${w.settings.loss === "svm" ? "SVM" : "softmax"})`, a, b, d };
+      },
+      judge: (g, t) => ({ right: g.value === t.value, line: `you said the error ${GROWTH[g.value]}; ${t.text}.` }),
+      reason: (t) => {
+        const ro = t.d.main.roundOff, r5 = ro[at(1e-5)], r10 = ro[at(1e-10)];
+        if (t.value === "grow") return `Round-off: f is stored to about 16 digits, so f(x + h) − f(x) carries an error of about 2ε·|f| ≈ ${fmt(r5 * 1e-5)}, and dividing by h magnifies it, ≈ 2ε·|f| / h (the grey line: ${fmt(r5)} at h = 1e-5, ${fmt(r10)} at h = 1e-10). Shrinking h cuts the truncation error but makes round-off grow, which is why the notes use h ≈ 1e-5 rather than the smallest h possible.`;
+        if (t.value === "shrink") return `At this coordinate the truncation error at h = 1e-5 (${fmt(t.a)}) is still larger than the round-off error at h = 1e-10 (≈ 2ε·|f| / h = ${fmt(r10)}), so the smaller h wins here; below the point where the two meet (where the curve turns on the plot) a smaller h only makes things worse.`;
+        return `At both h the error is about the same size here (${fmt(t.a)} and ${fmt(t.b)}): the truncation error lost at 1e-10 is about what round-off (≈ 2ε·|f| / h, the grey line) adds.`;
+      },
+      onChange: () => drawErrorPlot(),
+    });
+    const pCloser = w.predict({
+      id: "forward-centered",
+      question: "At h = 1e-5, which slope will be closer to the analytic gradient: the forward difference or the centered one?",
+      input: { kind: "choice", choices: [["forward", "Forward, (f(x+h) − f(x)) / h"], ["centered", "Centered, (f(x+h) − f(x−h)) / 2h"], ["tie", "Both equally close"]] },
+      truth: async () => {
+        const d = await plotData(), k = at(1e-5);
+        const eF = errAt(d.main.errF, 1e-5), eC = errAt(d.main.errC, 1e-5);
+        // within 10× the round-off scale, an error is round-off: two such errors are a tie
+        const tie = eF <= 10 * d.main.roundOff[k] && eC <= 10 * d.main.roundOffCentered[k];
+        const value = tie ? "tie" : eC < eF ? "centered" : "forward";
+        return { value, text: `${CLOSER[value]}: forward errs by ${fmt(eF)}, centered by ${fmt(eC)} (${d.at})`, eF, eC };
+      },
+      judge: (g, t) => ({ right: g.value === t.value, line: `you said ${CLOSER[g.value]}; ${t.text}.` }),
+      reason: (t) => {
+        const { loss, reg } = w.settings;
+        if (t.value === "centered") {
+          return loss === "svm"
+            ? `With reg = ${fmt(reg)} the SVM loss plus reg·ΣW² is piecewise quadratic in one weight: away from a kink the forward difference errs by exactly reg·h, while in the centered one that term cancels and only round-off remains.`
+            : "Taylor: f(x + h) = f(x) + h·f′ + h²·f″/2 + …, so the forward difference errs by about h·f″/2 (first order, O(h)); in the centered one the h² terms of f(x + h) and f(x − h) cancel and the error is O(h²). That is why the notes recommend the centered formula.";
+        }
+        if (t.value === "tie") return `The SVM loss${reg ? "" : " with reg = 0"} is piecewise linear in one weight, and no kink lies within h = 1e-5 of this one: both differences are exact but for round-off. The centered formula's O(h²) edge over the forward one's O(h) shows on a loss that curves: the thin softmax lines on the plot (same W), or choose softmax in the settings.`;
+        return "Here the forward difference came out closer: the centered one reaches back to x − h, and its step crosses a kink of the loss (or round-off decided it). The rule that the centered error is O(h²) holds where the loss is smooth around x.";
+      },
+      onChange: () => drawErrorPlot(),
+    });
+    const asking = () => !pGrow.revealed || !pCloser.revealed;
+    /** The error plot's numbers for the coordinate shown (waits for one being computed). */
+    async function plotData() {
+      while (plotBusy) await plotBusy;
+      if (!lastPlot) throw new Error("the error plot has not been computed yet");
+      return lastPlot;
+    }
+    /** The learner's guesses, marked on the revealed plot. */
+    function guessMarks(main) {
+      const out = [], y = (v) => (v > 0 ? v : 1e-17);
+      if (pGrow.guess) {
+        for (const h of [1e-5, 1e-10]) out.push({ x: h, y: y(errAt(main.errF, h)), color: PALETTE.pink, size: 9, filled: false, label: h === 1e-5 ? `you said: the forward error ${GROWTH[pGrow.guess.value]} from 1e-5 to 1e-10` : undefined });
+      }
+      if (pCloser.guess && pCloser.guess.value !== "tie") {
+        const e = pCloser.guess.value === "forward" ? main.errF : main.errC;
+        out.push({ x: 1e-5 * 1.4, y: y(errAt(e, 1e-5)), color: PALETTE.black, size: 9, filled: false, label: `you said: ${pCloser.guess.value} closer at 1e-5` });
+      }
+      return out;
+    }
+
     const box = el("div", { class: "stepper", tabindex: "0", "aria-label": "Numerical gradient stepper: arrow right or space steps, arrow left goes back" },
       el("div", { class: "controls" }, stepBtn, lineBtn, backBtn, playBtn, endBtn, resetBtn, speed.wrap),
       el("p", { class: "readout", "data-testid": "keys" }, KEYS),
@@ -41,6 +114,7 @@ export default {
         el("div", { class: "col" }, el("h3", {}, "W — the coordinate being nudged is outlined"), wCanvas, wReadout,
           el("h3", {}, "grad — the numerical gradient so far"), gCanvas),
         el("div", { class: "col" }, el("h3", {}, "The loop"), code, vals, counter)),
+      pGrow.card, pCloser.card,
       el("h3", {}, "How good is the slope? Error against h for the current coordinate"), hCanvas, hReadout, live);
     w.root.append(box);
 
@@ -170,8 +244,11 @@ export default {
         const main = await errorsOverH(clf, r, c, stale);
         const ref = main && smooth ? await errorsOverH(smooth, r, c, stale) : null;
         if (!main || stale() || (smooth && !ref)) return;
+        lastPlot = { main, at: `W[${r}, ${name(c)}]` };
+        hCanvas.hidden = asking();
+        if (asking()) { hReadout.textContent = HIDDEN; return; }
         const title = `|numerical − analytic| for W[${r}, ${name(c)}]`;
-        const p = plotErrors(w.L, hCanvas, { main, smooth: ref, loss: w.settings.loss, reg: w.settings.reg, h: o.h, centered: o.centered, title });
+        const p = plotErrors(w.L, hCanvas, { main, smooth: ref, loss: w.settings.loss, reg: w.settings.reg, h: o.h, centered: o.centered, title, marks: guessMarks(main) });
         hReadout.textContent = `At h = ${fmtH(o.h)} the ${o.centered ? "centered" : "forward"} slope differs from the analytic ${fmt(main.analytic)} by ${fmt(p.errNow)}. ${p.text}`;
       } catch (e) {
         if (!stale()) w.error(e);
