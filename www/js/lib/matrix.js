@@ -13,7 +13,7 @@ export function diverging(v, m) {
 
 /**
  * grid(canvas, { values, rows, cols, highlight: index, colors: (v, i) => css, marks: Uint8Array,
- *   rowLabel: r => text, colLabel: c => text, maxAbs })
+ *   dots: i => bool (a dot in the cell), rowLabel: r => text, colLabel: c => text, maxAbs })
  * Returns a function that maps a mouse event to the cell index (or −1).
  */
 export function drawGrid(canvas, opt) {
@@ -59,6 +59,19 @@ export function drawGrid(canvas, opt) {
         ctx.lineTo(x + cw, y);
         ctx.lineTo(x + cw, y + s);
         ctx.fill();
+      }
+      if (opt.dots && opt.dots(i)) {
+        // a dot in the cell's top-left corner (a learner's pick; the kink mark takes the top-right):
+        // black with a white ring, visible on every cell colour; a small cell gets it centred
+        const rad = Math.min(Math.max(2.5 * dpr, Math.min(cw, ch) * 0.16), Math.min(cw, ch) / 2);
+        const corner = Math.min(cw, ch) >= 6 * rad;
+        ctx.beginPath();
+        ctx.arc(corner ? x + rad + 3 * dpr : x + cw / 2, corner ? y + rad + 3 * dpr : y + ch / 2, rad, 0, 2 * Math.PI);
+        ctx.fillStyle = "#000";
+        ctx.fill();
+        ctx.lineWidth = Math.max(1, dpr);
+        ctx.strokeStyle = "#fff";
+        ctx.stroke();
       }
       if (opt.showValues && cw > font * 3.2 && Number.isFinite(v)) {
         ctx.fillStyle = "#000";
