@@ -9,12 +9,16 @@ import { fmt, fmt0, pct, datasetName } from "../lib/format.js";
 import { tuning } from "../lib/options.js";
 import { Slice, spanText } from "../lib/lossslice.js";
 import { lossAxis, stepRange, clippedLossAxis } from "../lib/axes.js";
-import { TRIO_STEPS, runTrio, verdict, whyNoBlowUp } from "../lib/trio.js";
+import { TRIO_STEPS, runTrio, verdict, whyNoBlowUp, classify } from "../lib/trio.js";
 
 const TRIO_COLORS = [PALETTE.sky, PALETTE.green, PALETTE.red];
 const TRIO_NAMES = ["small", "medium", "large"];
 /** Play stops after this many steps a press, or once the loss moved less than CONVERGED (relative) over WINDOW steps. */
 const PLAY_CAP = 5000, WINDOW = 100, CONVERGED = 1e-6;
+const WHICH = [["0", "The small step size"], ["1", "The medium one"], ["2", "The large one"]];
+const RISE = [["none", "None of them"], ...WHICH, ["several", "More than one"]];
+/** A run's last loss (a run that blew up: Infinity). */
+const finalLoss = (r) => (r.blew ? Infinity : r.ys[r.ys.length - 1]);
 
 export default {
   name: "gd",
@@ -39,6 +43,58 @@ export default {
     w.on(playBtn, "click", () => { if (play.running) { playFrom = steps(); stopNote = ""; halt = false; } });
     const resumeBtn = button("Continue from the last finite W", w.guard(() => changeStep()), { hidden: "" });
     const trioBtn = button("Run three step sizes", w.guard(() => trio()));
+    let trioRuns = null, trioBusy = null; // the trio's last runs, and the run in progress
+
+    // Predict, then see: the trio's curves and verdicts are the answer, hidden until both are made
+    const name = (i) => `${TRIO_NAMES[i]} one (${fmt(trioRuns[i].eta)})`;
+    const pLowest = w.predict({
+      id: "trio-lowest",
+      question: `Of the three step sizes below (small, medium, large), which will end with the lowest loss after ${TRIO_STEPS} steps?`,
+      input: { kind: "choice", choices: WHICH },
+      truth: async () => {
+        const runs = await trioDone();
+        const best = runs.reduce((b, r, i) => (finalLoss(r) < finalLoss(runs[b]) ? i : b), 0);
+        return { value: String(best), text: `the ${name(best)}: ${runs.map((r, i) => `${TRIO_NAMES[i]} ends at ${r.blew ? "a blow-up" : fmt(finalLoss(r))}`).join(", ")}` };
+      },
+      judge: (g, t) => ({ right: g.value === t.value, line: `you said the ${TRIO_NAMES[Number(g.value)]} one; it is ${t.text}.` }),
+      reason: (t) => {
+        const runs = trioRuns, i = Number(t.value), c = classify(runs[i], runs);
+        if (c.kind === "good") return `A step size too small crawls (each step barely moves W) and one too large jumps past the low ground (the loss rises); the one in between goes down steadily and furthest in ${TRIO_STEPS} steps.`;
+        if (c.kind === "overshoots") return `The ${TRIO_NAMES[i]} step overshoots at first (its loss rose at ${c.up.length} step${c.up.length === 1 ? "" : "s"}), yet ends lowest: ${w.settings.reg === 0 ? "with reg = 0 a step moves W by a bounded amount, and once W points along a direction that separates the classes, long steps lower the loss fast" : "after its rises it settled lower than the others"}. The lecture's warning is about the rise: lower the step and the curve falls smoothly; raise reg and this step size blows up.`;
+        return `${verdict(runs[i], runs)} The step size that ends lowest is the one that goes downhill furthest without jumping past the low ground.`;
+      },
+      onChange: () => showTrio(),
+    });
+    const pRise = w.predict({
+      id: "trio-rise",
+      question: "Which of the three will overshoot or blow up: its loss goes up at some step?",
+      input: { kind: "choice", choices: RISE },
+      truth: async () => {
+        const runs = await trioDone();
+        const up = runs.map((r, i) => [i, classify(r, runs)]).filter(([, c]) => c.kind === "overshoots" || c.kind === "blows up");
+        const value = up.length === 0 ? "none" : up.length > 1 ? "several" : String(up[0][0]);
+        const text = up.length === 0 ? "none of them: every loss curve only goes down" : up.map(([i, c]) => `the ${name(i)} ${c.kind === "blows up" ? "blows up" : `overshoots (its loss rose at ${c.up.length} of ${TRIO_STEPS} steps)`}`).join("; ");
+        return { value, text };
+      },
+      judge: (g, t) => ({ right: g.value === t.value, line: `you said ${RISE.find(([v]) => v === g.value)[1].toLowerCase()}; the answer: ${t.text}.` }),
+      reason: () => "The gradient says which way is downhill at W, and only near W: a step much longer than that stretch lands on the far side of the low ground, higher up (an overshoot). When each step lands further out than the last, the loss blows up; the verdicts under the chart say why it did or did not here.",
+      onChange: () => showTrio(),
+    });
+    const asking = () => !pLowest.revealed || !pRise.revealed;
+    /** The trio's runs, once the latest run of it is done. */
+    async function trioDone() {
+      while (trioBusy) await trioBusy;
+      if (!trioRuns) throw new Error("the three step sizes have not been run");
+      return trioRuns;
+    }
+    const trioHidden = el("p", { class: "readout", hidden: true }, "The three curves and their verdicts are the answer to the two predictions above: they appear once you have made them (or pressed Just show me). The runs are done already.");
+    /** The trio's chart and verdicts, or (while a prediction asks) a note in their place. */
+    function showTrio() {
+      const hide = asking();
+      trioCanvas.hidden = trioText.hidden = hide;
+      trioHidden.hidden = !hide;
+      if (!hide && trioRuns) drawTrio(trioRuns);
+    }
 
     w.root.append(
       el("h3", {}, "Gradient descent: W ← W − stepSize · dW"),
@@ -48,6 +104,7 @@ export default {
       el("div", { class: "row" }, el("div", { class: "col" }, sliceCanvas, sliceText), el("div", { class: "col" }, lossCanvas, accCanvas, readout)),
       el("h3", {}, "Three step sizes from the same start"),
       el("div", { class: "controls" }, trioBtn),
+      pLowest.card, pRise.card, trioHidden,
       trioCanvas, trioText);
     const slice = new Slice(L, sliceCanvas, { size: 40, onReady: () => w.redraw(), onError: (e) => w.error(e) });
     const span0 = () => Math.max(1e-4, 4 * o.stepSize);
@@ -153,14 +210,21 @@ export default {
 
     // The three step sizes from the same start (lib/trio.js: turns of the page's queue, each run
     // on temporaries of its own, so how the work is cut changes no number).
-    async function trio() {
+    function trio() {
+      const run = (trioBusy = trioOnce().finally(() => { if (trioBusy === run) trioBusy = null; }));
+      return run;
+    }
+
+    async function trioOnce() {
       const my = w.epoch, s = w.settings;
+      trioRuns = null;
       trioBtn.disabled = true;
       if (!(await w.turn(my))) return;
       try {
         const runs = await runTrio(L, { dataset: w.dataset(), loss: s.loss, reg: s.reg, seed: s.seed, scale: w.initScale(), etas: tuning(s.dataset).trio[s.loss], stale: () => w.stale(my), onPiece: drawTrio });
         if (!runs) return;
-        drawTrio(runs);
+        trioRuns = runs;
+        showTrio();
         const clipped = clippedLossAxis(runs.map((r) => r.ys)).clipped;
         trioText.textContent = runs.map((r) => verdict(r, runs)).join(" ") + whyNoBlowUp(runs, s) + (clipped ? " The chart's y axis stops at twice the start loss so that the small and medium curves stay readable; ↑ marks where a curve went off the top." : "");
       } catch (e) {
@@ -171,6 +235,7 @@ export default {
     }
 
     function drawTrio(runs) {
+      if (asking()) return;
       const ax = clippedLossAxis(runs.map((r) => r.ys));
       const series = [], markers = [];
       runs.forEach((r, i) => {
@@ -178,6 +243,11 @@ export default {
         series.push({ xs: r.xs, ys, color: TRIO_COLORS[i], width: 3, label: `${TRIO_NAMES[i]}: ${fmt(r.eta)}` });
         for (const j of off) markers.push({ x: r.xs[j], y: ax.yRange[1], color: TRIO_COLORS[i], size: 6, filled: true, label: `↑ ${TRIO_NAMES[i]} went off the top` });
       });
+      // the learner's guess beside the answer: a ring at the end of the curve they said ends lowest
+      if (pLowest.guess && runs === trioRuns) {
+        const r = runs[Number(pLowest.guess.value)], { ys } = ax.clip(r.ys), k = ys.length - 1;
+        if (Number.isFinite(ys[k])) markers.push({ x: r.xs[k], y: ys[k], color: PALETTE.black, size: 10, filled: false, label: `you said: ${TRIO_NAMES[Number(pLowest.guess.value)]} ends lowest` });
+      }
       lineChart(L, trioCanvas, { title: `Loss for three step sizes, ${TRIO_STEPS} steps each${ax.note}`, xLabel: "step", yLabel: "loss", xRange: [0, TRIO_STEPS], yRange: ax.yRange, series, markers });
     }
 
