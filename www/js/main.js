@@ -10,6 +10,7 @@ import { select, el, button, checkbox, choiceSlider, nextTurn } from "./lib/ui.j
 import { fmt } from "./lib/format.js";
 import { addPngButtons, exportBar, csvText, saveText, copyText } from "./lib/downloads.js";
 import { shareBar, notebookUrl, anchorOf } from "./lib/share.js";
+import { parseCsv, adoptDataset, jobKey } from "./lib/compute.js";
 // The 2-D landscape is part of this module's own graph (loaded with it, ready when main runs):
 // as a dynamic import it waited ~50 ms for the browser to resolve it even when preloaded.
 import landscape from "./sections/landscape.js";
@@ -78,22 +79,26 @@ function csvControl(page, datasetSelect) {
     errorBox.hidden = false;
   };
   let loading = 0; // the latest file chosen wins over one still being parsed
+  const csvKey = jobKey("csv");
   file.addEventListener("change", async () => {
     const f = file.files && file.files[0];
     file.value = ""; // the same file can be chosen again
     if (!f) return;
     const my = ++loading;
     // the parser is loaded on first use, not with the page
-    const { parseCsvInPieces, standardize, CSV_LIMITS } = await import("./lib/csvdata.js");
+    const { CSV_LIMITS } = await import("./lib/csvdata.js");
     if (my !== loading) return;
     if (f.size > CSV_LIMITS.maxBytes) return fail(f.name, `the file is too large: at most ${CSV_LIMITS.maxBytes / (1024 * 1024)} MB (${CSV_LIMITS.maxBytes} bytes) is allowed, it has ${f.size} bytes`);
     let parsed, dataset;
     try {
-      // in pieces of ~8 ms (a file at the caps takes ~100 ms to parse), each in its own task
-      parsed = await parseCsvInPieces(await f.text(), nextTurn);
-      if (my !== loading) return;
-      if (std.checked) standardize(parsed.features, parsed.dims);
+      // parsed (and standardised) in the compute Worker, which keeps its own copy of the data
+      // set; where no Worker runs, on this thread in pieces of ~8 ms (a file at the caps takes
+      // ~100 ms to parse), each in its own task
+      const got = await parseCsv({ key: csvKey, text: await f.text(), standardize: std.checked });
+      if (!got || my !== loading) return;
+      parsed = got.parsed;
       dataset = page.L.Dataset.fromArrays(parsed.features, parsed.labels, parsed.dims, parsed.classes);
+      adoptDataset(dataset, got.id);
     } catch (e) {
       if (my !== loading) return;
       return fail(f.name, e && e.message ? e.message : String(e));

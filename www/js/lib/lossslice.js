@@ -1,34 +1,19 @@
 // A loss slice for the optimisation sections: a heat map of L(W0 + a·W1 + b·W2) computed in
-// chunks of rows (so the page never freezes), with a path and markers drawn over it, that grows
-// its span to keep a moving point in view.
-import { nextTurn } from "./ui.js";
+// the compute Worker (compute.js), or in pieces of rows where none runs (so the page never
+// freezes), with a path and markers drawn over it, that grows its span to keep a moving point
+// in view.
+import { plane, jobKey } from "./compute.js";
 import { heatMap } from "./canvas.js";
 import { fmt } from "./format.js";
 
 /**
- * Computes a size × size plane in chunks (about 8 ms of work each), each chunk in a turn of
- * the page's queue (nextTurn: other sections' work and painting come in between); `isStale()`
- * cancels. Returns the values or null when cancelled; `stats.work`, if
- * given, receives the milliseconds spent computing (the waits between chunks left out).
+ * Computes a size × size plane on the main thread in pieces (about 8 ms of work each), each
+ * in a turn of the page's queue; `isStale()` cancels. Returns the values or null when
+ * cancelled; `stats.work`, if given, receives the milliseconds spent computing. (The Slice
+ * below and the landscape section go through compute.js, which uses a Worker where it can.)
  */
 export async function planeChunked(land, span, size, isStale, stats = {}) {
-  const out = new Float64Array(size * size);
-  let r = 0, rowsPerChunk = 1;
-  stats.work = 0;
-  while (r < size) {
-    const t0 = performance.now();
-    const end = Math.min(size, r + rowsPerChunk);
-    out.set(land.planeRows(span, size, r, end), r * size);
-    r = end;
-    const dt = performance.now() - t0;
-    stats.work += dt;
-    rowsPerChunk = Math.max(1, Math.min(size, Math.round(rowsPerChunk * (8 / Math.max(0.5, dt)))));
-    if (r < size) {
-      await nextTurn();
-      if (isStale()) return null;
-    }
-  }
-  return out;
+  return plane({ key: jobKey("plane"), land, span, size, isStale, stats });
 }
 
 /**
@@ -47,11 +32,18 @@ export class Slice {
     this.span = 1;
     this.maxSpan = L.limits().maxSpan;
     this.chart = null; // the last drawn chart (for eventToData)
+    this.key = jobKey("slice"); // a newer grid of this slice supersedes the older
+    this.source = null; // { dataset, options } the landscape was made on (for the Worker)
   }
 
-  /** Starts computing the grid for `land` over [−span, span]²; resolves when drawn (or cancelled). */
-  async setLandscape(land, span) {
+  /**
+   * Starts computing the grid for `land` over [−span, span]²; resolves when drawn (or
+   * cancelled). `from` { dataset, clf }: the data set and classifier `land` was made from, so
+   * the grid can be computed in the Worker (without it, on the main thread in pieces).
+   */
+  async setLandscape(land, span, from = null) {
     this.land = land;
+    this.source = from ? { dataset: from.dataset, options: from.clf.options() } : null;
     this.shown = null;
     return this.compute(span);
   }
@@ -60,8 +52,9 @@ export class Slice {
     const my = ++this.gen;
     this.span = span;
     const land = this.land;
+    const src = this.source ?? {};
     try {
-      const values = await planeChunked(land, span, this.size, () => my !== this.gen || land !== this.land);
+      const values = await plane({ key: this.key, dataset: src.dataset, options: src.options, land, span, size: this.size, isStale: () => my !== this.gen || land !== this.land });
       if (!values || my !== this.gen) return;
       this.shown = { values, span };
       this.onReady?.();

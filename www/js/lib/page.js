@@ -4,6 +4,7 @@
 // embed.html and per custom element; the wasm module itself is loaded once (wasm.js).
 import { nextTurn } from "./ui.js";
 import { DATASETS } from "./options.js";
+import { nameDataset } from "./compute.js";
 
 export function createPage(L, initial) {
   const settings = { ...initial };
@@ -26,6 +27,7 @@ export function createPage(L, initial) {
           : name === "spiral" ? L.Dataset.spiral(100, 3, 0)
           : name === "iris" ? L.Dataset.iris()
           : L.Dataset.digits();
+        nameDataset(d, name); // the compute Worker builds its own copy by name
         datasets.set(name, d);
       }
       return datasets.get(name);

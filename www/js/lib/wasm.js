@@ -1,19 +1,51 @@
-// Loads the lossland WebAssembly module once; every widget on the page shares it.
+// Loads the lossland WebAssembly module once; every widget on the page shares it. The compiled
+// WebAssembly.Module is kept, so the compute Worker (compute.js) instantiates the same module
+// without compiling it again. In the bundles (scripts/inline-wasm.mjs) this file is replaced by
+// one with the same exports that takes the wasm and the Worker's code from the bundle itself.
 import init, * as lossland from "../../pkg/lossland.js";
 
 let ready = null;
 let memory = null;
+let compiled = null;
 
 /** Resolves to the lossland module namespace after the wasm is instantiated (once). */
 export function loadLossland() {
   if (!ready) {
     const url = new URL("../../pkg/lossland_bg.wasm", import.meta.url);
-    ready = init({ module_or_path: url }).then((exports) => {
-      memory = exports.memory;
-      return lossland;
-    });
+    ready = compile(url)
+      .then((module) => {
+        compiled = module;
+        return init({ module_or_path: module });
+      })
+      .then((exports) => {
+        memory = exports.memory;
+        return lossland;
+      });
   }
   return ready;
+}
+
+async function compile(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`failed to fetch the wasm: ${response.status} ${response.statusText}`);
+  if (typeof WebAssembly.compileStreaming === "function" && response.headers.get("Content-Type") === "application/wasm") {
+    return WebAssembly.compileStreaming(response);
+  }
+  // a server that sends another MIME type than application/wasm: compile from the bytes
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+/** The compiled WebAssembly.Module (null before loadLossland has resolved). */
+export function wasmModule() {
+  return compiled;
+}
+
+/**
+ * Where the compute Worker's code is: `{ url }` of www/js/worker.js here (the bundles give
+ * `{ source }`, the worker's own bundle as text, run from a blob: URL).
+ */
+export function workerScript() {
+  return { url: new URL("../worker.js", import.meta.url).href };
 }
 
 /** Bytes of wasm linear memory in use (0 before the module is loaded); for the benchmarks. */

@@ -4,6 +4,8 @@
 import { el, button, slider } from "../lib/ui.js";
 import { drawGrid, colName } from "../lib/matrix.js";
 import { fmt, fmtH } from "../lib/format.js";
+import { cellGuess } from "../lib/chartguess.js";
+import { gradCheck, jobKey } from "../lib/compute.js";
 
 // How each verdict (by its Rust name) is shown: colour, legend swatch, words and why. Its band,
 // kink rule and whether it decides come from Rust (limits().verdicts).
@@ -51,6 +53,7 @@ export default {
     const labels = verdictLabels(limits);
     const kinksOnly = new Set(limits.verdicts.filter((v) => v.kink === "crossed").map((v) => v.name));
     let clf = null, g = null, sel = -1;
+    const key = jobKey("gradcheck"); // a newer check supersedes one still running
     const hits = new Map(); // canvas → (mouse event → entry index or −1), from the last drawGrid
     const aCanvas = w.canvas("Analytic gradient", "grid");
     const nCanvas = w.canvas("Numerical gradient", "grid");
@@ -68,6 +71,12 @@ export default {
     const termsNote = el("p", { class: "readout" });
     const example = slider({ label: "Example i", min: 0, max: 8, step: 1, value: o.example, format: String, onInput: w.guard((v) => { w.setState("example", v); showTerms(); }) });
     const newW = button("New W", () => { w.setState("newW", o.newW + 1); w.rebuild(); });
+    const { flagged, flagGuess, answerNote } = predictFlags(w, {
+      canvas: eCanvas, grid: () => g, clf: () => clf, current: () => sel, hit: (ev) => hits.get(eCanvas)?.(ev) ?? -1,
+      recheck: () => check(), onChange: () => { showAnswer(); readCell(); w.redraw(); },
+    });
+    // asking: the verdicts (the answer) wait for the learner's guess
+    const showAnswer = () => { for (const e of [verdictText, counts, why]) e.hidden = flagged.state === "asking"; answerNote.hidden = flagged.state !== "asking"; };
 
     w.root.append(
       el("h3", {}, "The formula, live, for one example"),
@@ -81,6 +90,9 @@ export default {
       cellReadout,
       el("div", { class: "legend" }, ...legendItems, kinkMark),
       verdictText, counts, why);
+    if (flagged.card) aCanvas.parentNode.parentNode.before(flagged.card); // above the three grids
+    verdictText.before(answerNote);
+    showAnswer();
 
     const seed = () => w.settings.seed + 100 * o.newW;
 
@@ -92,7 +104,7 @@ export default {
       if (o.example > n - 1) w.setState("example", 0);
       example.set(o.example); // after max: a link's i above the first data set's size is kept
       showTerms();
-      check();
+      return check();
     }
 
     // the terms of L_i and ∂L_i/∂s_j for example i, every number from exampleTerms
@@ -117,9 +129,22 @@ export default {
         : "Softmax: row j of dW gets (p_j − 1(j = y_i))·x_i; dW averages over all examples and adds 2·reg·W.");
     }
 
-    function check() {
+    // the check itself (a numerical gradient of every entry of W) runs in the compute Worker
+    // where one runs (compute.js); a newer check supersedes one still running
+    let checks = 0;
+    async function check() {
       w.clearError();
-      g = clf.gradCheck({ h: o.h, centered: o.centered, formula: o.formula });
+      const my = w.epoch, mine = clf, ticket = ++checks;
+      const stale = () => w.stale(my) || clf !== mine || ticket !== checks;
+      let got;
+      try {
+        got = await gradCheck({ key, dataset: w.dataset(), clf, check: { h: o.h, centered: o.centered, formula: o.formula }, isStale: stale });
+      } catch (e) {
+        if (!stale()) w.error(e);
+        return;
+      }
+      if (!got || stale()) return;
+      g = got;
       if (sel >= g.verdicts.length) sel = -1;
       // a smooth loss crosses no kink: its legend leaves the kink verdicts out
       const smooth = w.settings.loss === "softmax";
@@ -147,11 +172,13 @@ export default {
       if (g.verdict !== "good" && g.verdictDecides[names.indexOf(g.verdict)]) notes.push(`${words(g.verdict)[0].toUpperCase()}${words(g.verdict).slice(1)}: ${LOOK[g.verdict]?.why ?? ""}`);
       why.textContent = notes.join(" ");
       readCell();
+      showAnswer();
     }
 
     // one entry's readout: analytic, numerical, relative error, kink, round-off scale, verdict
     function readCell() {
       if (!g || sel < 0) return;
+      if (flagged.state === "asking") { cellReadout.textContent = askingCell(sel); return; } // no verdict yet
       const { cols } = clf;
       const r = Math.floor(sel / cols), c = sel % cols;
       const a = g.analytic[sel], nu = g.numerical[sel], e = g.relErrors[sel];
@@ -193,7 +220,9 @@ export default {
       const common = { rows, cols, rowLabel: (r) => `class ${r}`, colLabel: colName(cols), maxAbs, highlight: sel };
       hits.set(aCanvas, drawGrid(aCanvas, { values: g.analytic, ...common, showValues: (v) => fmt(v, 2) }));
       hits.set(nCanvas, drawGrid(nCanvas, { values: g.numerical, ...common, showValues: (v) => fmt(v, 2) }));
-      hits.set(eCanvas, drawGrid(eCanvas, { values: g.relErrors, ...common, colors: (_, i) => LOOK[g.verdictNames[g.verdicts[i]]]?.color, marks: g.kinks, showValues: (v) => (v === 0 ? "0" : v.toExponential(0)) }));
+      hits.set(eCanvas, flagged.state === "asking"
+        ? drawGrid(eCanvas, { values: g.relErrors, ...common, colors: (_, i) => (flagGuess.has(i) ? PICKED : UNKNOWN) }) // the learner's marks, no verdict
+        : drawGrid(eCanvas, { values: g.relErrors, ...common, colors: (_, i) => LOOK[g.verdictNames[g.verdicts[i]]]?.color, marks: g.kinks, showValues: (v) => (v === 0 ? "0" : v.toExponential(0)), dots: (i) => flagged.guess?.value?.includes(i) }));
     }
 
     return {

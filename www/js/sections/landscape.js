@@ -1,10 +1,10 @@
 // Section 1, the 2-D slice: L(W + a·W1 + b·W2) as a heat map with colour bar and a hover
-// readout; a grid too slow for one frame is drawn as a 16 × 16 preview first and then computed
-// in chunks of rows (lossslice.js planeChunked), so the page never freezes.
+// readout; the grid is computed in the compute Worker (lib/compute.js), or where none can run,
+// as a 16 × 16 preview first and then in pieces of rows, so the page never freezes.
 import { el, button } from "../lib/ui.js";
 import { heatMap, eventToData } from "../lib/canvas.js";
 import { fmt, datasetName } from "../lib/format.js";
-import { planeChunked } from "../lib/lossslice.js";
+import { plane, jobKey, computeWhere } from "../lib/compute.js";
 
 export default {
   name: "landscape",
@@ -14,7 +14,8 @@ export default {
     const canvas = w.canvas("Heat map of the loss over two random directions", "square");
     const hover = el("p", { class: "readout", "aria-live": "off" }, "Hover over the map to read a, b and the loss.");
     const summary = el("p", { class: "readout" });
-    let land = null, chart = null, last = null;
+    let land = null, built = null, chart = null, last = null; // last: { values, size, span, land }
+    const key = jobKey("landscape"); // this widget's jobs: a newer one supersedes the older
     const cost = new Map(); // grid size → measured ms to compute it on the current landscape
 
     const newDir = button("New directions", () => { w.setState("directions", o.directions + 1); w.rebuild(); });
@@ -23,15 +24,14 @@ export default {
       canvas, hover, summary);
 
     function build() {
-      const clf = w.classifier();
+      const clf = (built = w.classifier());
       land = w.hold("land", new w.L.Landscape(clf, { seed: w.settings.seed * 1000 + 500 + o.directions, normalize: o.normalize }));
       cost.clear();
       return compute();
     }
 
-    function draw(values = last?.values, size = last?.size) {
+    function draw(values = last?.values, size = last?.size, s = last?.span) {
       if (!values) return;
-      const s = o.span;
       let lo = Infinity, hi = -Infinity;
       for (const v of values) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
       chart = heatMap(w.L, canvas, values, size, size, {
@@ -39,40 +39,47 @@ export default {
         xLabel: "a (along W1)", yLabel: "b (along W2)", xRange: [-s, s], yRange: [-s, s], colorbarLabel: "loss",
         markers: [{ x: 0, y: 0, color: "#ffffff", size: 6, filled: true, label: "W" }],
       });
-      last = { values, size };
+      last = { values, size, span: s, land };
       performance.mark("lossland:plane-drawn", { detail: size });
       summary.textContent = `${size} × ${size} grid: loss from ${fmt(lo)} (dark) to ${fmt(hi)} (bright); W sits at the white dot, loss ${fmt(land.lossAt(0, 0))}.`;
     }
 
     async function compute() {
-      const my = w.epoch, mine = land;
+      const my = w.epoch, mine = land, clf = built;
       const s = o.span, size = o.resolution;
       const t0 = performance.now();
-      // A grid whose measured cost fits a frame is computed at once (while a slider moves, every
-      // position is drawn in full). Otherwise, or the first time, a 16 × 16 preview comes first
-      // and the full grid follows in chunks. How the cost grows with the size differs by loss
-      // (about linear in the rows for the SVM's breakpoint sweep, quadratic for softmax), so it
-      // is measured, not extrapolated.
+      const stale = () => w.stale(my) || land !== mine || o.span !== s || o.resolution !== size;
+      // Where a Worker runs (compute.js), every grid above 16 × 16 is computed there: while a
+      // slider moves, the newest position supersedes the one in progress and the last picture
+      // stays until the new one is ready. On the main thread, a grid whose measured cost fits a
+      // frame is computed at once (every slider position drawn in full); otherwise, or the first
+      // time, a 16 × 16 preview comes first and the full grid follows in pieces. How the cost
+      // grows with the size differs by loss (about linear in the rows for the SVM's breakpoint
+      // sweep, quadratic for softmax), so it is measured, not extrapolated.
       const known = cost.get(size);
+      const onMain = computeWhere() !== "worker";
       let values;
-      if (size <= 16 || (known !== undefined && known < 16)) {
+      if (size <= 16 || (onMain && known !== undefined && known < 16)) {
         values = land.plane(s, size);
         cost.set(size, performance.now() - t0);
       } else {
-        const coarse = land.plane(s, 16);
-        const guess = ((performance.now() - t0) * size * size) / 256; // the quadratic bound
-        if (known === undefined && guess < 8) {
+        let guess = Infinity;
+        if (last?.land !== land || onMain) {
+          const coarse = land.plane(s, 16);
+          guess = ((performance.now() - t0) * size * size) / 256; // the quadratic bound
+          if (!(onMain && known === undefined && guess < 8)) draw(coarse, 16, s);
+        }
+        if (onMain && known === undefined && guess < 8) {
           values = land.plane(s, size);
           cost.set(size, performance.now() - t0);
         } else {
-          draw(coarse, 16);
           const stats = {};
-          values = await planeChunked(land, s, size, () => w.stale(my) || land !== mine || o.span !== s || o.resolution !== size, stats);
-          if (values) cost.set(size, stats.work);
+          values = await plane({ key, dataset: w.dataset(), clf, land: mine, span: s, size, isStale: stale, stats });
+          if (values && stats.work !== undefined) cost.set(size, stats.work);
         }
       }
-      if (!values) return;
-      draw(values, size);
+      if (!values || stale()) return;
+      draw(values, size, s);
       performance.measure("lossland:plane-redraw", { start: t0, detail: size });
       w.say(`Computed ${size * size} loss values in ${fmt(performance.now() - t0, 3)} ms.`);
     }

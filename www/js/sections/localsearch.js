@@ -46,7 +46,7 @@ export default {
       n = clf.rows * clf.cols;
       land = w.hold("land", new w.L.Landscape(clf, { seed: w.settings.seed * 1000 + 300 }));
       reset();
-      return slice.setLandscape(land, span0());
+      return slice.setLandscape(land, span0(), { dataset: w.dataset(), clf }); // clf: the loss settings, for the Worker
     }
 
     /** Back to the starting W with a fresh optimizer (keeps the slice). */

@@ -1,17 +1,18 @@
 // Section 8, the scoreboard: random search, random local search and gradient descent with
-// the same budget of loss evaluations, from the same seed, run in pieces of about 8 ms (one
-// per turn of the page's queue), the table and chart redrawn at most once per frame.
+// the same budget of loss evaluations, from the same seed, run in the compute Worker (or in
+// pieces of about 8 ms, one per turn of the page's queue), the table and chart redrawn at most
+// once per frame.
 import { el, button } from "../lib/ui.js";
 import { lineChart, PALETTE } from "../lib/canvas.js";
 import { fmt, pct, datasetName } from "../lib/format.js";
 import { tuning } from "../lib/options.js";
+import { runs as computeRuns, jobKey } from "../lib/compute.js";
 
 const METHODS = [
   { key: "random-search", name: "Random search", color: PALETTE.orange, lecture: "15.5%" },
   { key: "random-local-search", name: "Random local search", color: PALETTE.pink, lecture: "21.4%" },
   { key: "gd", name: "Gradient descent", color: PALETTE.blue, lecture: "" },
 ];
-const SLICE_MS = 8;
 
 export default {
   name: "scoreboard",
@@ -20,6 +21,7 @@ export default {
   create(w) {
     const o = w.options;
     let shown = null; // { runs, total } of the latest run, for draw()
+    const key = jobKey("scoreboard"); // a new run supersedes the one in progress
 
     const canvas = w.canvas("Loss against loss evaluations for the three strategies", "chart tall");
     const tbody = el("tbody");
@@ -53,46 +55,36 @@ export default {
       const total = o.budget;
       const t = tuning(w.settings.dataset);
       const seed = w.settings.seed;
-      const runs = [];
       try {
-        for (const m of METHODS) {
-          const c = w.classifier(); // the same seed: the same start W for all three
+        const c = w.classifier(); // the start W: the same seed, the same start for all three
+        const loss = c.loss(), acc = c.accuracy();
+        const runs = METHODS.map((m) => {
           const opts = m.key === "random-search" ? { scale: t.rsScale } : { stepSize: m.key === "gd" ? t.gdStep : t.lsStep };
           const param = m.key === "random-search" ? `scale ${fmt(t.rsScale)}` : `step size ${fmt(opts.stepSize)}`;
-          const opt = new w.L.Optimizer(c, { method: m.key, seed, ...opts }); // a temporary: freed below
-          runs.push({ m, o: opt, param, xs: [0], ys: [c.loss()], loss: c.loss(), acc: c.accuracy(), evals: 0, stuck: false });
-        }
+          return { m, opts, param, xs: [0], ys: [loss], loss, acc, evals: 0, stuck: false };
+        });
         shown = { runs, total };
         runBtn.disabled = true;
         w.say(`Running ${total} evaluations for each method…`);
         const classes = w.dataset().classes; // say it now: the last run's comparison is gone
         note.textContent = `Chance here is 1/${classes} = ${pct(1 / classes)}. The comparison follows when all three methods have spent the budget.`;
-        // each run is its own optimizer: how their steps interleave changes no number
-        const active = (r) => r.evals < total && !r.stuck;
-        let t0 = performance.now();
-        while (runs.some(active)) {
-          for (const r of runs) {
-            if (!active(r)) continue;
-            const rec = r.o.step();
-            if (rec.diverged) { r.stuck = true; continue; }
-            r.evals = rec.evaluations;
-            r.loss = rec.loss;
-            r.acc = rec.accuracy;
-            if (r.xs.length < 3000 || r.evals >= total) { r.xs.push(r.evals); r.ys.push(rec.loss); }
-          }
-          if (performance.now() - t0 > SLICE_MS && runs.some(active)) {
-            w.redraw();
-            if (!(await w.turn(my))) return;
-            t0 = performance.now();
-          }
-        }
+        // each run is its own optimizer: how their steps interleave changes no number. The runs
+        // go on in the compute Worker (compute.js), or in pieces of ~8 ms on this thread.
+        const show = (res) => res.forEach((r, i) => Object.assign(runs[i], r, { xs: Array.from(r.xs), ys: Array.from(r.ys) }));
+        const res = await computeRuns({
+          key, dataset: w.dataset(), clf: c, total,
+          methods: runs.map((r) => ({ method: r.m.key, seed, ...r.opts })),
+          isStale: () => w.stale(my),
+          onProgress: (partial) => { if (!w.stale(my)) { show(partial); w.redraw(); } },
+        });
+        if (!res || w.stale(my)) return;
+        show(res);
         draw();
         w.say(`Done: ${total} loss evaluations each.${runs.some((r) => r.stuck) ? " Gradient descent blew up (step size too large) and stopped early." : ""}`);
         note.textContent = `Chance here is 1/${classes} = ${pct(1 / classes)}. On CIFAR-10 (chance 10%) the course notes report 15.5% for random search and 21.4% for random local search. Here random search reaches ${pct(runs[0].acc)}, random local search ${pct(runs[1].acc)} and gradient descent ${pct(runs[2].acc)}. Counting: one evaluation per try; a gradient step counts as one (its forward and backward pass costs a small multiple of one loss).${disagreement(runs)}`;
       } catch (e) {
         if (!w.stale(my)) w.error(e);
       } finally {
-        for (const r of runs) w.free(r.o);
         if (!w.stale(my)) runBtn.disabled = false;
       }
     }

@@ -1,0 +1,314 @@
+// The one home of the compute Worker (www/js/worker.js): the page's heavy jobs (a landscape
+// plane, the scoreboard's runs, a gradient check, parsing a CSV) go through here. On first use
+// it starts a module Worker with its own wasm instance (the page's compiled WebAssembly.Module
+// is posted to it: the wasm is compiled once), sends each job what it needs (the data set by
+// name, an uploaded one by its arrays once and by id afterwards; W; the job's arguments) and
+// returns the result, typed arrays transferred. A newer job of the same widget (its key)
+// supersedes an older one: the worker stops the older at its next pause and a result that
+// comes back stale is dropped. The page stays the one owner of each widget's state.
+//
+// Where no Worker can start (no Worker at all, a refused script, a CSP without worker-src for
+// blob:, …) the same jobs (jobs.js) run on the main thread in pieces of ~8 ms, each in a turn
+// of the page's queue, and the reason is recorded: computeWhere(), <html data-compute> on
+// lossland's own pages, and a console.info line.
+import { loadLossland, wasmModule, workerScript } from "./wasm.js";
+import { nextTurn } from "./ui.js";
+import * as jobs from "./jobs.js";
+
+const START_TIMEOUT_MS = 10000;
+const MAIN_BUDGET_MS = 8;
+
+let where = "pending"; // "worker" | "main: <why>"
+let starting = null; // Promise<Worker | null>
+let worker = null;
+let nextJob = 1;
+const pending = new Map(); // job id → { resolve, reject, onProgress, key, gen }
+const gens = new Map(); // widget key → newest gen
+const stats = { worker: { plane: 0, runs: 0, gradCheck: 0, parseCsv: 0 }, main: { plane: 0, runs: 0, gradCheck: 0, parseCsv: 0 } };
+const names = new WeakMap(); // Dataset → its name ("digits", …): the worker makes its own
+const ids = new WeakMap(); // Dataset → id of the worker's copy (uploaded data)
+const landIds = new WeakMap(); // Landscape → id
+let nextId = 1;
+let keys = 0;
+
+/** Where the heavy jobs run: "worker", "main: <why>", or "pending" before the first job. */
+export function computeWhere() {
+  return where;
+}
+
+/** How many jobs of each kind ran on each thread (the browser tests read it). */
+export function computeStats() {
+  return JSON.parse(JSON.stringify(stats));
+}
+
+/** A key for one widget's jobs: a newer job with the same key supersedes the older. */
+export function jobKey(name) {
+  return `${name}#${++keys}`;
+}
+
+/** Says that `dataset` is the page's built-in data set `name` (the worker builds its own). */
+export function nameDataset(dataset, name) {
+  names.set(dataset, name);
+}
+
+/** Says that the worker already holds `dataset` as its upload `id` (from parseCsv). */
+export function adoptDataset(dataset, id) {
+  if (id != null) ids.set(dataset, id);
+}
+
+/** Starts the worker at once (it is otherwise started by the first job). Resolves to computeWhere(). */
+export async function startCompute() {
+  await ready();
+  return where;
+}
+
+function record(how) {
+  where = how;
+  const root = typeof document !== "undefined" ? document.documentElement : null;
+  // lossland's own pages (they carry data-status); a host page's <html> is left alone
+  if (root && root.hasAttribute("data-status")) root.dataset.compute = how;
+  if (how === "worker") console.info("lossland: landscapes, scoreboard runs, gradient checks and CSV files are computed in a Web Worker");
+  else console.info(`lossland: landscapes, scoreboard runs, gradient checks and CSV files are computed on the page's main thread, in pieces of ~${MAIN_BUDGET_MS} ms (${how.slice(6)})`);
+}
+
+function ready() {
+  starting ??= start().then((w) => {
+    worker = w;
+    return w;
+  });
+  return starting;
+}
+
+async function start() {
+  if (typeof Worker !== "function") return fail("this page has no Web Worker");
+  await loadLossland();
+  const module = wasmModule();
+  if (!module) return fail("the wasm module was not kept for a Worker");
+  const script = workerScript();
+  const tries = [];
+  if (script.url) {
+    tries.push(["module worker", () => new Worker(script.url, { type: "module" })]);
+    // an opaque origin (a sandboxed iframe) may not start a worker from the site's URL, but
+    // may from a blob: of its own that imports it
+    tries.push(["blob: worker importing it", () => new Worker(blobUrl(`import ${JSON.stringify(script.url)};`), { type: "module" })]);
+  }
+  if (script.source) tries.push(["blob: worker", () => new Worker(blobUrl(script.source), { type: "module" })]);
+  const why = [];
+  for (const [name, make] of tries) {
+    try {
+      const w = await handshake(make, module);
+      record("worker");
+      return w;
+    } catch (e) {
+      why.push(`${name}: ${e && e.message ? e.message : e}`);
+    }
+  }
+  return fail(`no Worker could start (${why.join("; ")})`);
+}
+
+function fail(why) {
+  record(`main: ${why}`);
+  return null;
+}
+
+function blobUrl(text) {
+  return URL.createObjectURL(new Blob([text], { type: "text/javascript" }));
+}
+
+/** Starts one worker and waits for its wasm to be instantiated; rejects (and ends it) if not. */
+function handshake(make, module) {
+  return new Promise((resolve, reject) => {
+    let w;
+    try {
+      w = make();
+    } catch (e) {
+      reject(e);
+      return;
+    }
+    const timer = setTimeout(() => done(new Error(`it did not answer within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+    const done = (err) => {
+      clearTimeout(timer);
+      w.onmessage = w.onerror = w.onmessageerror = null;
+      if (err) {
+        w.terminate();
+        reject(err);
+      } else {
+        w.onmessage = onMessage;
+        w.onerror = onCrash;
+        resolve(w);
+      }
+    };
+    w.onerror = (ev) => {
+      ev.preventDefault?.();
+      done(new Error(ev.message || "its script could not be loaded"));
+    };
+    w.onmessageerror = () => done(new Error("the wasm module could not be sent to it"));
+    w.onmessage = (ev) => {
+      if (ev.data?.type === "ready") done(null);
+      else if (ev.data?.type === "failed") done(new Error(ev.data.message));
+    };
+    try {
+      w.postMessage({ type: "init", module });
+    } catch (e) {
+      done(e);
+    }
+  });
+}
+
+function onMessage(ev) {
+  const msg = ev.data;
+  const p = pending.get(msg.id);
+  if (!p) return;
+  if (msg.type === "progress") {
+    if (!superseded(p.key, p.gen)) p.onProgress?.(msg.result);
+    return;
+  }
+  pending.delete(msg.id);
+  if (msg.type === "done") p.resolve(superseded(p.key, p.gen) ? null : msg.result);
+  else if (msg.type === "cancelled") p.resolve(null);
+  else p.reject(Object.assign(new Error(msg.message), { missing: msg.missing }));
+}
+
+/** The worker stopped (a crash): its jobs fail, and the next ones run on the main thread. */
+function onCrash(ev) {
+  ev.preventDefault?.();
+  worker?.terminate();
+  worker = null;
+  starting = Promise.resolve(null);
+  record(`main: the Worker stopped (${ev.message || "an error"})`);
+  for (const p of pending.values()) p.reject(new Error("the compute Worker stopped"));
+  pending.clear();
+}
+
+const superseded = (key, gen) => (gens.get(key) ?? gen) > gen;
+
+function newGen(key) {
+  const g = (gens.get(key) ?? 0) + 1;
+  gens.set(key, g);
+  return g;
+}
+
+/** What the worker needs to name `dataset`: its name, its id, or (once) its arrays. */
+function dataRef(dataset, resend = false) {
+  const name = names.get(dataset);
+  if (name) return { ref: { name }, transfer: [] };
+  if (!resend && ids.has(dataset)) return { ref: { id: ids.get(dataset) }, transfer: [] };
+  const id = nextId++;
+  ids.set(dataset, id);
+  const features = dataset.features(), labels = dataset.labels();
+  return { ref: { id, features, labels, dims: dataset.dims, classes: dataset.classes }, transfer: [features.buffer, labels.buffer] };
+}
+
+/** Posts one job to the worker; resolves to its result, or null when superseded. */
+function post(kind, key, gen, dataset, args, transfer = [], onProgress, retried = false) {
+  const id = nextJob++;
+  const { ref, transfer: t2 } = dataset ? dataRef(dataset, retried) : { ref: null, transfer: [] };
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject, onProgress, key, gen });
+    worker.postMessage({ type: "job", id, key, gen, kind, data: ref, args }, [...transfer, ...t2]);
+  }).catch((e) => {
+    // the worker dropped an uploaded data set (it keeps the latest few): send it again, once
+    if (e.missing && !retried && dataset) return post(kind, key, gen, dataset, args, [], onProgress, true);
+    throw e;
+  });
+}
+
+/** Runs `job` on the main thread in pieces (each in a turn of the page's queue). */
+function onMain(kind, key, gen, isStale, job, onProgress, out = {}) {
+  stats.main[kind]++;
+  let last = 0;
+  const ctx = {
+    L: null,
+    budget: MAIN_BUDGET_MS,
+    async pause() {
+      await nextTurn();
+      return !isStale() && !superseded(key, gen);
+    },
+    progress(snapshot) {
+      const now = performance.now();
+      if (onProgress && now - last > 16) { last = now; onProgress(snapshot()); }
+    },
+  };
+  return loadLossland().then((L) => {
+    ctx.L = L;
+    return job(ctx);
+  }).then((r) => {
+    out.work = ctx.work;
+    return r;
+  }).then((r) => (r === null || isStale() || superseded(key, gen) ? null : r));
+}
+
+const never = () => false;
+
+/**
+ * The size × size plane of `land` (a Landscape made on `dataset` by `clf`, whose loss settings
+ * it shares) over [−span, span]², f64. Resolves to the values, or null when superseded by a
+ * newer job of `key` or when `isStale()`. On the main thread, `stats.work` receives the ms spent
+ * computing (the waits between pieces left out). `options`: the loss settings the landscape
+ * was made with (default clf.options()).
+ */
+export async function plane({ key, dataset, clf, land, span, size, isStale = never, options = null, stats: out = {} }) {
+  const gen = newGen(key);
+  // a landscape whose data set or loss settings are not known here is computed on this thread
+  const w = dataset && (clf || options) ? await ready() : null;
+  if (!w) return onMain("plane", key, gen, isStale, (ctx) => jobs.plane(ctx, { land, span, size }), null, out);
+  if (isStale() || superseded(key, gen)) return null;
+  stats.worker.plane++;
+  let landId = landIds.get(land);
+  if (!landId) landIds.set(land, (landId = nextId++));
+  const args = { options: options ?? clf.options(), landId, W0: land.origin(), W1: land.direction(0), W2: land.direction(1), span, size };
+  return post("plane", key, gen, dataset, args);
+}
+
+/**
+ * The scoreboard's runs (jobs.js runs): `methods` from `clf`'s W on `dataset`, `total` loss
+ * evaluations each. `onProgress(partial)` sees the curves as they grow. Null when superseded.
+ */
+export async function runs({ key, dataset, clf, methods, total, isStale = never, onProgress }) {
+  const gen = newGen(key);
+  const options = clf.options(), W = clf.weights();
+  const w = await ready();
+  if (!w) {
+    return onMain("runs", key, gen, isStale, (ctx) => jobs.runs(ctx, {
+      newClassifier: () => {
+        const c = new ctx.L.Classifier(dataset, options);
+        c.setWeights(W);
+        return c;
+      },
+      methods, total,
+    }), onProgress);
+  }
+  if (isStale() || superseded(key, gen)) return null;
+  stats.worker.runs++;
+  return post("runs", key, gen, dataset, { options, W, methods, total }, [], onProgress);
+}
+
+/** `clf.gradCheck(check)` on `clf`'s data set, loss settings and W. Null when superseded. */
+export async function gradCheck({ key, dataset, clf, check, isStale = never }) {
+  const gen = newGen(key);
+  const options = clf.options(), W = clf.weights();
+  const w = await ready();
+  if (!w) return onMain("gradCheck", key, gen, isStale, (ctx) => jobs.gradCheck(ctx, { clf, check }));
+  if (isStale() || superseded(key, gen)) return null;
+  stats.worker.gradCheck++;
+  return post("gradCheck", key, gen, dataset, { options, W, check });
+}
+
+/**
+ * Parses (and standardises if asked) a CSV file's text. → { parsed, id }: `id` names the
+ * worker's copy of the data set (adoptDataset), null when parsed on the main thread.
+ * Null when a newer file of `key` came meanwhile. Throws the parser's errors.
+ */
+export async function parseCsv({ key, text, standardize }) {
+  const gen = newGen(key);
+  const w = await ready();
+  if (!w) {
+    const parsed = await onMain("parseCsv", key, gen, never, (ctx) => jobs.parseCsv(ctx, { text, standardize }));
+    return parsed && { parsed, id: null };
+  }
+  if (superseded(key, gen)) return null;
+  stats.worker.parseCsv++;
+  const csvId = nextId++;
+  const parsed = await post("parseCsv", key, gen, null, { text, standardize, csvId });
+  return parsed && { parsed, id: csvId };
+}

@@ -1,0 +1,109 @@
+// The heavy jobs of the page, written once and run by either thread: by the compute Worker
+// (worker.js, on its own wasm instance) or, where no Worker can start, on the page's main
+// thread in pieces (compute.js). Each job gets live wasm objects and a `ctx`:
+//   ctx.L        the lossland module of the thread the job runs on
+//   ctx.budget   ms of work between pauses
+//   ctx.pause()  resolves to false when the job must stop (a newer job of its widget came)
+//   ctx.progress(partial)  optional: a partial result to show while the job goes on
+// A job frees every wasm object it makes; it never frees what it is given.
+
+/** The size × size plane of `land` over [−span, span]², f64, in pieces of rows; null if stopped. */
+export async function plane(ctx, { land, span, size }) {
+  const out = new Float64Array(size * size);
+  let r = 0, rowsPerPiece = 1;
+  let work = 0;
+  while (r < size) {
+    const t0 = performance.now();
+    const end = Math.min(size, r + rowsPerPiece);
+    out.set(land.planeRows(span, size, r, end), r * size);
+    r = end;
+    const dt = performance.now() - t0;
+    work += dt;
+    rowsPerPiece = Math.max(1, Math.min(size, Math.round(rowsPerPiece * (ctx.budget / Math.max(0.5, dt)))));
+    if (r < size && !(await ctx.pause())) return null;
+  }
+  ctx.work = work;
+  return out;
+}
+
+/**
+ * The scoreboard's runs: for each of `methods` ({ method, seed, stepSize | scale }) an Optimizer
+ * on a fresh classifier from `newClassifier()` (all at the same start W), stepped in turn until
+ * each has spent `total` loss evaluations or blew up. Each run's curve keeps its first
+ * `keep` points and its last. → [{ xs, ys, loss, acc, evals, stuck }] (xs, ys Float64Array),
+ * or null if stopped.
+ */
+export async function runs(ctx, { newClassifier, methods, total, keep = 3000 }) {
+  const made = [];
+  try {
+    const rs = methods.map((m) => {
+      const c = newClassifier();
+      made.push(c);
+      const { method, ...opts } = m;
+      const o = new ctx.L.Optimizer(c, { method, ...opts });
+      made.push(o);
+      const loss = c.loss();
+      return { o, xs: [0], ys: [loss], loss, acc: c.accuracy(), evals: 0, stuck: false };
+    });
+    const active = (r) => r.evals < total && !r.stuck;
+    const snapshot = () => rs.map((r) => ({ xs: Float64Array.from(r.xs), ys: Float64Array.from(r.ys), loss: r.loss, acc: r.acc, evals: r.evals, stuck: r.stuck }));
+    let t0 = performance.now();
+    while (rs.some(active)) {
+      for (const r of rs) {
+        if (!active(r)) continue;
+        const rec = r.o.step();
+        if (rec.diverged) { r.stuck = true; continue; }
+        r.evals = rec.evaluations;
+        r.loss = rec.loss;
+        r.acc = rec.accuracy;
+        if (r.xs.length < keep || r.evals >= total) { r.xs.push(r.evals); r.ys.push(rec.loss); }
+      }
+      if (performance.now() - t0 > ctx.budget && rs.some(active)) {
+        ctx.progress?.(snapshot);
+        if (!(await ctx.pause())) return null;
+        t0 = performance.now();
+      }
+    }
+    return snapshot();
+  } finally {
+    for (const obj of made.reverse()) obj.free();
+  }
+}
+
+/** `clf.gradCheck(check)`: one call (the numerical gradient of every entry of W). */
+export async function gradCheck(_ctx, { clf, check }) {
+  return clf.gradCheck(check);
+}
+
+/**
+ * Parses a CSV file's text (csvdata.js) in pieces and standardises its features if asked.
+ * → the parsed data set ({ features, labels, dims, classes, n, header, classNames }), or null.
+ */
+export async function parseCsv(ctx, { text, standardize: std }) {
+  const { parseCsvInPieces, standardize } = await import("./csvdata.js"); // on first use only
+  let parsed;
+  try {
+    parsed = await parseCsvInPieces(text, async () => {
+      if (!(await ctx.pause())) throw STOP;
+    }, { budget: ctx.budget });
+  } catch (e) {
+    if (e === STOP) return null;
+    throw e;
+  }
+  if (std) standardize(parsed.features, parsed.dims);
+  return parsed;
+}
+
+const STOP = Symbol("stopped");
+
+/** The typed arrays' buffers in a job's result (to transfer them rather than copy). */
+export function transferables(value, out = []) {
+  if (ArrayBuffer.isView(value)) {
+    if (!out.includes(value.buffer)) out.push(value.buffer);
+  } else if (Array.isArray(value)) {
+    for (const v of value) transferables(v, out);
+  } else if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const v of Object.values(value)) transferables(v, out);
+  }
+  return out;
+}
