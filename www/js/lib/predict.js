@@ -13,7 +13,9 @@
 // input: { kind: "choice", choices: [[value, text], …] } (a radio group drawn here), or
 // { kind: "custom", mount(box, api) }: the section mounts its own input in `box`, calls
 // api.setGuess(value, text) as the learner moves it and api.commit() when they commit (a Commit
-// button is drawn under every custom input too); api.committed says whether it is locked.
+// button is drawn under every custom input too); api.committed says whether it is locked. An
+// input may have reveal(box, guess, truth): called after the reveal to draw the guess beside the
+// answer in the card.
 // percentInput() and rankInput() below are two such inputs.
 //
 // Never a gate: "Just show me" reveals at once and stores nothing. A wrong guess asks for one
@@ -281,6 +283,9 @@ export function createPrediction(section, spec, { on = true, context = () => "" 
         addRow({ id: rowId, section, question, guess: guess.text, truth: t.text, right, why: "", time: new Date().toISOString() });
       } else result.textContent = `The answer${where}: ${t.text}.`;
       markChoices(t);
+      if (guess) {
+        try { input.reveal?.(inputBox, guess, t); } catch (e) { console.error(e); }
+      }
       if (guess && !right) whyBox.hidden = false;
       else showReason(false);
     }
@@ -325,18 +330,21 @@ export function percentInput({ label, start = 50 }) {
     kind: "custom",
     mount(box, api) {
       const id = nextId("pp");
-      const out = el("output", { for: id, class: "value", "aria-live": "polite" }, `${start} %`);
-      const s = el("input", { id, type: "range", min: 0, max: 100, step: 1, value: start, "aria-valuetext": `${start} %` });
+      const out = el("output", { for: id, class: "value", "aria-live": "polite" }, `${start}%`);
+      const s = el("input", { id, type: "range", min: 0, max: 100, step: 1, value: start, "aria-valuetext": `${start}%` });
       const set = () => {
         const v = Number(s.value);
-        out.textContent = `${v} %`;
-        s.setAttribute("aria-valuetext", `${v} %`);
-        api.setGuess(v / 100, `${v} %`);
+        out.textContent = `${v}%`;
+        s.setAttribute("aria-valuetext", `${v}%`);
+        api.setGuess(v / 100, `${v}%`);
       };
       s.addEventListener("input", set);
       s.addEventListener("keydown", (ev) => { if (ev.key === "Enter") { ev.preventDefault(); set(); api.commit(); } });
       box.append(el("div", { class: "control predict-percent" }, el("label", { for: id }, label), s, out));
       set();
+    },
+    reveal(box, guess, truth) {
+      box.append(percentTrack(guess.value, truth.value));
     },
   };
 }
@@ -351,7 +359,8 @@ export function percentTrack(guess, truth) {
   g.style.left = at(guess); // CSSOM, not a style attribute: the page's CSP refuses inline styles
   a.style.left = at(truth);
   const bar = el("div", { class: "predict-track", role: "img", "aria-label": `0 to 100 %: your guess ${Math.round(guess * 100)} %, the answer ${(truth * 100).toFixed(1)} %` }, g, a);
-  return el("div", { class: "predict-trackbox" }, bar,
+  const scale = el("div", { class: "predict-scale", "aria-hidden": "true" }, el("span", {}, "0%"), el("span", {}, "50%"), el("span", {}, "100%"));
+  return el("div", { class: "predict-trackbox" }, bar, scale,
     el("p", { class: "readout" }, el("span", { class: "key guess" }), " your guess   ", el("span", { class: "key answer" }), " the answer"));
 }
 

@@ -6,8 +6,11 @@ import { lineChart, PALETTE } from "../lib/canvas.js";
 import { fmt, fmt0, pct, datasetName } from "../lib/format.js";
 import { Slice, spanText } from "../lib/lossslice.js";
 import { lossRange, stepRange } from "../lib/axes.js";
+import { percentInput } from "../lib/predict.js";
 
 const MAX_TRIES_SHOWN = 300;
+/** The prediction's answer: the share kept of the run's first this-many tries. */
+const PREDICT_TRIES = 200;
 const ACCEPTED = "#56b4e9", REJECTED = "#ff5c5c", PATH = "#ffffff", CURRENT = "#cc79a7";
 
 export default {
@@ -27,9 +30,53 @@ export default {
     const speed = choiceSlider({ label: "Tries per frame", values: [1, 2, 5, 10, 20, 50], value: 2, format: String });
     const { play, stepBtn, playBtn, resetBtn } = w.player({ step: tick, reset, stepsPerFrame: () => speed.value });
 
+    // Predict, then see: the share of tries kept. The answer is the section's own run (the same
+    // seed, start W and step size as Play), its first PREDICT_TRIES tries; while the prediction
+    // asks, the readout leaves the number of accepted tries out.
+    const pKept = w.predict({
+      id: "kept",
+      question: `Of the first ${PREDICT_TRIES} tries of this run, what share will be kept (lower the loss)?`,
+      input: percentInput({ label: "Share of tries kept" }),
+      truth: async () => {
+        const r = await keptShare();
+        return { ...r, value: r.kept / PREDICT_TRIES, text: `${pct(r.kept / PREDICT_TRIES)} (${r.kept} of ${PREDICT_TRIES} tries, step size ${fmt(r.step)})` };
+      },
+      judge: (g, t) => {
+        const off = Math.abs(g.value - t.value) * 100;
+        return { right: off <= 10, line: `you said ${g.text}; ${t.text} were kept: ${fmt(off, 3)} percentage points off.` };
+      },
+      reason: (t) => `A try is kept only if it lowers the loss. For a small step on a loss that is smooth (or, like the SVM's, linear in pieces) near W, the step goes downhill when it points against the gradient, about half of all random directions; the share falls as W nears low ground, where fewer directions lead down, and with a step too large most tries jump past it. Here ${t.first} of the first ${PREDICT_TRIES / 2} tries were kept and ${t.second} of the next ${PREDICT_TRIES / 2}.`,
+      onChange: () => w.redraw(),
+    });
+
+    /** Runs the section's own run (a copy, freed here) for PREDICT_TRIES tries, a few ms a turn. */
+    async function keptShare() {
+      const my = w.epoch, step = o.stepSize;
+      const c = new w.L.Classifier(w.dataset(), { loss: w.settings.loss, reg: w.settings.reg });
+      let opt = null;
+      try {
+        c.setWeights(land.origin());
+        opt = new w.L.Optimizer(c, { method: "random-local-search", stepSize: step, seed: w.settings.seed });
+        let kept = 0, first = 0, t0 = performance.now();
+        for (let i = 0; i < PREDICT_TRIES; i++) {
+          if (opt.step().accepted) kept++;
+          if (i === PREDICT_TRIES / 2 - 1) first = kept;
+          if (performance.now() - t0 > 8) {
+            if (!(await w.turn(my))) throw new Error("the settings changed while the answer was worked out: press Predict again");
+            t0 = performance.now();
+          }
+        }
+        return { kept, first, second: kept - first, step };
+      } finally {
+        opt?.free();
+        c.free();
+      }
+    }
+
     w.root.append(
       el("h3", {}, "Random local search: small random steps, kept only if downhill"),
       el("div", { class: "controls" }, stepBtn, playBtn, resetBtn, w.control("stepSize"), speed.wrap),
+      pKept.card,
       el("div", { class: "row" },
         el("div", { class: "col" }, sliceCanvas, sliceText),
         el("div", { class: "col" }, lossCanvas, readout)),
@@ -108,7 +155,7 @@ export default {
         ],
       });
       readout.textContent = last
-        ? `${ex} tries, ${accepted} accepted (acceptance rate ${pct(accepted / ex)}). Loss ${fmt(last.loss)}, accuracy ${pct(last.accuracy)} (chance ${pct(1 / ds.classes)}). Last try: loss ${fmt(last.tryLoss)}, ${last.accepted ? "accepted" : "rejected"}. Distance of W off the plane: ${fmt0(here[2])}. Loss evaluations: ${last.evaluations}.`
+        ? `${ex} tries${pKept.revealed ? `, ${accepted} accepted (acceptance rate ${pct(accepted / ex)})` : " (how many were kept shows once you have made the prediction above)"}. Loss ${fmt(last.loss)}, accuracy ${pct(last.accuracy)} (chance ${pct(1 / ds.classes)}). Last try: loss ${fmt(last.tryLoss)}, ${last.accepted ? "accepted" : "rejected"}. Distance of W off the plane: ${fmt0(here[2])}. Loss evaluations: ${last.evaluations}.`
         : `No tries yet. Start loss ${fmt(loss.ys[0])}. Each try adds N(0, ${fmt(o.stepSize)}²) to every weight.`;
     }
 
@@ -119,7 +166,7 @@ export default {
       destroy: () => { slice.gen += 1; clf = null; }, // cancels a slice being computed
       exports: {
         records,
-        model: () => clf && { clf, where: `random local search, after ${last ? last.iteration : 0} tries (${accepted} accepted) of step size ${o.stepSize}` },
+        model: () => clf && { clf, where: `random local search, after ${last ? last.iteration : 0} tries${pKept.revealed ? ` (${accepted} accepted)` : ""} of step size ${o.stepSize}` },
       },
     };
   },
