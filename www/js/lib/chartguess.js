@@ -111,7 +111,6 @@ export function chartGuess(w, { canvas, chart, axis = "x", range, step, label, f
       const how = axis === "x" ? "Click or drag on the chart, or focus this and use ← / →" : "Click or drag on the chart, or focus this and use ↑ / ↓";
       box.append(el("div", { class: "chartguess" }, control, el("p", { class: "chartguess-hint", id: `${id}-hint` }, `${how}; Enter commits.`), live));
       canvas.classList.add("guessing", `guessing-${axis}`);
-      onMove?.();
     },
     /** The chart stops taking guesses (the section calls it when the prediction is revealed or off). */
     release() {
@@ -139,12 +138,12 @@ export function cellGuess(w, { canvas, count, current, hit, name, what = "flagge
     const shown = list.slice(0, 6).map(name).join(", ");
     return `${list.length} ${list.length === 1 ? "entry" : "entries"}: ${shown}${list.length > 6 ? ", …" : ""}`;
   };
-  function changed(said) {
+  function changed(said, move = true) {
     const t = text();
     if (summary) summary.textContent = `You expect ${t} to be ${what}.`;
     if (live && said) live.textContent = said;
     api?.setGuess([...picked].sort((a, b) => a - b), t);
-    onMove?.();
+    if (move) onMove?.();
   }
   function toggle(i) {
     if (i < 0 || i >= count()) return;
@@ -179,10 +178,10 @@ export function cellGuess(w, { canvas, count, current, hit, name, what = "flagge
       const all = button("Mark all", () => { for (let i = 0; i < count(); i++) picked.add(i); changed(`All ${count()} entries marked.`); });
       const none = button("Mark none", () => { picked.clear(); changed("No entry marked."); });
       box.append(el("div", { class: "cellguess" },
-        el("p", { class: "chartguess-hint" }, `Click the entries on the relative-error grid, or focus the grid (Tab), move with the arrow keys and press Space to mark one; Enter commits. Expecting none is an answer too.`),
+        el("p", { class: "chartguess-hint" }, `Click the entries on the relative-error grid, or focus the grid (Tab), move with the arrow keys and press Space to mark one; Enter commits.`),
         el("div", { class: "controls" }, all, none), summary, live));
       canvas.classList.add("guessing");
-      changed(""); // "no entry" is a guess from the start
+      changed("", false); // "no entry" is a guess from the start (mount is called inside w.predict: no redraw asked here)
     },
     release() {
       canvas.classList.remove("guessing");

@@ -44,6 +44,85 @@ function verdictLabels(limits) {
   return labels;
 }
 
+// ---------------------------------------------------------------- predict, then see (issue 13)
+
+const PICKED = "#cc79a7", UNKNOWN = "#eeeeee"; // the asking grid: the learner's marks on grey
+const NOT_FLAGGED = new Set(["good", "round-off"]); // every other verdict flags its entry
+
+/**
+ * "Click the entries you expect to be flagged": a set of entries marked on the relative-error
+ * grid (lib/chartguess.js cellGuess) against the entries whose verdict is neither good nor
+ * round-off in the section's own check; judged by hits, misses and false alarms.
+ */
+function predictFlags(w, { canvas, grid, clf, current, hit, recheck, onChange }) {
+  const entry = (i) => { const { cols } = clf(); return `dW[class ${Math.floor(i / cols)}, ${colName(cols)(i % cols)}]`; };
+  const flagGuess = cellGuess(w, { canvas, count: () => grid()?.verdicts.length ?? 0, current, hit, name: entry, what: "flagged", onMove: onChange });
+  const flagged = w.predict({
+    id: "flagged",
+    question: "Which entries of dW do you expect the check to flag (any verdict but good or round-off)? Mark them on the relative-error grid; none is an answer too.",
+    input: flagGuess,
+    truth: async () => {
+      await recheck(); // the check for the settings shown now
+      const g = grid();
+      if (!g) throw new Error("the check did not finish: press Predict again");
+      const list = [], byVerdict = {};
+      g.verdicts.forEach((v, i) => {
+        const name = g.verdictNames[v];
+        byVerdict[name] = (byVerdict[name] ?? 0) + 1;
+        if (!NOT_FLAGGED.has(name)) list.push(i);
+      });
+      const parts = Object.entries(byVerdict).filter(([k]) => !NOT_FLAGGED.has(k)).map(([k, n]) => `${n} ${words(k)}`);
+      const total = g.verdicts.length;
+      const text = list.length ? `${list.length} of ${total} entries (${parts.join(", ")})` : `no entry of ${total}`;
+      const s = w.settings, o = w.options;
+      return { value: list, text, total, byVerdict, loss: s.loss, h: o.h, centered: o.centered };
+    },
+    judge: (guess, t) => {
+      const want = new Set(t.value), got = new Set(guess.value);
+      let hits = 0;
+      for (const i of got) if (want.has(i)) hits++;
+      const misses = want.size - hits, alarms = got.size - hits;
+      // right: at most one entry in ten off (exactly right on the small data sets' grids)
+      const right = misses + alarms <= Math.floor(t.total / 10);
+      const n = (k, one, many) => `${k} ${k === 1 ? one : many}`;
+      return { right, line: `You marked ${guess.value.length ? n(guess.value.length, "entry", "entries") : "no entry"}; the check flags ${t.text}: ${n(hits, "hit", "hits")}, ${n(misses, "miss", "misses")}, ${n(alarms, "false alarm", "false alarms")}.` };
+    },
+    reason: (t) => flagReason(t),
+    onChange: () => { if (flagged.revealed) flagGuess.release(); onChange(); },
+  });
+  const answerNote = el("p", { class: "readout" }, "The verdicts are hidden until you commit your marks (or press Just show me).");
+
+  /** One entry's readout while asking: its two values and whether it is marked, no verdict. */
+  function askingCell(i) {
+    const g = grid();
+    return `${entry(i)}: analytic ${fmt(g.analytic[i])}, numerical ${fmt(g.numerical[i])}. ` +
+      `${flagGuess.has(i) ? "Marked: you expect it flagged" : "Not marked"} (Space or a click marks or unmarks it).`;
+  }
+  return { flagged, flagGuess, answerNote, askingCell };
+}
+
+/** Why the check flags what it flags, for the loss, h and formula shown (CS231n's gradient-check notes). */
+function flagReason(t) {
+  const k = (name) => t.byVerdict[name] ?? 0;
+  const h = fmtH(t.h);
+  const kinked = k("kink") + k("acceptable-with-kinks");
+  const high = k("too-high") + k("uncomfortable") + k("wrong");
+  const parts = [];
+  if (!t.value.length) {
+    parts.push(`With the analytic gradient right and a ${t.centered ? "centered" : "forward"} difference at h = ${h}, every entry agrees to better than 1e-7` +
+      (k("round-off") ? ` or is too small to decide (${k("round-off")} at round-off, which the check does not count as errors)` : "") + ": the check flags nothing.");
+    if (t.loss === "svm") parts.push(t.h < 0.01 ? "Under the SVM an entry is flagged where a hinge switches on or off between the two evaluations of f; with a step this small that is rare (try h = 0.1)." : "Under the SVM an entry is flagged where a hinge switches between the two evaluations of f; at this W no margin came within h of 0.");
+    else parts.push(t.centered ? "Softmax is smooth: no kinks, and the centered difference's error, of order h², is far below 1e-7 here." : "Softmax is smooth: no kinks, and at this h the forward difference's error is small enough.");
+  }
+  if (kinked) parts.push(`${kinked} entries crossed a kink: a hinge max(0, ·) switched on or off inside the finite difference, so the numerical slope mixes two linear pieces (the notes: kinks are a source of inaccuracy in the SVM's check).`);
+  if (high) {
+    if (t.h <= 1e-8) parts.push(`At h = ${h}, f(x + h) − f(x − h) keeps few of its digits (round-off ≈ ε·|f|/h), so ${high} entries disagree by more than the round-off test allows.`);
+    else if (!t.centered) parts.push(`The forward difference's error shrinks only like h (the centered one's like h²): at h = ${h} it leaves ${high} entries off by more than 1e-7 relative. The notes: use the centered formula.`);
+    else parts.push(`Even the centered difference's error, of order h², is too large at h = ${h}: the loss curves within the step, and ${high} entries are off.`);
+  }
+  return parts.join(" ");
+}
+
 export default {
   name: "gradcheck",
   effects: { h: "check", centered: "check", formula: "check" }, // regOn: a new classifier ("build")
@@ -71,7 +150,7 @@ export default {
     const termsNote = el("p", { class: "readout" });
     const example = slider({ label: "Example i", min: 0, max: 8, step: 1, value: o.example, format: String, onInput: w.guard((v) => { w.setState("example", v); showTerms(); }) });
     const newW = button("New W", () => { w.setState("newW", o.newW + 1); w.rebuild(); });
-    const { flagged, flagGuess, answerNote } = predictFlags(w, {
+    const { flagged, flagGuess, answerNote, askingCell } = predictFlags(w, {
       canvas: eCanvas, grid: () => g, clf: () => clf, current: () => sel, hit: (ev) => hits.get(eCanvas)?.(ev) ?? -1,
       recheck: () => check(), onChange: () => { showAnswer(); readCell(); w.redraw(); },
     });
