@@ -11,6 +11,9 @@ import { optionRow } from "../lib/options.js";
 
 /** Batch gradients in the scatter: fewer for big batches so one scatter stays ≈ 30 ms. */
 const scatterCount = (b) => Math.max(24, Math.min(200, Math.floor(60000 / b)));
+/** The predictions' race: the large batch's steps in it, and the noise window (steps). */
+const RACE_STEPS = 100, NOISE_STEPS = 100;
+const BIG = (len) => Math.min(256, len);
 
 export default {
   name: "sgd",
@@ -45,12 +48,153 @@ export default {
     w.on(stepBtn, "click", () => newScatter()); // after the step
     w.on(playBtn, "click", () => { if (!play.running) newScatter(); }); // paused: a scatter at the W it stopped on
 
+    // Predict, then see: batch 1 against a large batch (256, or the whole set when smaller), the
+    // same start W and step size. The answer is measured here: the noise from the full loss
+    // after each of the first NOISE_STEPS steps of each; "the same time" from the step alone's
+    // measured cost (as the steps-per-second readout measures it): in the time the large batch
+    // takes for RACE_STEPS steps, batch 1 takes as many steps as fit.
+    const bigText = () => { const n = w.dataset().len, b = BIG(n); return b === n ? `batch ${b} (all ${n} examples)` : `batch ${b}`; };
+    const pNoisy = w.predict({
+      id: "noisier",
+      question: "Mini-batch steps with batch 1 and with a large batch (256 examples, or the whole data set when it is smaller), the same step size and start: whose loss curve will be noisier (jump up and down more)?",
+      input: { kind: "choice", choices: [["1", "Batch 1"], ["big", "The large batch"], ["same", "Both about the same"]] },
+      truth: async () => {
+        const r = await race();
+        // noise: how far the full loss climbed in all (the sum of its rises), over the first steps
+        const [a, b] = [r.noise[1], r.noise[r.big]], tiny = 1e-3 * r.curves[1].ys[0];
+        const value = a.climb > 2 * b.climb && a.climb > tiny ? "1" : b.climb > 2 * a.climb && b.climb > tiny ? "big" : "same";
+        const said = (n) => (n.up ? `went up at ${n.up} steps, by ${fmt(n.climb)} in all` : "never went up");
+        return { value, text: `${value === "1" ? "batch 1" : value === "big" ? bigText() : "about the same"}: over the first ${NOISE_STEPS} steps the full loss ${said(a)} with batch 1, and ${said(b)} with ${bigText()}`, r };
+      },
+      judge: (g, t) => ({ right: g.value === t.value, line: `you said ${{ 1: "batch 1", big: "the large batch", same: "about the same" }[g.value]}; the noisier is ${t.text}.` }),
+      reason: (t) => `A batch's gradient is an estimate of the full gradient from the examples it holds: one example's gradient points wherever that example pulls (the scatter on the right shows it), so some steps go uphill for the full loss; ${t.r.big === w.dataset().len ? `a batch of all ${t.r.big} examples is the full gradient itself, with no scatter.` : `the average over ${t.r.big} examples scatters about √${t.r.big} ≈ ${fmt(Math.sqrt(t.r.big), 2)} times less.`}`,
+      onChange: () => showRace(),
+    });
+    const pFast = w.predict({
+      id: "same-time",
+      question: "Given the same time, which will reach the lower loss: batch 1 or the large batch?",
+      input: { kind: "choice", choices: [["1", "Batch 1: many cheap steps"], ["big", "The large batch: fewer, better steps"]] },
+      truth: async () => {
+        const r = await race();
+        const [a, b] = [r.curves[1], r.curves[r.big]];
+        const value = a.end < b.end ? "1" : "big";
+        return { value, text: `${value === "1" ? "batch 1" : bigText()}: in ${fmt(r.T, 2)} ms of steps (${RACE_STEPS} steps of ${bigText()} at ${fmt(r.per[r.big], 2)} ms each), batch 1 takes ${a.steps} steps at ${fmt(r.per[1], 2)} ms each and ends at loss ${fmt(a.end)}; ${bigText()} ends at ${fmt(b.end)}`, r };
+      },
+      judge: (g, t) => ({ right: g.value === t.value, line: `you said ${g.value === "1" ? "batch 1" : "the large batch"}; the lower loss is reached by ${t.text}.` }),
+      reason: (t) => {
+        const ratio = t.r.per[t.r.big] / t.r.per[1];
+        return ratio > 3
+          ? `A step on batch 1 costs ${fmt(ratio, 2)} times less than one on ${bigText()} here, so in the same time it takes ${fmt(ratio, 2)} times as many steps; noisy as each is, on average they point downhill, which is why the lecture trains with mini-batches (and why SGD works at all on large data sets).`
+          : `Here a step on batch 1 costs about as much as one on ${bigText()} (${fmt(ratio, 2)} times less: on so few examples the work of a step is mostly fixed costs), so batch 1 gets few extra steps, and each is noisier. Mini-batches pay off when the data set is large and a full gradient costs many times a small batch's.`;
+      },
+      onChange: () => showRace(),
+    });
+    const raceCanvas = w.canvas("Full loss against time (milliseconds of steps) for batch 1 and a large batch, from the same start", "chart");
+    const raceText = el("p", { class: "readout" });
+    const raceNote = el("p", { class: "readout", hidden: true }, "The race between batch 1 and the large batch is the answer to the predictions above: it shows once you have made them (or pressed Just show me).");
+    let raced = null, racing = null; // the measured race for this build and step size, and one in progress
+
+    /** The race (measured once per build and step size): see above. */
+    function race() {
+      const key = `${w.epoch}:${o.stepSize}`;
+      if (raced?.key === key) return Promise.resolve(raced);
+      if (racing?.key === key) return racing.run;
+      const run = measureRace(key).then((r) => { raced = r; return r; }).finally(() => { if (racing?.run === run) racing = null; });
+      racing = { key, run };
+      return run;
+    }
+
+    async function measureRace(key) {
+      const my = w.epoch, eta = o.stepSize, ds = w.dataset(), big = BIG(ds.len);
+      const temps = [];
+      const next = async () => { if (!(await w.turn(my))) throw new Error("the settings changed while the answer was measured: press Predict again"); };
+      const make = (b) => {
+        const c = new L.Classifier(ds, { loss: w.settings.loss, reg: w.settings.reg });
+        temps.push(c);
+        w.startWeights(c);
+        const op = new L.Optimizer(c, { method: "sgd", stepSize: eta, batchSize: b, seed: w.settings.seed });
+        temps.push(op);
+        return { c, op };
+      };
+      try {
+        const per = {}, noise = {}, curves = {};
+        for (const b of [1, big]) { // the step alone's cost: ≥ 25 ms of steps, 50 a call
+          const { op } = make(b);
+          let n = 0, ms = 0;
+          while (ms < 25 && n < 20000) {
+            const t0 = performance.now(), k = op.runSteps(50).length;
+            ms += performance.now() - t0; n += k;
+            if (k < 50) break;
+            await next();
+          }
+          per[b] = ms / Math.max(1, n);
+        }
+        for (const b of [1, big]) { // how often the full loss goes up
+          const { c, op } = make(b);
+          let prev = c.loss(), up = 0, climb = 0;
+          for (let i = 0; i < NOISE_STEPS; i++) {
+            const r = op.step();
+            if (r.diverged) { climb = Infinity; break; }
+            if (r.loss > prev + 1e-12 * Math.abs(prev)) { up++; climb += r.loss - prev; }
+            prev = r.loss;
+          }
+          noise[b] = { up, climb };
+          await next();
+        }
+        const T = RACE_STEPS * per[big];
+        for (const b of [1, big]) { // the race: the same time for both
+          const steps = b === big ? RACE_STEPS : Math.max(1, Math.min(20000, Math.round(T / per[1])));
+          const { c, op } = make(b);
+          const xs = [0], ys = [c.loss()], chunk = Math.max(1, Math.ceil(steps / 50));
+          let done = 0, blew = false;
+          while (done < steps) {
+            const k = Math.min(chunk, steps - done), got = op.runSteps(k).length;
+            done += got;
+            xs.push(done * per[b]); ys.push(c.loss());
+            if (got < k) { blew = true; break; }
+            if (done % (chunk * 10) === 0) await next();
+          }
+          curves[b] = { xs, ys, steps: done, end: blew ? Infinity : ys[ys.length - 1], blew };
+        }
+        return { key, big, per, noise, curves, T, eta };
+      } finally {
+        for (const t of temps.reverse()) w.free(t);
+      }
+    }
+
+    /** The race's chart once both predictions are made; a note in its place before. */
+    function showRace() {
+      const hide = !pNoisy.revealed || !pFast.revealed;
+      raceNote.hidden = !hide;
+      raceCanvas.hidden = raceText.hidden = hide || !raced;
+      if (hide) return;
+      const show = (r) => {
+        if (w.destroyed || r.key !== `${w.epoch}:${o.stepSize}`) return;
+        raceCanvas.hidden = raceText.hidden = false;
+        const a = r.curves[1], b = r.curves[r.big];
+        const all = [...a.ys, ...b.ys].filter(Number.isFinite);
+        lineChart(L, raceCanvas, {
+          title: `Full loss against time: batch 1 and batch ${r.big}, step size ${fmt(r.eta)}`, xLabel: "milliseconds of steps (measured cost × steps)", yLabel: "full loss",
+          xRange: [0, r.T * 1.02], yRange: [Math.min(...all, 0), Math.max(...all) * 1.05],
+          series: [
+            { xs: a.xs, ys: a.ys, color: PALETTE.orange, width: 2, label: `batch 1: ${a.steps} steps` },
+            { xs: b.xs, ys: b.ys, color: PALETTE.blue, width: 3, label: `batch ${r.big}: ${b.steps} steps` },
+          ],
+        });
+        raceText.textContent = `Measured on this page: a step (the batch gradient and the update) costs ${fmt(r.per[1], 2)} ms with batch 1 and ${fmt(r.per[r.big], 2)} ms with batch ${r.big}. In ${fmt(r.T, 2)} ms batch 1 took ${a.steps} steps and reached ${a.blew ? "a blow-up" : fmt(a.end)}; batch ${r.big} took ${b.steps} and reached ${b.blew ? "a blow-up" : fmt(b.end)}. Timings vary from run to run with the machine's load.`;
+      };
+      race().then(show, (e) => { if (!w.destroyed) w.error(e); });
+    }
+
     w.root.append(
       el("h3", {}, "Mini-batch gradient descent"),
       el("div", { class: "controls" }, stepBtn, playBtn, resetBtn, w.control("batchSize"), w.control("stepSize"), speed.wrap),
-      el("div", { class: "row" }, el("div", { class: "col" }, lossCanvas, readout, rateText, costText), el("div", { class: "col" }, scatterCanvas, scatterText)));
+      el("div", { class: "row" }, el("div", { class: "col" }, lossCanvas, readout, rateText, costText), el("div", { class: "col" }, scatterCanvas, scatterText)),
+      ...(pNoisy.card ? [el("h3", {}, "Batch 1 against a large batch"), pNoisy.card, pFast.card, raceNote, raceCanvas, raceText] : []));
 
     function build() {
+      raced = null;
+      if (pNoisy.card) showRace();
       clf = w.classifier();
       gdClf = w.classifier(); // the same seed: the same start W
       reset();
