@@ -367,7 +367,8 @@ export function percentTrack(guess, truth) {
 /**
  * A custom input: rank `items` ([[value, text], …]) from first to last with one select per place
  * (keyboard: Tab between them, arrows choose). The guess is the list of values in order; it can
- * be committed once every item has a place of its own.
+ * be committed once every item has a place of its own. The answer's value is the list in its
+ * order; its `scores` (value → number, optional) let items of equal score share a place.
  */
 export function rankInput({ items, places = ["1st (lowest final loss)", "2nd", "3rd (highest)"] }) {
   return {
@@ -375,11 +376,12 @@ export function rankInput({ items, places = ["1st (lowest final loss)", "2nd", "
     mount(box, api) {
       const selects = [];
       const row = el("div", { class: "controls predict-rank" });
-      const help = el("p", { class: "readout", "aria-live": "polite" });
+      const help = el("p", { class: "readout", "aria-live": "polite", hidden: true });
       const read = () => {
         const vals = selects.map((s) => s.value);
         const full = vals.every((v) => v !== "") && new Set(vals).size === vals.length;
         help.textContent = full ? "" : "Give each strategy a place of its own.";
+        help.hidden = full;
         if (!full) api.clear();
         else api.setGuess(vals, vals.map((v, i) => `${i + 1}. ${items.find(([x]) => String(x) === v)[1]}`).join("; "));
       };
@@ -393,6 +395,17 @@ export function rankInput({ items, places = ["1st (lowest final loss)", "2nd", "
         row.append(el("div", { class: "control" }, el("label", { for: id }, place), s));
       });
       box.append(row, help);
+    },
+    reveal(box, guess, truth) {
+      const text = (v) => items.find(([x]) => String(x) === String(v))?.[1] ?? String(v);
+      // truth.scores (optional, value → number): items of equal score share a place
+      const same = (a, b) => String(a) === String(b) || (truth.scores && truth.scores[a] === truth.scores[b]);
+      const rows = truth.value.map((v, i) => el("tr", { class: same(guess.value[i], v) ? "same" : "differs" },
+        el("th", { scope: "row" }, String(i + 1)), el("td", {}, text(guess.value[i])), el("td", {}, text(v))));
+      box.append(el("table", { class: "predict-ranks" },
+        el("caption", {}, "Your ranking beside the answer"),
+        el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Place"), el("th", { scope: "col" }, "Your ranking"), el("th", { scope: "col" }, "The answer"))),
+        el("tbody", {}, ...rows)));
     },
   };
 }

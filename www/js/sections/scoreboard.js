@@ -6,7 +6,11 @@ import { el, button } from "../lib/ui.js";
 import { lineChart, PALETTE } from "../lib/canvas.js";
 import { fmt, pct, datasetName } from "../lib/format.js";
 import { tuning } from "../lib/options.js";
+import { rankInput } from "../lib/predict.js";
 import { runs as computeRuns, jobKey } from "../lib/compute.js";
+
+/** Two final losses equal to rounding: they share a place in the ranking. */
+const tie = (a, b) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 
 const METHODS = [
   { key: "random-search", name: "Random search", color: PALETTE.orange, lecture: "15.5%" },
@@ -32,10 +36,45 @@ export default {
     const note = el("p", { class: "readout" });
     const runBtn = button("Run", () => w.rebuild()); // a new build is a new run; the old one stops
 
-    w.root.append(el("h3", {}, "Same budget, three strategies"), el("div", { class: "controls" }, runBtn, w.control("budget")), canvas, table, note);
+    // Predict, then see: rank the strategies by final loss; the chart, the table and the note are
+    // the answer, hidden while the prediction asks (the runs go on meanwhile)
+    let current = null; // the latest run (a promise)
+    const finished = () => shown && shown.runs.every((r) => r.evals >= shown.total || r.stuck);
+    const pRank = w.predict({
+      id: "rank",
+      question: "With the same budget of loss evaluations, rank the three strategies by their final loss, lowest first.",
+      input: rankInput({ items: METHODS.map((m) => [m.key, m.name]) }),
+      truth: async () => {
+        for (let p = current; ; p = current) { await p; if (p === current) break; }
+        if (!finished()) throw new Error("the run did not finish: press Run, then Predict again");
+        const order = [...shown.runs].sort((a, b) => a.loss - b.loss);
+        const losses = Object.fromEntries(order.map((r) => [r.m.key, r.loss]));
+        const scores = Object.fromEntries(order.map((r) => [r.m.key, order.findIndex((q) => tie(q.loss, r.loss))]));
+        // equal final losses share a place: either order of them is right
+        const place = (r) => 1 + order.findIndex((q) => tie(q.loss, r.loss));
+        return { value: order.map((r) => r.m.key), losses, scores, text: order.map((r) => `${place(r)}. ${r.m.name} (${fmt(r.loss)})`).join("; ") + ` after ${shown.total} evaluations each` };
+      },
+      judge: (g, t) => {
+        const same = g.value.filter((v, i) => tie(t.losses[v], t.losses[t.value[i]])).length;
+        return { right: same === t.value.length, line: `${same} of ${t.value.length} places right. By final loss: ${t.text}.` };
+      },
+      reason: (t) => {
+        const l = t.losses, usual = l.gd <= l["random-local-search"] && l["random-local-search"] <= l["random-search"];
+        const tied = METHODS.filter((m) => METHODS.some((q) => q !== m && tie(l[q.key], l[m.key])));
+        const tieText = tied.length ? ` ${tied.map((m, i) => (i ? m.name.toLowerCase() : m.name)).join(" and ")} tie at ${fmt(l[tied[0].key])}${l[tied[0].key] === 0 && w.settings.loss === "svm" ? ": every margin is met, and the SVM loss can go no lower" : ""}.` : "";
+        return `Random search never uses what it has seen; random local search keeps a try that went downhill but learns only its sign; gradient descent computes the direction of steepest descent itself, for about the price of one evaluation a step.${usual ? " So with the same budget it ends lowest (or level), as in the lecture." : " Here the order differs from the lecture's (gradient descent, then local search, then random search): a ranking depends on each method's hyperparameter (the table's second column) and on the budget; the chart shows where each one slowed down."}${tieText}`;
+      },
+      onChange: () => w.redraw(),
+    });
+    const hiddenNote = el("p", { class: "readout", hidden: true }, "The chart, the table and the comparison are the answer to the prediction above: they show once you have made it (or pressed Just show me). The runs go on meanwhile.");
+
+    w.root.append(el("h3", {}, "Same budget, three strategies"), el("div", { class: "controls" }, runBtn, w.control("budget")), pRank.card, hiddenNote, canvas, table, note);
 
     function draw() {
-      if (!shown) return;
+      const hide = !pRank.revealed;
+      canvas.hidden = table.hidden = note.hidden = hide;
+      hiddenNote.hidden = !hide;
+      if (!shown || hide) return;
       const { runs, total } = shown;
       tbody.replaceChildren(...runs.map((r) => el("tr", {},
         el("th", { scope: "row" }, r.m.name),
@@ -105,6 +144,6 @@ export default {
     }
 
     // the page's "ready" does not wait for a run (it goes on in pieces after the load)
-    return { build: () => { run(); }, draw };
+    return { build: () => { current = run(); }, draw };
   },
 };
