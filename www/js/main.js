@@ -10,6 +10,7 @@ import { select, el, button, checkbox, choiceSlider, nextTurn } from "./lib/ui.j
 import { fmt } from "./lib/format.js";
 import { addPngButtons, exportBar, csvText, saveText, copyText } from "./lib/downloads.js";
 import { shareBar, notebookUrl, anchorOf } from "./lib/share.js";
+import { predictionTools } from "./lib/predict.js";
 import { parseCsv, adoptDataset, jobKey } from "./lib/compute.js";
 // The 2-D landscape is part of this module's own graph (loaded with it, ready when main runs):
 // as a dynamic import it waited ~50 ms for the browser to resolve it even when preloaded.
@@ -126,6 +127,26 @@ function csvControl(page, datasetSelect) {
     el("div", { class: "csv-row" }, load, std.wrap, file));
 }
 
+/**
+ * The page's predictions bar (predict, then see): what the sections ask and why, where the
+ * answers are kept, Download my predictions (CSV), Clear my predictions, and a way to turn the
+ * questions off (?predict=off). Hidden when predictions are off.
+ */
+function predictionsBar(on) {
+  const bar = document.getElementById("predictions");
+  if (!bar || !on) return;
+  const tools = predictionTools();
+  const off = button("Turn predictions off", () => {
+    const u = new URL(window.location.href);
+    u.searchParams.set("predict", "off");
+    window.location.assign(u.href);
+  }, { title: "Every answer shown at once, e.g. for a live demo (the link gets predict=off)" });
+  bar.append(
+    el("p", {}, "Predict, then see: each section asks what you expect before it shows the answer. Committing to a guess first, then explaining the gap, is what makes a demonstration stick. \u201cJust show me\u201d skips any question."),
+    el("div", { class: "controls" }, ...tools.buttons, off), tools.note);
+  bar.hidden = false;
+}
+
 /** The URL's query: the shared settings, then each section's options as `<widget>.<name>`. */
 function query() {
   return new URLSearchParams(window.location.search || window.location.hash.replace(/^#/, ""));
@@ -147,6 +168,7 @@ async function main() {
   showLoss();
   page.onChange(showLoss, { instant: true });
   settingsBar(page, document.getElementById("settings"));
+  predictionsBar(settings.predict);
   let present = settings.present;
   const widgets = [];
   const ctx = { currentSettings: () => ({ ...page.settings, present }) };
