@@ -1,10 +1,12 @@
 // An esbuild plugin shared by the bundles that must not fetch the wasm (scripts/dist.mjs's one-file
 // page, scripts/wheel.mjs's Jupyter widget: anywidget cannot ship a sidecar .wasm, its issue #921).
 // It replaces www/js/lib/wasm.js, wherever it is imported from, by a module with the same exports
-// that instantiates the wasm from bytes inlined as base64.
+// that instantiates the wasm from bytes inlined as base64, and carries the compute Worker
+// (www/js/worker.js, bundled on its own, as text) for lib/compute.js to start from a blob: URL.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
 
 const WWW = fileURLToPath(new URL("../www/", import.meta.url));
 
@@ -12,10 +14,24 @@ const WWW = fileURLToPath(new URL("../www/", import.meta.url));
 export function inlineWasm(wasm = path.join(WWW, "pkg", "lossland_bg.wasm")) {
   if (!fs.existsSync(wasm)) throw new Error(`${wasm} is missing: run scripts/build`);
   const wasmB64 = fs.readFileSync(wasm).toString("base64");
+  // the Worker gets the page's compiled WebAssembly.Module by message: its bundle holds no wasm
+  const worker = esbuild.buildSync({
+    entryPoints: [path.join(WWW, "js", "worker.js")],
+    bundle: true,
+    format: "esm",
+    minify: true,
+    target: ["es2022"],
+    legalComments: "none",
+    write: false,
+    logLevel: "warning",
+  }).outputFiles[0].text;
   return {
     name: "inline-wasm",
     setup(build) {
-      build.onResolve({ filter: /(^|\/)lib\/wasm\.js$/ }, () => ({ path: "inline-wasm", namespace: "lossland" }));
+      // every import of js/lib/wasm.js, whatever its specifier ("./lib/wasm.js", "./wasm.js")
+      const target = path.join(WWW, "js", "lib", "wasm.js");
+      build.onResolve({ filter: /(^|\/)wasm\.js$/ }, (args) =>
+        path.resolve(args.resolveDir, args.path) === target ? { path: "inline-wasm", namespace: "lossland" } : undefined);
       build.onLoad({ filter: /^inline-wasm$/, namespace: "lossland" }, () => ({
         resolveDir: path.join(WWW, "js", "lib"),
         contents: `
@@ -31,10 +47,18 @@ export function inlineWasm(wasm = path.join(WWW, "pkg", "lossland_bg.wasm")) {
             for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
             return out;
           }
+          const WORKER_SOURCE = ${JSON.stringify(worker)};
+          let compiled = null;
           export function loadLossland() {
-            if (!ready) ready = init({ module_or_path: bytes() }).then((exports) => { memory = exports.memory; return lossland; });
+            if (!ready) {
+              ready = WebAssembly.compile(bytes())
+                .then((module) => { compiled = module; return init({ module_or_path: module }); })
+                .then((exports) => { memory = exports.memory; return lossland; });
+            }
             return ready;
           }
+          export function wasmModule() { return compiled; }
+          export function workerScript() { return { source: WORKER_SOURCE }; }
           export function wasmMemoryBytes() { return memory ? memory.buffer.byteLength : 0; }
         `,
       }));

@@ -24,7 +24,14 @@ let worker = null;
 let nextJob = 1;
 const pending = new Map(); // job id → { resolve, reject, onProgress, key, gen }
 const gens = new Map(); // widget key → newest gen
-const stats = { worker: { plane: 0, runs: 0, gradCheck: 0, parseCsv: 0 }, main: { plane: 0, runs: 0, gradCheck: 0, parseCsv: 0 } };
+// jobs run on each thread, by kind and by the widget that asked (its key's name)
+const stats = { worker: { plane: 0, runs: 0, gradCheck: 0, parseCsv: 0 }, main: { plane: 0, runs: 0, gradCheck: 0, parseCsv: 0 }, widgets: {} };
+function count(thread, kind, key) {
+  stats[thread][kind]++;
+  const name = key.split("#")[0];
+  stats.widgets[name] ??= { worker: 0, main: 0 };
+  stats.widgets[name][thread]++;
+}
 const names = new WeakMap(); // Dataset → its name ("digits", …): the worker makes its own
 const ids = new WeakMap(); // Dataset → id of the worker's copy (uploaded data)
 const landIds = new WeakMap(); // Landscape → id
@@ -92,7 +99,11 @@ async function start() {
     // may from a blob: of its own that imports it
     tries.push(["blob: worker importing it", () => new Worker(blobUrl(`import ${JSON.stringify(script.url)};`), { type: "module" })]);
   }
-  if (script.source) tries.push(["blob: worker", () => new Worker(blobUrl(script.source), { type: "module" })]);
+  if (script.source) {
+    tries.push(["blob: worker", () => new Worker(blobUrl(script.source), { type: "module" })]);
+    // a page opened from file:// may not start one from a blob: (Chromium): a data: URL
+    tries.push(["data: worker", () => new Worker(`data:text/javascript;base64,${base64(script.source)}`, { type: "module" })]);
+  }
   const why = [];
   for (const [name, make] of tries) {
     try {
@@ -109,6 +120,13 @@ async function start() {
 function fail(why) {
   record(`main: ${why}`);
   return null;
+}
+
+function base64(text) {
+  const bytes = new TextEncoder().encode(text);
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
 }
 
 function blobUrl(text) {
@@ -215,7 +233,7 @@ function post(kind, key, gen, dataset, args, transfer = [], onProgress, retried 
 
 /** Runs `job` on the main thread in pieces (each in a turn of the page's queue). */
 function onMain(kind, key, gen, isStale, job, onProgress, out = {}) {
-  stats.main[kind]++;
+  count("main", kind, key);
   let last = 0;
   const ctx = {
     L: null,
@@ -253,7 +271,7 @@ export async function plane({ key, dataset, clf, land, span, size, isStale = nev
   const w = dataset && (clf || options) ? await ready() : null;
   if (!w) return onMain("plane", key, gen, isStale, (ctx) => jobs.plane(ctx, { land, span, size }), null, out);
   if (isStale() || superseded(key, gen)) return null;
-  stats.worker.plane++;
+  count("worker", "plane", key);
   let landId = landIds.get(land);
   if (!landId) landIds.set(land, (landId = nextId++));
   const args = { options: options ?? clf.options(), landId, W0: land.origin(), W1: land.direction(0), W2: land.direction(1), span, size };
@@ -279,7 +297,7 @@ export async function runs({ key, dataset, clf, methods, total, isStale = never,
     }), onProgress);
   }
   if (isStale() || superseded(key, gen)) return null;
-  stats.worker.runs++;
+  count("worker", "runs", key);
   return post("runs", key, gen, dataset, { options, W, methods, total }, [], onProgress);
 }
 
@@ -290,7 +308,7 @@ export async function gradCheck({ key, dataset, clf, check, isStale = never }) {
   const w = await ready();
   if (!w) return onMain("gradCheck", key, gen, isStale, (ctx) => jobs.gradCheck(ctx, { clf, check }));
   if (isStale() || superseded(key, gen)) return null;
-  stats.worker.gradCheck++;
+  count("worker", "gradCheck", key);
   return post("gradCheck", key, gen, dataset, { options, W, check });
 }
 
@@ -307,7 +325,7 @@ export async function parseCsv({ key, text, standardize }) {
     return parsed && { parsed, id: null };
   }
   if (superseded(key, gen)) return null;
-  stats.worker.parseCsv++;
+  count("worker", "parseCsv", key);
   const csvId = nextId++;
   const parsed = await post("parseCsv", key, gen, null, { text, standardize, csvId });
   return parsed && { parsed, id: csvId };
