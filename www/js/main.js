@@ -142,7 +142,7 @@ function predictionsBar(on) {
     window.location.assign(u.href);
   }, { title: "Every answer shown at once, e.g. for a live demo (the link gets predict=off)" });
   bar.append(
-    el("p", {}, "Predict, then see: each section asks what you expect before it shows the answer. Committing to a guess first, then explaining the gap, is what makes a demonstration stick. \u201cJust show me\u201d skips any question."),
+    el("p", {}, "Predict, then see: each section asks what you expect before it shows the answer. Committing to a guess first, then explaining the gap, is what makes a demonstration stick. “Just show me” skips any question."),
     el("div", { class: "controls" }, ...tools.buttons, off), tools.note);
   bar.hidden = false;
 }

@@ -30,11 +30,27 @@ function siteWithFixtures() {
 }
 
 /**
+ * `query` (a page's "?a=b#anchor" or "#a=b" tail) with predict=off added, unless it names
+ * `predict` already or `predict` is true. The notebook, embed.html and the elements ask for a
+ * prediction before showing an answer (issue 13); the tests of everything else open their pages
+ * with predictions off, and the tests of predictions ask for them ({ predict: true }).
+ */
+export function withPredict(query = "", predict = false) {
+  if (predict || /(^|[?&#])predict=/.test(query)) return query;
+  const i = query.indexOf("#");
+  const search = i < 0 ? query : query.slice(0, i), hash = i < 0 ? "" : query.slice(i);
+  if (!search && hash.includes("=")) return `${hash}&predict=off`; // the notebook also reads its query from the hash
+  return `${search}${search.includes("?") ? "&" : "?"}predict=off${hash}`;
+}
+
+/**
  * One static server (strict CSP) and one Chromium for the test file that calls this at its top
  * level. It serves www/, or with `fixtures` a copy of www/ plus the fixture pages, after
  * `prepare(root)` has run on that copy. Returns { root, server, browser, url(path), open(query) }
  * (filled in before the first test); `open(query)` opens index.html<query> and waits until the
  * notebook reports ready, failing with the page's own error text when it reports an error.
+ * Pages open with predictions off (`withPredict`): `url(path, { predict: true })`,
+ * `open(query, { predict: true })` and `visit(query, f, { predict: true })` keep them on.
  */
 export function siteSuite({ fixtures = false, prepare = null } = {}) {
   const suite = { root: null, server: null, browser: null };
@@ -56,9 +72,12 @@ export function siteSuite({ fixtures = false, prepare = null } = {}) {
     await suite.server?.close();
     copy?.remove();
   });
-  suite.url = (p = "") => new URL(p, suite.server.url).href;
-  suite.open = async (query = "") => {
-    const log = await openPage(suite.browser, suite.url(`index.html${query}`));
+  suite.url = (p = "", { predict = false } = {}) => {
+    const m = /^((?:index|embed)\.html)(.*)$/.exec(p);
+    return new URL(m ? m[1] + withPredict(m[2], predict) : p, suite.server.url).href;
+  };
+  suite.open = async (query = "", { predict = false, viewport } = {}) => {
+    const log = await openPage(suite.browser, suite.url(`index.html${query}`, { predict }), viewport ? { viewport } : undefined);
     try {
       await waitReady(log.page, log, `index.html${query}`, { timeout: 30000 });
     } catch (e) {
@@ -68,8 +87,8 @@ export function siteSuite({ fixtures = false, prepare = null } = {}) {
     return log;
   };
   /** Opens index.html<query> as open() does, runs `f(page, log)`, and always closes the page. */
-  suite.visit = async (query, f) => {
-    const log = await suite.open(query);
+  suite.visit = async (query, f, opts) => {
+    const log = await suite.open(query, opts);
     try {
       return await f(log.page, log);
     } finally {

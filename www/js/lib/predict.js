@@ -190,6 +190,10 @@ export function createPrediction(section, spec, { on = true, context = () => "" 
     el("p", { class: "predict-kicker", "aria-hidden": "true" }, "Predict, then see"),
     fieldset, result, stale, whyBox, reasonBox, footer);
   card.addEventListener("submit", (ev) => { ev.preventDefault(); commit(); });
+  // Enter on a choice commits it (a radio button does not submit its form by itself everywhere)
+  card.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" && ev.target instanceof HTMLInputElement && ev.target.type === "radio") { ev.preventDefault(); commit(); }
+  });
   p.card = card;
 
   why.addEventListener("change", () => { if (rowId) updateRow(rowId, { why: why.value.trim() }); });
@@ -238,14 +242,14 @@ export function createPrediction(section, spec, { on = true, context = () => "" 
   }
 
   async function commit() {
-    if (state !== "asking" || !pending) return;
+    if (state !== "asking" || !pending || fieldset.disabled) return; // (disabled: a reveal is under way)
     guess = pending;
     if (api) api.committed = true;
     await reveal();
   }
 
   function skip() {
-    if (state !== "asking") return;
+    if (state !== "asking" || fieldset.disabled) return;
     guess = null;
     if (api) api.committed = true;
     reveal();
