@@ -67,6 +67,7 @@ OPTIONS = {
     "h": ("pow10", 1e-10, 0.1),
     "centered": ("boolean",),
     "formula": ("enum", ("max", "sum")),
+    "predict": ("boolean",),
 }
 
 
@@ -209,10 +210,13 @@ class _View:
         self._job_token = None
 
 
-def _settings(loss, reg, seed, delta=1.0):
+def _settings(loss, reg, seed, delta=1.0, predict=True):
     s = {"loss": option("loss", loss, "loss"), "seed": option("seed", seed, "seed")}
     s["reg"] = option("reg", reg, "reg")
     s["delta"] = check_number(delta, "delta", A.MIN_DELTA, A.MAX_DELTA)
+    # predict, then see (options.js row `predict`): each section asks for a prediction before it
+    # shows the answer; False shows every answer at once (a teacher's live demo)
+    s["predict"] = option("predict", predict, "predict")
     return s
 
 
@@ -228,17 +232,18 @@ class Notebook(_View):
     X (N, D) floats, y (N,) integer labels in 0..C-1, W (D + 1, C) with the bias row last (the
     assignment's layout) or None to start where the page would. If X already ends in a column of
     ones (the assignment's bias trick), it is recognised and not counted as a feature.
-    Your arrays are copied, never modified.
+    Your arrays are copied, never modified. Each section asks for your prediction before it shows
+    the answer; predict=False (also on Landscape and Optimizer) shows every answer at once.
     """
 
-    def __init__(self, X, y, W=None, loss="svm", reg=0.0, delta=1.0, seed=0):
+    def __init__(self, X, y, W=None, loss="svm", reg=0.0, delta=1.0, seed=0, predict=True):
         self.widget = LosslandWidget(owner=self, widget="notebook")
-        self._guard(self._build, X, y, W, loss, reg, delta, seed)
+        self._guard(self._build, X, y, W, loss, reg, delta, seed, predict)
 
-    def _build(self, X, y, W, loss, reg, delta, seed):
+    def _build(self, X, y, W, loss, reg, delta, seed, predict):
         self.data = Data(X, y, W)
         self.W0 = None if W is None else check_W(W, self.data.w_shape)
-        self.settings = _settings(loss, reg, seed, delta)
+        self.settings = _settings(loss, reg, seed, delta, predict)
         self.widget.set_trait("settings", self.settings)
         for k, v in _data_traits(self.data).items():
             self.widget.set_trait(k, v)
@@ -570,11 +575,11 @@ class Landscape(_View):
     Cancel (directions from NumPy's default_rng(seed)); .compute() does it from Python.
     """
 
-    def __init__(self, X, y, W, loss="svm", reg=0.0, slice="2d", span=1.0, seed=0, f=None, delta=1.0):
+    def __init__(self, X, y, W, loss="svm", reg=0.0, slice="2d", span=1.0, seed=0, f=None, delta=1.0, predict=True):
         self.widget = LosslandWidget(owner=self)
-        self._guard(self._build, X, y, W, loss, reg, slice, span, seed, f, delta)
+        self._guard(self._build, X, y, W, loss, reg, slice, span, seed, f, delta, predict)
 
-    def _build(self, X, y, W, loss, reg, slice, span, seed, f, delta):
+    def _build(self, X, y, W, loss, reg, slice, span, seed, f, delta, predict):
         self.slice = check_choice(slice, "slice", ("1d", "2d"))
         self.data = Data(X, y, W)
         self.W0 = check_W(W, self.data.w_shape)
@@ -586,7 +591,7 @@ class Landscape(_View):
             self.span = option("span", span, "span")
             self.widget.widget = "landscape" if self.slice == "2d" else "line"
             self.widget.options = {"span": self.span}
-            self.widget.settings = _settings(self.kind, self.reg, self.seed, delta)
+            self.widget.settings = _settings(self.kind, self.reg, self.seed, delta, predict)
         else:
             self.reg = check_number(reg, "reg", 0.0, A.MAX_REG)
             self.span = check_number(span, "span", A.MIN_SPAN, A.MAX_SPAN)
@@ -664,15 +669,16 @@ class Optimizer(_View):
     end; SGD's mini-batches there are drawn by NumPy, not by the widget's generator.
     """
 
-    def __init__(self, X, y, W, method="gd", step_size=0.1, batch_size=None, seed=0, loss="svm", reg=0.0, delta=1.0):
+    def __init__(self, X, y, W, method="gd", step_size=0.1, batch_size=None, seed=0, loss="svm", reg=0.0, delta=1.0,
+                 predict=True):
         self.widget = LosslandWidget(owner=self)
-        self._guard(self._build, X, y, W, method, step_size, batch_size, seed, loss, reg, delta)
+        self._guard(self._build, X, y, W, method, step_size, batch_size, seed, loss, reg, delta, predict)
 
-    def _build(self, X, y, W, method, step_size, batch_size, seed, loss, reg, delta):
+    def _build(self, X, y, W, method, step_size, batch_size, seed, loss, reg, delta, predict):
         self.data = Data(X, y, W)
         self.method = check_choice(method, "method", ("gd", "sgd"))
         W0 = check_W(W, self.data.w_shape)
-        self.settings = _settings(loss, reg, seed, delta)
+        self.settings = _settings(loss, reg, seed, delta, predict)
         self.step_size = option("stepSize", step_size, "step_size")
         opts = {"stepSize": self.step_size}
         if self.method == "sgd":

@@ -34,7 +34,7 @@ function typed(value, Type) {
 function readSettings(raw = {}) {
   const settings = { dataset: "custom" };
   const problems = [];
-  for (const key of ["loss", "reg", "seed"]) {
+  for (const key of ["loss", "reg", "seed", "predict"]) {
     const row = optionRow(key);
     if (raw[key] === undefined || raw[key] === null) { settings[key] = row.default; continue; }
     const r = parseOption(row, raw[key]);
