@@ -149,7 +149,7 @@ def test_optimizer_reads_w_back_from_the_widget(data):
     opt = lossland.Optimizer(X, y, W, method="sgd", step_size=0.5, batch_size=8, seed=3, loss="softmax", reg=0.01)
     w = opt.widget
     assert w.widget == "sgd" and w.options == {"stepSize": 0.5, "batchSize": 8}
-    assert w.settings == {"loss": "softmax", "reg": 0.01, "seed": 3, "delta": 1.0}
+    assert w.settings == {"loss": "softmax", "reg": 0.01, "seed": 3, "delta": 1.0, "predict": True}
     assert np.array_equal(opt.W, W) and opt.W is not opt.W
     moved = W - 0.25
     # as a comm message from the front end arrives: the bytes as a buffer (memoryview)
