@@ -15,6 +15,8 @@ import { el, button, nextId } from "./ui.js";
 import { eventToData } from "./canvas.js";
 
 const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+/** v on a grid of `g` (12 significant digits: no 0.30000000000000004 in the text read back). */
+const snap = (v, g) => Number((Math.round(v / g) * g).toPrecision(12));
 
 /**
  * A guess of one number along an axis of the chart drawn on `canvas`.
@@ -49,7 +51,9 @@ export function chartGuess(w, { canvas, chart, axis = "x", range, step, label, f
   function fromEvent(ev) {
     const p = eventToData(w.L, chart(), canvas, ev);
     if (!p) return false;
-    set(axis === "x" ? p.x : p.y);
+    // a pointer's guess to a hundredth of the range's order (a = 0.61, not 0.6053; 54 %, not 54.3 %)
+    const [lo, hi] = range();
+    set(snap(axis === "x" ? p.x : p.y, 10 ** Math.floor(Math.log10((hi - lo) / 100))));
     return true;
   }
 
@@ -90,7 +94,7 @@ export function chartGuess(w, { canvas, chart, axis = "x", range, step, label, f
     else if (ev.key === "End") v = hi;
     else return;
     ev.preventDefault();
-    set(Math.round(v / s) * s); // on the step's grid, so keys land on round numbers
+    set(snap(v, s)); // on the step's grid, so keys land on round numbers
   }
 
   const input = {

@@ -85,7 +85,8 @@ function predictFlags(w, { canvas, grid, clf, current, hit, recheck, onChange })
       // right: at most one entry in ten off (exactly right on the small data sets' grids)
       const right = misses + alarms <= Math.floor(t.total / 10);
       const n = (k, one, many) => `${k} ${k === 1 ? one : many}`;
-      return { right, line: `You marked ${guess.value.length ? n(guess.value.length, "entry", "entries") : "no entry"}; the check flags ${t.text}: ${n(hits, "hit", "hits")}, ${n(misses, "miss", "misses")}, ${n(alarms, "false alarm", "false alarms")}.` };
+      const close = right && misses + alarms > 0 ? " (within one entry in ten: counted right)" : "";
+      return { right, line: `You marked ${guess.value.length ? n(guess.value.length, "entry", "entries") : "no entry"}; the check flags ${t.text}: ${n(hits, "hit", "hits")}, ${n(misses, "miss", "misses")}, ${n(alarms, "false alarm", "false alarms")}${close}.` };
     },
     reason: (t) => flagReason(t),
     onChange: () => { if (flagged.revealed) flagGuess.release(); onChange(); },

@@ -102,9 +102,12 @@ export default {
       const shape = w.settings.loss === "svm"
         ? "Along a line the SVM's loss is piecewise linear and convex (an average of hinges), so it has one valley and falls towards it from both sides"
         : "Along a line softmax's loss is smooth and convex, so it has one valley and falls towards it from both sides";
+      const weights = land ? w.dataset().classes * (w.dataset().dims + 1) : 0;
       const where = edge
         ? `Here it is still falling at the edge of the span, so its lowest point lies at a = ${fmt(a)} or beyond (widen the span to see the valley).`
-        : `W is a random start, not a trained one, so the valley need not be at a = 0: the loss is ${fmt(at0)} at W and ${fmt(t.loss)} at a = ${fmt(a)}.`;
+        : Math.abs(a) <= 0.05 * s
+          ? `Here the valley is at a = ${fmt(a)}, right next to W (loss ${fmt(at0)} at W, ${fmt(t.loss)} at the lowest point): ${weights > 50 ? `among ${weights} weights a random direction is nearly at right angles to the gradient, so it` : "this direction"} barely descends before the loss rises again.`
+          : `W is a random start, not a trained one, so the valley need not be at a = 0: the loss is ${fmt(at0)} at W and ${fmt(t.loss)} at a = ${fmt(a)}.`;
       return `${shape}. ${where}`;
     }
 

@@ -162,7 +162,8 @@ export default {
       }
       accChart = lineChart(w.L, accCanvas, {
         title: "Accuracy of the best W so far", xLabel: "tries", yLabel: "accuracy", xRange: xr, yRange: [0, 1],
-        series: accSeries, markers, legend: "bottom-right",
+        // with a prediction the legend has four entries: under the plot, off the line's end
+        series: accSeries, markers, ...(predicted.state === "off" ? {} : { legend: "below" }),
       });
       wCaption.textContent = (last ? `Best W (found at try ${bestAt}): ` : "The starting W (no try yet): ") + drawWeights(wCanvas, clf, ds, points) + ".";
       readout.textContent = hide
