@@ -1,180 +1,320 @@
-// The page in headless Chromium: time from navigation to the first drawn landscape, bytes
-// transferred (gzip, as a compressing server would send them), wasm memory after a minute
-// of use, the 2-D landscape's redraw rate at 64 × 64 while a slider moves, and the longest
-// task while the data set changes (to the digits; to a CSV at the upload caps).
-// Usage: node bench/page.mjs [--quick] [--tasks]   (needs www/pkg; part of scripts/bench)
-// --tasks: only the longest tasks while the data set changes
+// The page in headless Chromium, each timing twice: on the machine as it is ("plain": no load
+// added by the bench; other programs may be running, the load average is printed) and with
+// the other core kept busy ("busy": a `node -e 'for(;;){}'` child pinned to CPU 1 with taskset,
+// Chromium and everything it starts pinned to CPU 0; without taskset, both unpinned). Figures:
+//   - first landscape drawn after navigation (median of fresh loads), the deployed build
+//     (dist/site: one bundled module, minified) and www/ as in the repository;
+//   - 64 × 64 landscape redraws per second while the span slider is dragged (key presses at
+//     60 per second for 2 s), on the toy set, the digits with both losses and a CSV at the caps
+//     (5000 × 60, 10 classes, seeded), with the longest main-thread task during each drag;
+//   - the longest main-thread task when the data set changes to the digits and when a CSV at the
+//     caps is loaded (1900 × 256, 5000 × 60);
+//   - bytes transferred (gzip) by a fresh load, as deployed and from www/; wasm memory after a
+//     minute of use (these two once: the load does not change them).
+// Long tasks are the browser's own (PerformanceObserver "longtask", tasks of 50 ms or more),
+// recorded from the page's first script on. Each figure is printed with its target and ✓ / ✗.
+// Works with and without the compute Worker (data-compute on <html> says which path ran) and
+// with and without an f32 `picture` export on Landscape (printed when present).
+// Usage: node bench/page.mjs [--quick] [--plain | --busy] [--tasks] [--page-json OUT]
+//   --plain / --busy  only that condition;  --tasks  only the longest tasks of the data set changes
 import { gzipSync } from "node:zlib";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startServer, DEFAULT_ROOT } from "../tests/browser/server.mjs";
-import { launch } from "../tests/browser/lib/chromium.mjs";
+import { launch, CHROMIUM } from "../tests/browser/lib/chromium.mjs";
 
-const quick = process.argv.includes("--quick");
-const tasksOnly = process.argv.includes("--tasks");
-const server = await startServer({ root: DEFAULT_ROOT, csp: true });
-const browser = await launch();
-const out = [];
-try {
-  // 1. bytes and first landscape. Bytes: everything a fresh load of index.html transfers, each
-  // body gzipped (level 9) as a compressing server would send it.
-  const transfer = async (root) => {
-    const srv = await startServer({ root, csp: true });
-    const c = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const p = await c.newPage();
-    const got = [];
-    p.on("response", async (r) => {
-      try { const body = await r.body(); got.push({ url: r.url(), raw: body.length, gz: gzipSync(body, { level: 9 }).length }); } catch { /* redirects have no body */ }
-    });
-    await p.goto(new URL("index.html", srv.url).href);
-    await p.waitForFunction(() => document.documentElement.dataset.status === "ready", null, { timeout: 30000 });
-    await p.waitForTimeout(500);
-    await c.close();
-    await srv.close();
-    return { gz: got.reduce((a, b) => a + b.gz, 0), raw: got.reduce((a, b) => a + b.raw, 0), wasmGz: got.find((b) => b.url.endsWith(".wasm"))?.gz ?? 0 };
-  };
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await ctx.newPage();
-  const t0 = Date.now();
-  if (!tasksOnly) {
-  await page.goto(new URL("index.html", server.url).href);
-  await page.waitForFunction(() => document.documentElement.dataset.status === "ready", null, { timeout: 30000 });
-  const repo = await transfer(DEFAULT_ROOT);
-  // the same page as deployed: dist/site/ (scripts/dist), JS and CSS minified
-  const SITE = path.join(DEFAULT_ROOT, "..", "dist", "site");
-  const deployed = fs.existsSync(path.join(SITE, "index.html")) ? await transfer(SITE) : null;
-  // First landscape: fresh contexts with nothing listening (reading and gzipping response bodies
-  // above costs this 2-core machine's CPU while the page loads); the browser's first load is in.
-  const firsts = [];
-  for (let i = 0; i < (quick ? 3 : 7); i++) {
-    const c = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const p = await c.newPage();
-    await p.goto(new URL("index.html", server.url).href);
-    await p.waitForFunction(() => performance.getEntriesByName("lossland:plane-drawn").length > 0, null, { timeout: 30000 });
-    firsts.push(await p.evaluate(() => performance.getEntriesByName("lossland:plane-drawn")[0].startTime));
-    await c.close();
-  }
-  const sorted = [...firsts].sort((a, b) => a - b);
-  const firstLandscape = sorted[Math.floor(sorted.length / 2)];
-  out.push(["first landscape drawn after navigation", `${firstLandscape.toFixed(0)} ms (median of ${firsts.length} fresh loads; ${firsts.map((v) => v.toFixed(0)).join(", ")})`, "≤ 300 ms", firstLandscape <= 300]);
-  const kb = (t) => `${(t.gz / 1024).toFixed(1)} KB (${(t.raw / 1024).toFixed(0)} KB raw; wasm ${(t.wasmGz / 1024).toFixed(1)} KB)`;
-  if (deployed) {
-    out.push(["transferred, gzip, as deployed (dist/site: JS, CSS minified)", kb(deployed), "≤ 250 KB", deployed.gz <= 250 * 1024]);
-    out.push(["transferred, gzip, www/ as in the repository (unminified)", kb(repo), "—", true]);
-  } else {
-    out.push(["transferred, gzip (www/, unminified; run scripts/dist for the deployed figure)", kb(repo), "≤ 250 KB", repo.gz <= 250 * 1024]);
-  }
+const argv = process.argv.slice(2);
+const quick = argv.includes("--quick");
+const tasksOnly = argv.includes("--tasks");
+const jsonOut = argv.includes("--page-json") ? argv[argv.indexOf("--page-json") + 1] : null;
+const conditions = argv.includes("--plain") ? ["plain"] : argv.includes("--busy") ? ["busy"] : ["plain", "busy"];
+const SITE = path.join(DEFAULT_ROOT, "..", "dist", "site");
+const VIEW = { width: 1280, height: 900 };
+const T = { fps: 30, firstMs: 200, kb: 250, taskMs: 50 };
 
-  // 2. redraw rate while the span slider moves (64 × 64, the default resolution). The learner
-  // drags as fast as the page follows: each key press waits only for its event to be handled, so
-  // the rate is the page's, not the script's. On the default page (toy) and on the digits.
-  const dragRate = async (pg, what) => {
-    const slider = pg.locator('[data-widget="landscape"]').getByRole("slider", { name: "Span of a and b" });
-    await slider.focus();
-    const t1 = await pg.evaluate(() => performance.now());
-    const moves = 60;
-    for (let i = 0; i < moves; i++) await pg.keyboard.press(i < moves / 2 ? "ArrowRight" : "ArrowLeft");
-    await pg.waitForTimeout(1500);
-    const d = await pg.evaluate((t1) => {
-      const drawn = performance.getEntriesByName("lossland:plane-drawn").filter((e) => e.startTime >= t1);
-      const full = drawn.filter((e) => e.detail === 64);
-      const redraws = performance.getEntriesByName("lossland:plane-redraw").filter((e) => e.detail === 64 && e.startTime >= t1).map((e) => e.duration).sort((a, b) => a - b);
-      return { full: full.length, any: drawn.length, end: full.length ? full[full.length - 1].startTime : t1, median: redraws[Math.floor(redraws.length / 2)] ?? NaN };
-    }, t1);
-    const seconds = (d.end - t1) / 1000;
-    const fps = d.full / Math.max(seconds, 1e-3);
-    const previews = d.any - d.full;
-    out.push([`64 × 64 landscape redraws while the slider moves, ${what}`, `${fps.toFixed(1)} per s (${d.full} of ${moves} positions drawn in full in ${seconds.toFixed(2)} s${previews ? `, ${previews} as 16 × 16 previews` : ""}; one full redraw ${d.median.toFixed(1)} ms)`, "≥ 30 per s", fps >= 30]);
-  };
-  await dragRate(page, "toy");
-  for (const loss of ["svm", "softmax"]) {
-    const c = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const p = await c.newPage();
-    await p.goto(new URL(`index.html?dataset=digits&loss=${loss}`, server.url).href);
-    await p.waitForFunction(() => document.documentElement.dataset.status === "ready", null, { timeout: 30000 });
-    await p.waitForTimeout(1000);
-    await dragRate(p, `digits ${loss}`);
-    await c.close();
-  }
-  }
+const taskset = spawnSync("taskset", ["-c", "0", "true"]).status === 0 && os.cpus().length >= 2;
 
-  // 3. the longest task while every section moves to another data set: the settings bar's data
-  // set to the digits, and Load CSV… with a file at the caps (seeded, 10 classes, integer
-  // features 0–16 like the digits'). Long tasks (> 50 ms) as the browser reports them, from the
-  // change until 4 s after (the scoreboard's run included); "none" when no task reached 50 ms.
-  const csvAt = (n, d, seed) => {
-    let s = seed >>> 0;
-    const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-    const lines = [];
-    for (let i = 0; i < n; i++) {
-      const y = i % 10, row = [];
-      for (let j = 0; j < d; j++) row.push(Math.min(16, Math.floor(rnd() * 12 + ((j * 7 + y * 3) % 11 < 3 ? 5 : 0))));
-      lines.push(`${row.join(",")},${y}`);
-    }
-    const file = path.join(os.tmpdir(), `lossland-bench-${n}x${d}.csv`);
-    fs.writeFileSync(file, lines.join("\n") + "\n");
-    return file;
+// ---------------------------------------------------------------- the busy core
+/** Starts the busy loop; returns { stop, how }. */
+function busyCore() {
+  const cmd = taskset ? ["taskset", ["-c", "1", process.execPath, "-e", "for(;;){}"]] : [process.execPath, ["-e", "for(;;){}"]];
+  const child = spawn(cmd[0], cmd[1], { stdio: "ignore" });
+  return {
+    how: taskset ? "a node busy loop pinned to CPU 1 (taskset), Chromium pinned to CPU 0" : "a node busy loop (no taskset: nothing pinned)",
+    stop: () => child.kill("SIGKILL"),
   };
-  const longestTask = async (what, change, rounds) => {
-    const worst = [];
-    for (let i = 0; i < rounds; i++) {
-      const c = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      const p = await c.newPage();
-      await p.goto(new URL("index.html?dataset=toy", server.url).href);
-      await p.waitForFunction(() => document.documentElement.dataset.status === "ready", null, { timeout: 30000 });
-      await p.waitForTimeout(1500); // the scoreboard's first run is over
-      await p.evaluate(() => {
-        window.__longtasks = [];
-        const since = performance.now(); // buffered entries from the page's load are left out
-        new PerformanceObserver((l) => window.__longtasks.push(...l.getEntries().filter((e) => e.startTime >= since).map((e) => e.duration))).observe({ type: "longtask", buffered: true });
-      });
-      await change(p);
-      await p.waitForTimeout(4000);
-      worst.push(await p.evaluate(() => Math.max(0, ...window.__longtasks)));
-      await c.close();
-    }
-    const sorted = [...worst].sort((a, b) => a - b);
-    const med = sorted[Math.floor(sorted.length / 2)];
-    const show = (v) => (v > 0 ? `${v.toFixed(0)} ms` : "none");
-    out.push([`longest task, ${what}`, `${show(med)} (median of ${worst.length}: ${worst.map(show).join(", ")})`, "< 100 ms", med < 100]);
-  };
-  const rounds = quick ? 3 : 5;
-  await longestTask("data set switched to digits", (p) => p.locator("#settings").getByLabel("Data set", { exact: true }).selectOption("digits"), rounds);
-  for (const [n, d] of [[1900, 256], [5000, 60]]) {
-    const file = csvAt(n, d, 7);
-    await longestTask(`Load CSV… of ${n.toLocaleString("en")} × ${d} (the caps)`, async (p) => {
-      const chooser = p.waitForEvent("filechooser");
-      await p.locator("#settings").getByRole("button", { name: "Load CSV…" }).click();
-      await (await chooser).setFiles(file);
-      await p.locator("#csv-status").filter({ hasText: "Loaded" }).waitFor({ timeout: 60000 });
-    }, rounds);
-    fs.rmSync(file, { force: true });
-  }
-
-  // 4. wasm memory after a minute of use: play gradient descent, SGD, random search and the stepper
-  if (!tasksOnly) {
-  const mem = () => page.evaluate(async () => (await import("./js/lib/wasm.js")).wasmMemoryBytes());
-  const m0 = await mem();
-  const useFor = quick ? 10000 : 60000;
-  for (const w of ["gd", "sgd", "random-search", "stepper"]) {
-    const b = page.locator(`[data-widget="${w}"]`).getByRole("button", { name: "Play", exact: true });
-    if (await b.count()) await b.click();
-  }
-  const ds = page.locator("#settings").getByLabel("Data set", { exact: true });
-  const t2 = Date.now();
-  let k = 0;
-  while (Date.now() - t2 < useFor) {
-    await page.waitForTimeout(2500);
-    await ds.selectOption(["toy", "spiral", "digits", "iris"][k++ % 4]);
-  }
-  const m1 = await mem();
-  out.push([`wasm memory after ${useFor / 1000} s of use (playing, switching data sets)`, `${(m1 / 2 ** 20).toFixed(1)} MB (at load ${(m0 / 2 ** 20).toFixed(1)} MB)`, "≤ 32 MB", m1 <= 32 * 2 ** 20]);
-  }
-  await ctx.close();
-} finally {
-  await browser.close();
-  await server.close();
 }
-console.log("\npage (headless Chromium, this machine)");
-for (const [what, fig, target, ok] of out) console.log(`  ${what.padEnd(62)} ${fig.padEnd(64)} ${target.padEnd(10)} ${ok ? "pass" : "MISS"}`);
+/** Chromium, pinned to CPU 0 when `pin` (a wrapper script: every process it starts inherits it). */
+async function browserFor(pin) {
+  if (!pin || !taskset) return launch();
+  const wrapper = path.join(os.tmpdir(), `lossland-chromium-cpu0-${process.pid}`);
+  fs.writeFileSync(wrapper, `#!/bin/sh\nexec taskset -c 0 ${JSON.stringify(CHROMIUM)} "$@"\n`, { mode: 0o755 });
+  return launch({ executablePath: wrapper });
+}
+
+// ---------------------------------------------------------------- helpers
+const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
+const ms = (v) => (Number.isFinite(v) ? `${v.toFixed(0)} ms` : "—");
+// every long task of the page from its first script on, as { start, duration }
+const LONGTASKS = () => {
+  window.__longtasks = [];
+  try {
+    new PerformanceObserver((l) => window.__longtasks.push(...l.getEntries().map((e) => ({ start: e.startTime, duration: e.duration })))).observe({ type: "longtask", buffered: true });
+  } catch { /* no longtask API: none recorded */ }
+};
+const longestIn = (p, t1, t2) => p.evaluate(([a, b]) => {
+  const hit = window.__longtasks.filter((e) => e.start + e.duration > a && e.start < b);
+  return { longest: Math.max(0, ...hit.map((e) => e.duration)), count: hit.length };
+}, [t1, t2]);
+const taskText = (t) => (t.longest > 0 ? `${t.longest.toFixed(0)} ms (${t.count} of 50 ms or more)` : "none of 50 ms or more");
+
+async function newPage(browser) {
+  const c = await browser.newContext({ viewport: VIEW });
+  await c.addInitScript(LONGTASKS);
+  const p = await c.newPage();
+  return { c, p };
+}
+const waitReady = (p) => p.waitForFunction(() => document.documentElement.dataset.status === "ready", null, { timeout: 60000 });
+
+// a seeded CSV: n rows of d integer features 0–16 (like the digits') and a label 0–9
+function csvAt(n, d, seed) {
+  let s = seed >>> 0;
+  const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const lines = [];
+  for (let i = 0; i < n; i++) {
+    const y = i % 10, row = [];
+    for (let j = 0; j < d; j++) row.push(Math.min(16, Math.floor(rnd() * 12 + ((j * 7 + y * 3) % 11 < 3 ? 5 : 0))));
+    lines.push(`${row.join(",")},${y}`);
+  }
+  const file = path.join(os.tmpdir(), `lossland-bench-${n}x${d}-${process.pid}.csv`);
+  fs.writeFileSync(file, lines.join("\n") + "\n");
+  return file;
+}
+const CSVS = {};
+const csvFile = (n, d) => (CSVS[`${n}x${d}`] ??= csvAt(n, d, 7));
+async function loadCsv(p, file) {
+  const chooser = p.waitForEvent("filechooser");
+  await p.locator("#settings").getByRole("button", { name: "Load CSV…" }).click();
+  await (await chooser).setFiles(file);
+  await p.locator("#csv-status").filter({ hasText: "Loaded" }).waitFor({ timeout: 120000 });
+}
+
+// ---------------------------------------------------------------- the figures
+/** Bytes a fresh load of index.html from `root` transfers, each body gzipped (level 9) as a compressing server would send it. */
+async function transfer(browser, root) {
+  const srv = await startServer({ root, csp: true });
+  const { c, p } = await newPage(browser);
+  const got = [];
+  p.on("response", async (r) => {
+    try { const body = await r.body(); got.push({ url: r.url(), raw: body.length, gz: gzipSync(body, { level: 9 }).length }); } catch { /* redirects have no body */ }
+  });
+  await p.goto(new URL("index.html", srv.url).href);
+  await waitReady(p);
+  await p.waitForTimeout(1000); // the Worker's files, the sections' first runs
+  await c.close();
+  await srv.close();
+  const sum = (k, f = () => true) => got.filter(f).reduce((a, b) => a + b[k], 0);
+  return { gz: sum("gz"), raw: sum("raw"), files: got.length, wasmGz: sum("gz", (b) => b.url.endsWith(".wasm")), jsGz: sum("gz", (b) => /\.m?js$/.test(b.url)) };
+}
+
+/** Median time from navigation to the first landscape drawn, and to the full grid (64 × 64). */
+async function firstLandscape(browser, url, loads) {
+  const firsts = [], fulls = [];
+  for (let i = 0; i < loads + 1; i++) {
+    const { c, p } = await newPage(browser);
+    await p.goto(url);
+    await p.waitForFunction(() => performance.getEntriesByName("lossland:plane-drawn").some((e) => e.detail >= 64), null, { timeout: 60000 });
+    const [a, b] = await p.evaluate(() => { const d = performance.getEntriesByName("lossland:plane-drawn"); return [d[0].startTime, d.find((e) => e.detail >= 64).startTime]; });
+    await c.close();
+    if (i === 0) continue; // the browser's first load (its caches, the server's) is left out
+    firsts.push(a);
+    fulls.push(b);
+  }
+  return { first: median(firsts), full: median(fulls), firsts };
+}
+
+/**
+ * The span slider dragged for `seconds`: a key press every 1/60 s (the direction turns every
+ * 20 presses, so the span stays in 3…8), as fast as a learner's drag sends input events; a press
+ * the page is too busy to take is simply later. Counts the 64 × 64 landscapes drawn in full
+ * during the drag; the longest main-thread task in the same time.
+ */
+async function dragRate(p, seconds = 2) {
+  const slider = p.locator('[data-widget="landscape"]').getByRole("slider", { name: "Span of a and b" });
+  await slider.scrollIntoViewIfNeeded();
+  await slider.focus();
+  await p.waitForTimeout(300);
+  const t1 = await p.evaluate(() => performance.now());
+  const start = Date.now();
+  let presses = 0;
+  while (Date.now() - start < seconds * 1000) {
+    await p.keyboard.press(Math.floor(presses / 20) % 2 === 0 ? "ArrowRight" : "ArrowLeft");
+    presses++;
+    const next = start + (presses * 1000) / 60;
+    const wait = next - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+  const t2 = await p.evaluate(() => performance.now());
+  await p.waitForTimeout(1500); // the last position's grid
+  const d = await p.evaluate(([a, b]) => {
+    const drawn = performance.getEntriesByName("lossland:plane-drawn").filter((e) => e.startTime >= a);
+    const inDrag = drawn.filter((e) => e.startTime <= b);
+    const redraws = performance.getEntriesByName("lossland:plane-redraw").filter((e) => e.detail === 64 && e.startTime >= a).map((e) => e.duration);
+    return { full: inDrag.filter((e) => e.detail === 64).length, previews: inDrag.filter((e) => e.detail !== 64).length, after: drawn.length - inDrag.length, redraws };
+  }, [t1, t2]);
+  const tasks = await longestIn(p, t1, t2);
+  const secs = (t2 - t1) / 1000;
+  return { fps: d.full / secs, ...d, presses, secs, one: median(d.redraws), tasks };
+}
+
+/** The longest task from `change(page)` until 4 s after, on a fresh notebook (toy). Median of `rounds`. */
+async function longestTask(browser, url, change, rounds) {
+  const worst = [];
+  for (let i = 0; i < rounds; i++) {
+    const { c, p } = await newPage(browser);
+    await p.goto(url);
+    await waitReady(p);
+    await p.waitForTimeout(1500); // the sections' first runs are over
+    const t1 = await p.evaluate(() => performance.now());
+    await change(p);
+    await p.waitForTimeout(4000);
+    const t2 = await p.evaluate(() => performance.now());
+    worst.push((await longestIn(p, t1, t2)).longest);
+    await c.close();
+  }
+  return { med: median(worst), all: worst };
+}
+
+// ---------------------------------------------------------------- the run
+const rows = []; // { what, target, text: { once | plain | busy }, ok: { … } }
+const row = (what, target) => {
+  let r = rows.find((x) => x.what === what);
+  if (!r) rows.push((r = { what, target, text: {}, ok: {} }));
+  return r;
+};
+const put = (what, target, cond, text, ok) => { const r = row(what, target); r.text[cond] = text; r.ok[cond] = ok; };
+const notes = [];
+
+const server = await startServer({ root: DEFAULT_ROOT, csp: true });
+const hasSite = fs.existsSync(path.join(SITE, "index.html"));
+const site = hasSite ? await startServer({ root: SITE, csp: true }) : null;
+const url = (q = "") => new URL(`index.html${q}`, server.url).href;
+try {
+  // once: bytes, and how the page computes (Worker or main thread; f32 picture or not)
+  if (!tasksOnly) {
+    const browser = await launch();
+    try {
+      const kb = (t) => `${(t.gz / 1024).toFixed(1)} KB in ${t.files} files (wasm ${(t.wasmGz / 1024).toFixed(1)} KB, JS ${(t.jsGz / 1024).toFixed(1)} KB; ${(t.raw / 1024).toFixed(0)} KB raw)`;
+      const repo = await transfer(browser, DEFAULT_ROOT);
+      if (hasSite) {
+        const dep = await transfer(browser, SITE);
+        put("transferred by a fresh load, gzip, as deployed (dist/site)", `≤ ${T.kb} KB`, "once", kb(dep), dep.gz <= T.kb * 1024);
+      } else notes.push("dist/site is missing (run scripts/dist): the deployed transfer and first landscape are not measured");
+      put("transferred by a fresh load, gzip, www/ as in the repository", "—", "once", kb(repo), null);
+      const { c, p } = await newPage(browser);
+      await p.goto(url());
+      await waitReady(p);
+      await p.waitForTimeout(500);
+      const how = await p.evaluate(async () => {
+        const L = await (await import("./js/lib/wasm.js")).loadLossland();
+        return { compute: document.documentElement.dataset.compute ?? "(not recorded: no compute Worker in this build)", picture: typeof L.Landscape?.prototype?.picture === "function" };
+      });
+      await c.close();
+      notes.push(`heavy work runs on: ${how.compute}; Landscape.picture (f32 picture) ${how.picture ? "present" : "absent"}`);
+    } finally {
+      await browser.close();
+    }
+  }
+
+  for (const cond of conditions) {
+    notes.push(`${cond}: load average ${os.loadavg().map((v) => v.toFixed(2)).join(", ")} before the bench ${cond === "busy" ? "added its busy loop" : "measured"}`);
+    const busy = cond === "busy" ? busyCore() : null;
+    if (busy) notes.push(`busy: ${busy.how}`);
+    const browser = await browserFor(Boolean(busy));
+    try {
+      if (!tasksOnly) {
+        const loads = quick ? 3 : 7;
+        for (const [name, srv] of [["as deployed (dist/site)", site], ["www/", server]]) {
+          if (!srv) continue;
+          const f = await firstLandscape(browser, new URL("index.html", srv.url).href, loads);
+          put(`first landscape drawn after navigation, ${name}`, `≤ ${T.firstMs} ms`, cond, `${ms(f.first)} (median of ${loads}: ${f.firsts.map((v) => v.toFixed(0)).join(", ")}); 64 × 64 grid ${ms(f.full)}`, f.first <= T.firstMs);
+        }
+        const drags = [["toy", "", null], ["digits SVM", "?dataset=digits&loss=svm", null], ["digits softmax", "?dataset=digits&loss=softmax", null],
+          ["CSV 5000 × 60 SVM", "?loss=svm", [5000, 60]], ["CSV 5000 × 60 softmax", "?loss=softmax", [5000, 60]]];
+        for (const [what, q, csv] of drags) {
+          const { c, p } = await newPage(browser);
+          try {
+            await p.goto(url(q));
+            await waitReady(p);
+            if (csv) await loadCsv(p, csvFile(...csv));
+            await p.waitForTimeout(1500);
+            const d = await dragRate(p, quick ? 1.5 : 2);
+            put(`64 × 64 redraws per s while the span slider is dragged, ${what}`, `≥ ${T.fps} per s`, cond,
+              `${d.fps.toFixed(1)} per s (${d.full} full grids${d.previews ? ` and ${d.previews} previews` : ""} for ${d.presses} key presses in ${d.secs.toFixed(2)} s; one grid ${ms(d.one)})`, d.fps >= T.fps);
+            put(`longest main-thread task during that drag, ${what}`, `< ${T.taskMs} ms`, cond, taskText(d.tasks), d.tasks.longest < T.taskMs);
+          } catch (e) {
+            put(`64 × 64 redraws per s while the span slider is dragged, ${what}`, `≥ ${T.fps} per s`, cond, `failed: ${String(e.message).split("\n")[0]}`, false);
+          } finally {
+            await c.close();
+          }
+        }
+      }
+      const rounds = quick ? 3 : 5;
+      const changes = [["data set switched to digits", (p) => p.locator("#settings").getByLabel("Data set", { exact: true }).selectOption("digits")]];
+      for (const [n, d] of [[1900, 256], [5000, 60]]) changes.push([`Load CSV… of ${n.toLocaleString("en")} × ${d} (the caps)`, (p) => loadCsv(p, csvFile(n, d))]);
+      for (const [what, change] of changes) {
+        const t = await longestTask(browser, url("?dataset=toy"), change, rounds);
+        const show = (v) => (v > 0 ? `${v.toFixed(0)} ms` : "none");
+        put(`longest main-thread task, ${what}`, `< ${T.taskMs} ms`, cond, `${show(t.med)} (median of ${t.all.length}: ${t.all.map(show).join(", ")})`, t.med < T.taskMs);
+      }
+    } finally {
+      await browser.close();
+      busy?.stop();
+    }
+  }
+
+  // once: wasm memory after a minute of use (play four widgets, switch data sets)
+  if (!tasksOnly) {
+    const browser = await launch();
+    try {
+      const { c, p } = await newPage(browser);
+      await p.goto(url());
+      await waitReady(p);
+      const mem = () => p.evaluate(async () => (await import("./js/lib/wasm.js")).wasmMemoryBytes());
+      const m0 = await mem();
+      const useFor = quick ? 10000 : 60000;
+      for (const w of ["gd", "sgd", "random-search", "stepper"]) {
+        const b = p.locator(`[data-widget="${w}"]`).getByRole("button", { name: "Play", exact: true });
+        if (await b.count()) await b.first().click().catch(() => {});
+      }
+      const ds = p.locator("#settings").getByLabel("Data set", { exact: true });
+      const t2 = Date.now();
+      let k = 0;
+      while (Date.now() - t2 < useFor) {
+        await p.waitForTimeout(2500);
+        await ds.selectOption(["toy", "spiral", "digits", "iris"][k++ % 4]);
+      }
+      const m1 = await mem();
+      put(`wasm memory (page) after ${useFor / 1000} s of use (playing, switching data sets)`, "≤ 32 MB", "once", `${(m1 / 2 ** 20).toFixed(1)} MB (at load ${(m0 / 2 ** 20).toFixed(1)} MB)`, m1 <= 32 * 2 ** 20);
+      await c.close();
+    } finally {
+      await browser.close();
+    }
+  }
+} finally {
+  await server.close();
+  await site?.close();
+  for (const f of Object.values(CSVS)) fs.rmSync(f, { force: true });
+}
+
+const load = os.loadavg().map((v) => v.toFixed(2)).join(", ");
+console.log(`\npage (headless Chromium, this machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "CPU"}; load average at the end ${load})`);
+for (const n of notes) console.log(`  ${n}`);
+const mark = (ok) => (ok === null || ok === undefined ? " " : ok ? "✓" : "✗");
+for (const r of rows) {
+  console.log(`  ${r.what}  [target ${r.target}]`);
+  for (const cond of ["once", "plain", "busy"]) if (cond in r.text) console.log(`    ${mark(r.ok[cond])} ${cond === "once" ? "" : `${cond.padEnd(5)} `}${r.text[cond]}`);
+}
+if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ load: os.loadavg(), notes, rows }, null, 2));
