@@ -6,6 +6,8 @@
 // me" skips, ?predict=off shows the section as before. Pages are opened with ?predict=on.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import { createRequire } from "node:module";
 import { siteSuite } from "./lib/sites.mjs";
 import { assertClean, assertNoNaN } from "./lib/assert.mjs";
 
@@ -316,6 +318,32 @@ test("gradient check: with h = 0.1 on toy/SVM the kinks are the answer; \"Just s
     await until(async () => (await s.getByTestId("verdict").innerText()).startsWith("max relative error"), "the verdict at once");
     const grid = s.getByRole("img", { name: /Relative error per entry/ });
     assert.ok(await colorShare(grid, GREEN, 12) > 0.1, "verdict colours at once");
+    assertClean(log);
+  });
+});
+
+// ---------------------------------------------------------------- axe
+
+const AXE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+/** Axe's violations on the page now, as lines (its source evaluated through the driver, not a <script>: the CSP stays strict). */
+async function axeLines(page) {
+  if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(AXE);
+  const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  return r.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}: ${n.failureSummary.replace(/\s+/g, " ")}`));
+}
+
+test("axe: no violations with the chart predictions asking, guessed and revealed", async () => {
+  await suite.visit("?predict=on", async (page, log) => {
+    assert.deepEqual(await axeLines(page), [], "asking");
+    await pointAt(page, section(page, "line").locator("canvas").first(), 0.4, 0.4);
+    await pointAt(page, section(page, "random-search").getByRole("img", { name: /Accuracy of the best W so far/ }), 0.5, 0.5);
+    await pointAt(page, section(page, "gradcheck").getByRole("img", { name: /Relative error per entry/ }), 0.5, 0.5);
+    assert.deepEqual(await axeLines(page), [], "guessed");
+    for (const [name, q] of [["line", MINIMUM], ["random-search", ACCURACY], ["gradcheck", FLAGGED]]) {
+      await card(page, q).getByRole("button", { name: "Commit my guess" }).click();
+      await judgement(card(page, q));
+    }
+    assert.deepEqual(await axeLines(page), [], "revealed");
     assertClean(log);
   });
 });

@@ -111,6 +111,9 @@ export function chartGuess(w, { canvas, chart, axis = "x", range, step, label, f
       const [lo, hi] = range();
       control.setAttribute("aria-valuemin", String(lo));
       control.setAttribute("aria-valuemax", String(hi));
+      // a slider needs a value: where the first key puts it, read as "no guess yet" until then
+      control.setAttribute("aria-valuenow", String(clamp(start(), lo, hi)));
+      control.setAttribute("aria-valuetext", "no guess yet");
       control.addEventListener("keydown", w.guard(onKey));
       const how = axis === "x" ? "Click or drag on the chart, or focus this and use ← / →" : "Click or drag on the chart, or focus this and use ↑ / ↓";
       box.append(el("div", { class: "chartguess" }, control, el("p", { class: "chartguess-hint", id: `${id}-hint` }, `${how}; Enter commits.`), live));
@@ -119,6 +122,7 @@ export function chartGuess(w, { canvas, chart, axis = "x", range, step, label, f
     /** The chart stops taking guesses (the section calls it when the prediction is revealed or off). */
     release() {
       canvas.classList.remove("guessing", "guessing-x", "guessing-y");
+      if (control) { control.setAttribute("aria-disabled", "true"); control.tabIndex = -1; } // the guess is locked
     },
   };
   return input;

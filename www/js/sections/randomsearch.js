@@ -50,6 +50,8 @@ export default {
       onChange: () => { if (predicted.revealed) guess.release(); w.redraw(); },
     });
     const answerHidden = () => predicted.state === "asking" && !running;
+    // the run an answer was for: after new settings the old guess and answer are not drawn on the new run
+    const runKey = () => { const s = w.settings; return `${s.dataset}|${s.loss}|${s.reg}|${s.seed}|${o.scale}`; };
 
     w.root.append(
       el("h3", {}, "Random search: keep the best of many random W"),
@@ -121,7 +123,7 @@ export default {
       }
       w.setState("steps", TRIES); // a link replays the same seeded run
       const ds = w.dataset();
-      return { value: last.accuracy, text: pct(last.accuracy), chance: 1 / ds.classes, n: ds.len, weights: clf.rows * clf.cols, dataset: w.settings.dataset };
+      return { value: last.accuracy, text: pct(last.accuracy), chance: 1 / ds.classes, n: ds.len, weights: clf.rows * clf.cols, dataset: w.settings.dataset, run: runKey() };
     }
 
     /** Why random search ends where it does, for the data set and the run shown. */
@@ -154,10 +156,11 @@ export default {
       const accSeries = [{ xs: xr, ys: [chance, chance], color: "#777777", width: 1, label: `chance (1/${ds.classes})` }];
       const markers = [];
       if (!hide) accSeries.unshift({ xs: accLine.xs, ys: accLine.ys, color: PALETTE.green, width: 3, label: "accuracy" });
-      const g = predicted.state === "asking" ? guess.value : predicted.guess?.value;
-      if (g !== null && g !== undefined) accSeries.push({ xs: xr, ys: [g, g], color: GUESS_COLOR, width: 3, dashed: true, label: `your guess: ${pp(g)}` });
       const t = predicted.truth;
-      if (predicted.revealed && t && last && last.iteration >= TRIES) {
+      const current = t?.run === runKey();
+      const g = predicted.state === "asking" ? guess.value : current ? predicted.guess?.value : null;
+      if (g !== null && g !== undefined) accSeries.push({ xs: xr, ys: [g, g], color: GUESS_COLOR, width: 3, dashed: true, label: `your guess: ${pp(g)}` });
+      if (predicted.revealed && t && current && last && last.iteration >= TRIES) {
         markers.push({ x: TRIES, y: t.value, color: PALETTE.green, size: 8, filled: true, label: `after ${TRIES} tries: ${pct(t.value)}` });
       }
       accChart = lineChart(w.L, accCanvas, {
