@@ -95,8 +95,8 @@ async function start() {
   const tries = [];
   if (script.url) {
     tries.push(["module worker", () => new Worker(script.url, { type: "module" })]);
-    // an opaque origin (a sandboxed iframe) may not start a worker from the site's URL, but
-    // may from a blob: of its own that imports it
+    // an opaque origin (a sandboxed iframe) or a script from another site may not start a
+    // worker from the site's URL, but may from a blob: of its own that imports it
     tries.push(["blob: worker importing it", () => new Worker(blobUrl(`import ${JSON.stringify(script.url)};`), { type: "module" })]);
   }
   if (script.source) {
@@ -106,6 +106,12 @@ async function start() {
   }
   const why = [];
   for (const [name, make] of tries) {
+    // a scheme the page's own CSP refuses is not tried (the browser would log a violation)
+    const scheme = name.match(/^(blob|data):/)?.[1];
+    if (scheme && !metaCspAllows(scheme)) {
+      why.push(`${name}: the page's Content-Security-Policy allows no ${scheme}: worker`);
+      continue;
+    }
     try {
       const w = await handshake(make, module);
       record("worker");
@@ -120,6 +126,25 @@ async function start() {
 function fail(why) {
   record(`main: ${why}`);
   return null;
+}
+
+/**
+ * Whether the Content-Security-Policy <meta> of the page (if any) lets a worker start from a
+ * `scheme`: URL: its worker-src, else script-src, else default-src must name `scheme:`. A policy
+ * sent as a header cannot be read from a page; the browser then decides (and logs a refusal).
+ */
+function metaCspAllows(scheme) {
+  if (typeof document === "undefined") return true;
+  for (const meta of document.querySelectorAll('meta[http-equiv="Content-Security-Policy" i]')) {
+    const dirs = new Map();
+    for (const part of (meta.getAttribute("content") ?? "").split(";")) {
+      const [name, ...values] = part.trim().toLowerCase().split(/\s+/);
+      if (name && !dirs.has(name)) dirs.set(name, values);
+    }
+    const list = dirs.get("worker-src") ?? dirs.get("script-src") ?? dirs.get("default-src");
+    if (list && !list.includes(`${scheme}:`)) return false;
+  }
+  return true;
 }
 
 function base64(text) {

@@ -17,6 +17,7 @@ export default {
     let land = null, built = null, chart = null, last = null; // last: { values, size, span, land }
     const key = jobKey("landscape"); // this widget's jobs: a newer one supersedes the older
     const cost = new Map(); // grid size → measured ms to compute it on the current landscape
+    let busy = null; // the grid being computed in the Worker: { land, size, again }
 
     const newDir = button("New directions", () => { w.setState("directions", o.directions + 1); w.rebuild(); });
     w.root.append(el("h3", {}, "Two directions: L(W + a·W1 + b·W2)"),
@@ -73,9 +74,23 @@ export default {
           values = land.plane(s, size);
           cost.set(size, performance.now() - t0);
         } else {
+          // In the Worker, while a slider moves: the grid in progress is finished and drawn (at
+          // its own span, on its own axes), then the newest position is computed, so a drag
+          // shows pictures as fast as the Worker makes them instead of none until it stops.
+          const same = busy && busy.land === mine && busy.size === size;
+          if (!onMain && same) { busy.again = true; return; }
+          const job = (busy = { land: mine, size, again: false });
           const stats = {};
-          values = await plane({ key, dataset: w.dataset(), clf, land: mine, span: s, size, isStale: stale, stats });
+          try {
+            values = await plane({ key, dataset: w.dataset(), clf, land: mine, span: s, size, isStale: onMain ? stale : () => w.stale(my) || land !== mine || o.resolution !== size, stats });
+          } finally {
+            if (busy === job) busy = null;
+          }
           if (values && stats.work !== undefined) cost.set(size, stats.work);
+          if (job.again && !w.stale(my) && land === mine) {
+            if (values && o.resolution === size) draw(values, size, s);
+            return compute();
+          }
         }
       }
       if (!values || stale()) return;
