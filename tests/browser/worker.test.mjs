@@ -9,7 +9,9 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { openPage, screenshot } from "./lib/chromium.mjs";
+import { execFileSync } from "node:child_process";
+import { pathToFileURL } from "node:url";
+import { REPO, openPage, screenshot } from "./lib/chromium.mjs";
 import { siteSuite, startCorsFront } from "./lib/sites.mjs";
 import { waitReady, assertClean, assertNoNaN, assertInked } from "./lib/assert.mjs";
 
@@ -172,6 +174,30 @@ test("embed.html in <iframe sandbox=\"allow-scripts\"> (opaque origin, host with
     await screenshot(page, "worker-sandboxed-embed").catch(() => {});
     await log.context.close();
     await front.close();
+  }
+});
+
+test("the one-file build opened from file:// starts the Worker from a data: URL (its code inlined)", async () => {
+  // scripts/dist as dist.test.mjs runs it (fast when www/pkg exists)
+  execFileSync(path.join(REPO, "scripts", "dist"), { cwd: REPO, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, LOSSLAND_SETUP_DONE: "1" } });
+  const url = pathToFileURL(path.join(REPO, "dist", "lossland.html")).href;
+  const log = await openPage(suite.browser, `${url}?dataset=digits&loss=softmax&predict=off`, { offline: true, timeout: 30000 });
+  const { page } = log;
+  try {
+    await waitReady(page, log, "dist/lossland.html", { timeout: 30000 });
+    await page.waitForFunction(() => document.documentElement.dataset.compute !== undefined, null, { timeout: 30000 });
+    // Chromium refuses a blob: module Worker to a file:// page; the data: one starts
+    assert.equal(await where(page), "worker");
+    assert.equal(page.workers().length, 1);
+    assert.match(page.workers()[0].url(), /^data:text\/javascript;base64,/);
+    await section(page, "landscape").getByText(/^64 × 64 grid: loss from/).waitFor({ timeout: 60000 });
+    const counts = await page.workers()[0].evaluate(() => self.__lossland.counts);
+    assert.ok(counts.plane > 0, JSON.stringify(counts));
+    await assertInked(page, "one-file build");
+    await assertNoNaN(page, "one-file build");
+    assertClean(log);
+  } finally {
+    await log.context.close();
   }
 });
 
