@@ -122,7 +122,11 @@ export function chartGuess(w, { canvas, chart, axis = "x", range, step, label, f
     /** The chart stops taking guesses (the section calls it when the prediction is revealed or off). */
     release() {
       canvas.classList.remove("guessing", "guessing-x", "guessing-y");
-      if (control) { control.setAttribute("aria-disabled", "true"); control.tabIndex = -1; } // the guess is locked
+      if (control) {
+        control.setAttribute("aria-disabled", "true"); // the guess is locked
+        control.tabIndex = -1;
+        if (value === null) { control.textContent = "No guess made"; control.setAttribute("aria-valuetext", "no guess made"); }
+      }
     },
   };
   return input;

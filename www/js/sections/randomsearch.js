@@ -137,6 +137,8 @@ export default {
       return `${chance} Here W has only ${t.weights} numbers, so ${TRIES} blind draws cover its space well enough that the best of them is well above chance; on the digits (650 numbers) the same ${TRIES} tries stay near chance: random search fails as W grows.${spiral}`;
     }
 
+    const legendCorner = (v) => (v !== null && v !== undefined && v >= 0.5 ? "bottom-right" : "top-right");
+
     function draw() {
       const ds = w.dataset();
       const chance = 1 / ds.classes;
@@ -165,8 +167,9 @@ export default {
       }
       accChart = lineChart(w.L, accCanvas, {
         title: "Accuracy of the best W so far", xLabel: "tries", yLabel: "accuracy", xRange: xr, yRange: [0, 1],
-        // with a prediction the legend has four entries: under the plot, off the line's end
-        series: accSeries, markers, ...(predicted.state === "off" ? {} : { legend: "below" }),
+        // with a prediction the legend has up to four entries: in the corner away from the line's
+        // end (the answer), or from the guess while the answer is hidden
+        series: accSeries, markers, ...(predicted.state === "off" ? {} : { legend: legendCorner(hide ? g : last?.accuracy ?? g) }),
       });
       wCaption.textContent = (last ? `Best W (found at try ${bestAt}): ` : "The starting W (no try yet): ") + drawWeights(wCanvas, clf, ds, points) + ".";
       readout.textContent = hide
