@@ -190,6 +190,10 @@ async function main() {
   const order = [...hosts.keys()].sort((a, b) => (hosts[b].row.name === FIRST) - (hosts[a].row.name === FIRST) || a - b);
   for (const i of order) {
     const { host, row } = hosts[i];
+    // The landscape is mounted (and its first picture drawn) first; the browser then paints it
+    // before the next section is mounted, and each further section is mounted in a task of its
+    // own: the first view does not wait for every widget, and start-up is no one long task.
+    if (i !== order[0]) await (i === order[1] ? afterPaint() : nextTurn());
     const mod = await modules[i];
     if (i === order[0]) performance.mark("lossland:first-module");
     const t0 = performance.now();
@@ -209,6 +213,15 @@ async function main() {
   const scrolled = window.scrollY;
   await Promise.all(widgets.map((w) => w && w.ready));
   if (landed && Math.abs(window.scrollY - scrolled) < 2) landed.scrollIntoView();
+}
+
+/** Resolves after the browser's next frame (or after 100 ms: a background tab paints no frame). */
+function afterPaint() {
+  return new Promise((resolve) => {
+    const done = () => { clearTimeout(t); resolve(); };
+    const t = setTimeout(done, 100);
+    requestAnimationFrame(() => setTimeout(done, 0));
+  });
 }
 
 // the URL follows every setting, every option a learner sets and the sections' state
