@@ -15,6 +15,7 @@ import * as jobs from "./lib/jobs.js";
 
 const BUDGET = 24; // ms of work between looks at the message queue (a newer job cancels)
 const MAX_CSV = 4; // uploaded data sets kept (least recently used freed first)
+const MAX_WIDGETS = 16; // widgets' mirrors kept (a re-mounted element is a new widget key)
 const PROGRESS_MS = 120; // partial results at most this often
 
 const counts = { plane: 0, runs: 0, gradCheck: 0, parseCsv: 0, cancelled: 0 };
@@ -101,6 +102,12 @@ function freshClassifier(ref, opts, W) {
 const run = {
   plane(ctx, key, data, a) {
     const clf = classifier(key, data, a.options);
+    // the widget's mirrors are the most recently used; the least recently used beyond
+    // MAX_WIDGETS are freed (a removed widget's stay until then)
+    const had = clfs.get(key);
+    clfs.delete(key);
+    clfs.set(key, had);
+    while (clfs.size > MAX_WIDGETS) dropWidget(clfs.keys().next().value);
     let m = lands.get(key);
     if (!m || m.landId !== a.landId || m.clf !== clf) {
       m?.land.free();

@@ -242,16 +242,27 @@ function dataRef(dataset, resend = false) {
   return { ref: { id, features, labels, dims: dataset.dims, classes: dataset.classes }, transfer: [features.buffer, labels.buffer] };
 }
 
-/** Posts one job to the worker; resolves to its result, or null when superseded. */
-function post(kind, key, gen, dataset, args, transfer = [], onProgress, retried = false) {
+/**
+ * Posts one job to the worker; resolves to its result, or null when superseded or when
+ * `isStale()` turns true meanwhile (the widget rebuilt or was removed: the worker is told to
+ * stop the job at its next pause).
+ */
+function post(kind, key, gen, dataset, args, { isStale = never, onProgress, retried = false } = {}) {
   const id = nextJob++;
-  const { ref, transfer: t2 } = dataset ? dataRef(dataset, retried) : { ref: null, transfer: [] };
+  const { ref, transfer } = dataset ? dataRef(dataset, retried) : { ref: null, transfer: [] };
+  let watch = null;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject, onProgress, key, gen });
-    worker.postMessage({ type: "job", id, key, gen, kind, data: ref, args }, [...transfer, ...t2]);
-  }).catch((e) => {
+    worker.postMessage({ type: "job", id, key, gen, kind, data: ref, args }, transfer);
+    watch = setInterval(() => {
+      if (!isStale() || !pending.has(id)) return;
+      pending.delete(id);
+      if (!superseded(key, gen)) worker?.postMessage({ type: "cancel", key, gen: newGen(key) });
+      resolve(null);
+    }, 50);
+  }).finally(() => clearInterval(watch)).catch((e) => {
     // the worker dropped an uploaded data set (it keeps the latest few): send it again, once
-    if (e.missing && !retried && dataset) return post(kind, key, gen, dataset, args, [], onProgress, true);
+    if (e.missing && !retried && dataset) return post(kind, key, gen, dataset, args, { isStale, onProgress, retried: true });
     throw e;
   });
 }
@@ -300,7 +311,7 @@ export async function plane({ key, dataset, clf, land, span, size, isStale = nev
   let landId = landIds.get(land);
   if (!landId) landIds.set(land, (landId = nextId++));
   const args = { options: options ?? clf.options(), landId, W0: land.origin(), W1: land.direction(0), W2: land.direction(1), span, size };
-  return post("plane", key, gen, dataset, args);
+  return post("plane", key, gen, dataset, args, { isStale });
 }
 
 /**
@@ -323,7 +334,7 @@ export async function runs({ key, dataset, clf, methods, total, isStale = never,
   }
   if (isStale() || superseded(key, gen)) return null;
   count("worker", "runs", key);
-  return post("runs", key, gen, dataset, { options, W, methods, total }, [], onProgress);
+  return post("runs", key, gen, dataset, { options, W, methods, total }, { isStale, onProgress });
 }
 
 /** `clf.gradCheck(check)` on `clf`'s data set, loss settings and W. Null when superseded. */
@@ -334,7 +345,7 @@ export async function gradCheck({ key, dataset, clf, check, isStale = never }) {
   if (!w) return onMain("gradCheck", key, gen, isStale, (ctx) => jobs.gradCheck(ctx, { clf, check }));
   if (isStale() || superseded(key, gen)) return null;
   count("worker", "gradCheck", key);
-  return post("gradCheck", key, gen, dataset, { options, W, check });
+  return post("gradCheck", key, gen, dataset, { options, W, check }, { isStale });
 }
 
 /**

@@ -35,12 +35,14 @@ export default {
       if (!values) return;
       let lo = Infinity, hi = -Infinity;
       for (const v of values) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+      const tp = performance.now();
       chart = heatMap(w.L, canvas, values, size, size, {
         title: `${datasetName(w.dataset())}, ${w.settings.loss.toUpperCase()}: loss around W`,
         xLabel: "a (along W1)", yLabel: "b (along W2)", xRange: [-s, s], yRange: [-s, s], colorbarLabel: "loss",
         markers: [{ x: 0, y: 0, color: "#ffffff", size: 6, filled: true, label: "W" }],
       });
       last = { values, size, span: s, land };
+      performance.measure("lossland:plane-paint", { start: tp, detail: size }); // the chart alone, on this thread
       performance.mark("lossland:plane-drawn", { detail: size });
       summary.textContent = `${size} × ${size} grid: loss from ${fmt(lo)} (dark) to ${fmt(hi)} (bright); W sits at the white dot, loss ${fmt(land.lossAt(0, 0))}.`;
     }
