@@ -85,6 +85,13 @@ test("1-D slice, toy/SVM: the curve is hidden until a click on the chart; the gu
     await s.getByRole("button", { name: "Commit my guess" }).first().click();
     const line = await judgement(ask);
     assert.match(line, new RegExp(`You said ${said.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}; the lowest point on this line is at a = −?[\\d.]+: [\\d.]+ away \\(\\d+ % of the span`), line);
+    // stored in this browser: the guess and the answer as they read
+    const rows = await page.evaluate(() => JSON.parse(localStorage.getItem("lossland.predictions") ?? "[]"));
+    const row = rows.find((r) => r.section === "line");
+    assert.ok(row, JSON.stringify(rows));
+    assert.equal(row.guess, said);
+    assert.match(row.truth, /^a = −?[\d.]+$/);
+    assert.equal(row.right, /^Right/.test(line));
     // the reveal: the curve and the guess drawn together
     await until(async () => (await colorShare(chart, BLUE)) > 0.001, "the curve drawn at the reveal");
     assert.ok(await colorShare(chart, PINK) > 0, "the guess stays beside the truth");

@@ -61,7 +61,7 @@ export default {
         draw();
         const dip = deepestDip(shown.avg);
         const value = dip.depth > 0 ? "sometimes" : "above";
-        return { value, text: CHORD_CHOICES.find(([v]) => v === value)[1].toLowerCase(), dip };
+        return { value, text: CHORD_CHOICES.find(([v]) => v === value)[1], dip };
       },
       judge: (g, t) => ({ right: g.value === t.value, line: t.value === "above"
         ? `You said “${g.text.toLowerCase()}”; on this line every chord between the ${POINTS} sampled points (${(POINTS * (POINTS - 1)) / 2} pairs) lies on or above the curve.`
