@@ -13,6 +13,7 @@ import { execFileSync } from "node:child_process";
 import { pathToFileURL } from "node:url";
 import { REPO, openPage, screenshot } from "./lib/chromium.mjs";
 import { siteSuite, startCorsFront } from "./lib/sites.mjs";
+import { startServer } from "./server.mjs";
 import { waitReady, assertClean, assertNoNaN, assertInked } from "./lib/assert.mjs";
 
 const suite = siteSuite({ fixtures: true }); // www/ and the fixture pages (the sandboxed iframe)
@@ -198,6 +199,53 @@ test("the one-file build opened from file:// starts the Worker from a data: URL 
     assertClean(log);
   } finally {
     await log.context.close();
+  }
+});
+
+// A minimal anywidget host: the model's traits (docs/JUPYTER.md) for 300 × 8 arrays, 3 classes.
+const HOST = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>an anywidget host</title><link rel="icon" href="data:,"></head>
+<body><div id="host"></div><script type="module">
+import widget from "./widget.js";
+const n = 300, d = 8, c = 3;
+const X = new Float64Array(n * d).map((_, i) => Math.sin(i * 0.37) * 2);
+const y = new Uint32Array(n).map((_, i) => i % c);
+const traits = { shape: { n, d, c }, X: new DataView(X.buffer), y: new DataView(y.buffer), W: null, settings: { loss: "softmax", reg: 0, seed: 1 },
+  options: { resolution: 128 }, widget: "notebook", error: "" };
+const model = { get: (k) => traits[k], set() {}, save_changes() {}, on() {}, off() {}, send() {} };
+window.rendered = widget.render({ model, el: document.getElementById("host") }).then(() => true);
+</script></body></html>`;
+
+test("the Jupyter widget's bundle (scripts/wheel's, wasm inlined) computes in a blob: Worker in a minimal anywidget host", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lossland-anywidget-"));
+  const esbuild = await import("esbuild");
+  const { inlineWasm } = await import("../../scripts/inline-wasm.mjs");
+  // the bundle as scripts/wheel.mjs makes it, into a temporary directory
+  await esbuild.build({
+    entryPoints: [path.join(REPO, "www", "js", "jupyter.js")], bundle: true, format: "esm", splitting: false, minify: true,
+    target: ["es2022"], legalComments: "none", loader: { ".css": "text" }, plugins: [inlineWasm()], outfile: path.join(dir, "widget.js"), logLevel: "warning",
+  });
+  fs.writeFileSync(path.join(dir, "index.html"), HOST);
+  const server = await startServer({ root: dir, csp: false });
+  const log = await openPage(suite.browser, new URL("index.html", server.url).href);
+  const { page } = log;
+  try {
+    assert.equal(await page.evaluate(() => window.rendered), true);
+    for (let i = 0; i < 200 && page.workers().length === 0; i++) await page.waitForTimeout(100);
+    assert.equal(page.workers().length, 1, "no compute Worker");
+    assert.match(page.workers()[0].url(), /^blob:/);
+    // every kind of job of the notebook's sections ran in it, on the learner's arrays
+    const worker = page.workers()[0];
+    await worker.evaluate(() => new Promise((resolve) => {
+      const t = setInterval(() => { const c = self.__lossland.counts; if (c.plane > 0 && c.runs > 0 && c.gradCheck > 0) { clearInterval(t); resolve(); } }, 100);
+    }));
+    await page.locator("#host").getByText(/^128 × 128 grid: loss from/).waitFor({ timeout: 60000 });
+    await assertInked(page, "the Jupyter widget");
+    await assertNoNaN(page, "the Jupyter widget");
+    assertClean(log);
+  } finally {
+    await log.context.close();
+    await server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 
