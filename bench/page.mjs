@@ -70,9 +70,24 @@ const longestIn = (p, t1, t2) => p.evaluate(([a, b]) => {
 }, [t1, t2]);
 const taskText = (t) => (t.longest > 0 ? `${t.longest.toFixed(0)} ms (${t.count} of 50 ms or more)` : "none of 50 ms or more");
 
+// when the first landscape reaches the screen: the frame after its first performance.mark (a
+// long task after the drawing, e.g. other sections mounting, delays that frame)
+const SHOWN = () => {
+  const mark = performance.mark.bind(performance);
+  performance.mark = (name, opts) => {
+    const r = mark(name, opts);
+    if (name === "lossland:plane-drawn" && window.__shown === undefined) {
+      window.__shown = null;
+      requestAnimationFrame(() => { window.__shown = performance.now(); });
+    }
+    return r;
+  };
+};
+
 async function newPage(browser) {
   const c = await browser.newContext({ viewport: VIEW });
   await c.addInitScript(LONGTASKS);
+  await c.addInitScript(SHOWN);
   const p = await c.newPage();
   return { c, p };
 }
@@ -119,20 +134,22 @@ async function transfer(browser, root) {
   return { gz: sum("gz"), raw: sum("raw"), files: got.length, wasmGz: sum("gz", (b) => b.url.endsWith(".wasm")), jsGz: sum("gz", (b) => /\.m?js$/.test(b.url)) };
 }
 
-/** Median time from navigation to the first landscape drawn, and to the full grid (64 × 64). */
+/** Median time from navigation to the first landscape drawn, on screen, and to the full grid (64 × 64). */
 async function firstLandscape(browser, url, loads) {
-  const firsts = [], fulls = [];
+  const firsts = [], fulls = [], shown = [];
   for (let i = 0; i < loads + 1; i++) {
     const { c, p } = await newPage(browser);
     await p.goto(url);
     await p.waitForFunction(() => performance.getEntriesByName("lossland:plane-drawn").some((e) => e.detail >= 64), null, { timeout: 60000 });
-    const [a, b] = await p.evaluate(() => { const d = performance.getEntriesByName("lossland:plane-drawn"); return [d[0].startTime, d.find((e) => e.detail >= 64).startTime]; });
+    await p.waitForFunction(() => window.__shown != null, null, { timeout: 60000 });
+    const [a, b, f] = await p.evaluate(() => { const d = performance.getEntriesByName("lossland:plane-drawn"); return [d[0].startTime, d.find((e) => e.detail >= 64).startTime, window.__shown]; });
     await c.close();
     if (i === 0) continue; // the browser's first load (its caches, the server's) is left out
     firsts.push(a);
     fulls.push(b);
+    shown.push(f);
   }
-  return { first: median(firsts), full: median(fulls), firsts };
+  return { first: median(firsts), full: median(fulls), shown: median(shown), firsts };
 }
 
 /**
@@ -239,7 +256,7 @@ try {
         for (const [name, srv] of [["as deployed (dist/site)", site], ["www/", server]]) {
           if (!srv) continue;
           const f = await firstLandscape(browser, new URL("index.html", srv.url).href, loads);
-          put(`first landscape drawn after navigation, ${name}`, `≤ ${T.firstMs} ms`, cond, `${ms(f.first)} (median of ${loads}: ${f.firsts.map((v) => v.toFixed(0)).join(", ")}); 64 × 64 grid ${ms(f.full)}`, f.first <= T.firstMs);
+          put(`first landscape drawn after navigation, ${name}`, `≤ ${T.firstMs} ms`, cond, `${ms(f.first)} (median of ${loads}: ${f.firsts.map((v) => v.toFixed(0)).join(", ")}); on screen ${ms(f.shown)}; 64 × 64 grid ${ms(f.full)}`, f.first <= T.firstMs);
         }
         const drags = [["toy", "", null], ["digits SVM", "?dataset=digits&loss=svm", null], ["digits softmax", "?dataset=digits&loss=softmax", null],
           ["CSV 5000 × 60 SVM", "?loss=svm", [5000, 60]], ["CSV 5000 × 60 softmax", "?loss=softmax", [5000, 60]]];
