@@ -156,7 +156,12 @@ export default {
       recheck: () => check(), onChange: () => { showAnswer(); readCell(); w.redraw(); },
     });
     // asking: the verdicts (the answer) wait for the learner's guess
-    const showAnswer = () => { for (const e of [verdictText, counts, why]) e.hidden = flagged.state === "asking"; answerNote.hidden = flagged.state !== "asking"; };
+    const markKey = el("span", { hidden: true }, el("span", { class: "swatch sw-mark" }), "dot: an entry you marked");
+    const showAnswer = () => {
+      for (const e of [verdictText, counts, why]) e.hidden = flagged.state === "asking";
+      answerNote.hidden = flagged.state !== "asking";
+      markKey.hidden = !(flagged.state === "revealed" && flagged.guess?.value?.length);
+    };
 
     w.root.append(
       el("h3", {}, "The formula, live, for one example"),
@@ -172,6 +177,7 @@ export default {
       verdictText, counts, why);
     if (flagged.card) aCanvas.parentNode.parentNode.before(flagged.card); // above the three grids
     verdictText.before(answerNote);
+    kinkMark.after(markKey);
     showAnswer();
 
     const seed = () => w.settings.seed + 100 * o.newW;
