@@ -129,7 +129,7 @@ test("mini-batch SGD and the scoreboard: the measured race and the ranking besid
       await card(page, "sgd", q).getByRole("button", { name: "Commit my guess" }).click();
     }
     await form(page, "sgd", Q.noisier).getByText(/^(Right|Not quite) \(spiral, SVM\): you said batch 1; the noisier is .*over the first 100 steps the full loss/).waitFor({ timeout: 20000 });
-    await form(page, "sgd", Q.sameTime).getByText(/batch 1 takes \d+ steps at [\d.]+ ms each/).waitFor({ timeout: 20000 });
+    await form(page, "sgd", Q.sameTime).getByText(/batch 1 takes \d+ steps at [\d.]+ (µs|ms) each/).waitFor({ timeout: 20000 });
     await s.getByRole("img", { name: /Full loss against time/ }).waitFor();
     assert.match(await s.locator("p", { hasText: /^Measured on this page/ }).innerText(), /batch 256 took 100 and reached/);
     assert.ok((await ink(page, /Full loss against time/)) > 0.01);

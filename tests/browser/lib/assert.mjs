@@ -66,6 +66,7 @@ export async function assertNoNaN(page, where) {
  * For every <canvas> of a page or frame, those inside open shadow roots included: a name, its
  * size and the fraction of its pixels that differ from the top-left one (the background). A
  * canvas of size 0 reads as blank; one with no 2d context (a webgl canvas) too, with an `error`.
+ * `hidden`: the canvas is not rendered at all (an answer hidden while a prediction asks, issue 13).
  */
 export function canvasInk(pageOrFrame) {
   return pageOrFrame.evaluate(() => {
@@ -83,20 +84,24 @@ export function canvasInk(pageOrFrame) {
       const label = c.getAttribute("aria-label");
       const name = `${c.id ? `#${c.id}` : `canvas[${i}]`}${label ? ` "${label}"` : ""}${widget ? ` in ${widget}` : ""}${host ? ` in <${host.localName}>` : ""}`;
       const { width: w, height: h } = c;
-      if (!w || !h) return { name, w, h, ink: 0 };
+      const hidden = c.getClientRects().length === 0; // display: none here or above
+      if (!w || !h) return { name, w, h, ink: 0, hidden };
       const ctx = c.getContext("2d");
       if (!ctx) return { name, w, h, ink: 0, error: "no 2d context (webgl canvas?)" };
       const d = ctx.getImageData(0, 0, w, h).data;
       let n = 0;
       for (let p = 0; p < d.length; p += 4) if (d[p] !== d[0] || d[p + 1] !== d[1] || d[p + 2] !== d[2] || d[p + 3] !== d[3]) n++;
-      return { name, w, h, ink: n / (w * h) };
+      return { name, w, h, ink: n / (w * h), hidden };
     });
   });
 }
 
-/** The canvases of `list` (from canvasInk) with at most `min` ink, as readable lines; [] when all are drawn. */
+/**
+ * The canvases of `list` (from canvasInk) with at most `min` ink, as readable lines; [] when all
+ * are drawn. A canvas that is not rendered (hidden while a prediction asks) is not counted.
+ */
 function blankCanvases(list, min = MIN_INK) {
-  return list.filter((c) => c.error || !(c.ink > min)).map((c) => `${c.name} ${c.w}x${c.h}: ${c.error ?? `${(c.ink * 100).toFixed(2)}% ink`}`);
+  return list.filter((c) => !c.hidden && (c.error || !(c.ink > min))).map((c) => `${c.name} ${c.w}x${c.h}: ${c.error ?? `${(c.ink * 100).toFixed(2)}% ink`}`);
 }
 
 /** Asserts, now, that the page has a canvas and every canvas is drawn (more than MIN_INK ink). */

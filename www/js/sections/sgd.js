@@ -14,6 +14,8 @@ const scatterCount = (b) => Math.max(24, Math.min(200, Math.floor(60000 / b)));
 /** The predictions' race: the large batch's steps in it, and the noise window (steps). */
 const RACE_STEPS = 100, NOISE_STEPS = 100;
 const BIG = (len) => Math.min(256, len);
+/** A measured time in words: "3.1 µs", "0.45 ms", "12 ms". */
+const dur = (ms) => (ms < 0.1 ? `${Number((ms * 1000).toPrecision(2))} µs` : ms < 10 ? `${Number(ms.toPrecision(2))} ms` : `${Math.round(ms)} ms`);
 
 export default {
   name: "sgd",
@@ -63,7 +65,7 @@ export default {
         // noise: how far the full loss climbed in all (the sum of its rises), over the first steps
         const [a, b] = [r.noise[1], r.noise[r.big]], tiny = 1e-3 * r.curves[1].ys[0];
         const value = a.climb > 2 * b.climb && a.climb > tiny ? "1" : b.climb > 2 * a.climb && b.climb > tiny ? "big" : "same";
-        const said = (n) => (n.up ? `went up at ${n.up} steps, by ${fmt(n.climb)} in all` : "never went up");
+        const said = (n) => (!Number.isFinite(n.climb) ? "blew up" : n.up ? `went up at ${n.up} steps, by ${fmt(n.climb)} in all` : "never went up");
         return { value, text: `${value === "1" ? "batch 1" : value === "big" ? bigText() : "about the same"}: over the first ${NOISE_STEPS} steps the full loss ${said(a)} with batch 1, and ${said(b)} with ${bigText()}`, r };
       },
       judge: (g, t) => ({ right: g.value === t.value, line: `you said ${{ 1: "batch 1", big: "the large batch", same: "about the same" }[g.value]}; the noisier is ${t.text}.` }),
@@ -78,7 +80,7 @@ export default {
         const r = await race();
         const [a, b] = [r.curves[1], r.curves[r.big]];
         const value = a.end < b.end ? "1" : "big";
-        return { value, text: `${value === "1" ? "batch 1" : bigText()}: in ${fmt(r.T, 2)} ms of steps (${RACE_STEPS} steps of ${bigText()} at ${fmt(r.per[r.big], 2)} ms each), batch 1 takes ${a.steps} steps at ${fmt(r.per[1], 2)} ms each and ends at loss ${fmt(a.end)}; ${bigText()} ends at ${fmt(b.end)}`, r };
+        return { value, text: `${value === "1" ? "batch 1" : bigText()}: in ${dur(r.T)} of steps (${RACE_STEPS} steps of ${bigText()} at ${dur(r.per[r.big])} each), batch 1 takes ${a.steps} steps at ${dur(r.per[1])} each and ends at ${a.blew ? "a blow-up" : `loss ${fmt(a.end)}`}; ${bigText()} ends at ${b.blew ? "a blow-up" : fmt(b.end)}`, r };
       },
       judge: (g, t) => ({ right: g.value === t.value, line: `you said ${g.value === "1" ? "batch 1" : "the large batch"}; the lower loss is reached by ${t.text}.` }),
       reason: (t) => {
@@ -181,7 +183,7 @@ export default {
             { xs: b.xs, ys: b.ys, color: PALETTE.blue, width: 3, label: `batch ${r.big}: ${b.steps} steps` },
           ],
         });
-        raceText.textContent = `Measured on this page: a step (the batch gradient and the update) costs ${fmt(r.per[1], 2)} ms with batch 1 and ${fmt(r.per[r.big], 2)} ms with batch ${r.big}. In ${fmt(r.T, 2)} ms batch 1 took ${a.steps} steps and reached ${a.blew ? "a blow-up" : fmt(a.end)}; batch ${r.big} took ${b.steps} and reached ${b.blew ? "a blow-up" : fmt(b.end)}. Timings vary from run to run with the machine's load.`;
+        raceText.textContent = `Measured on this page: a step (the batch gradient and the update) costs ${dur(r.per[1])} with batch 1 and ${dur(r.per[r.big])} with batch ${r.big}. In ${dur(r.T)} batch 1 took ${a.steps} steps and reached ${a.blew ? "a blow-up" : fmt(a.end)}; batch ${r.big} took ${b.steps} and reached ${b.blew ? "a blow-up" : fmt(b.end)}. Timings vary from run to run with the machine's load.`;
       };
       race().then(show, (e) => { if (!w.destroyed) w.error(e); });
     }
