@@ -49,8 +49,10 @@ for (const rel of fs.readdirSync(SITE, { recursive: true })) {
 // one compile: ~16 KB less gzip than the files one by one, and no module waterfall. It sits in
 // js/lib/ so that wasm.js's URLs relative to import.meta.url (../../pkg/, ../worker.js) resolve
 // in the bundle as they do in www/. The sections, dynamic imports in widgets.js for the embeds,
-// become static imports here (the notebook mounts every one at load anyway). embed.html, the
-// elements and the Worker keep the per-file modules above.
+// become static imports here (the notebook mounts every one at load anyway). embed.html gets the
+// same treatment with its sections left as chunks (an embed loads its own section only):
+// js/lib/embed.js. The custom elements (js/elements.js, loaded by other sites by that URL) keep
+// the per-file modules above; the Worker is bundled in place below.
 const staticSections = {
   name: "static-sections",
   setup(build) {
@@ -79,7 +81,19 @@ const notebook = await esbuild.build({
   plugins: [staticSections],
   logLevel: "warning",
 });
-if (notebook.errors.length) throw new Error("the notebook bundle failed");
+const embed = await esbuild.build({
+  entryPoints: { embed: path.join(WWW, "js", "embed.js") },
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  minify: true,
+  target: ["es2022"],
+  legalComments: "none",
+  outdir: path.join(SITE, "js", "lib"),
+  chunkNames: "embed-[name]-[hash]",
+  logLevel: "warning",
+});
+if (notebook.errors.length || embed.errors.length) throw new Error("the notebook or embed bundle failed");
 // the compute Worker's module (lib/compute.js starts js/worker.js by URL) as one file in place
 if (fs.existsSync(path.join(WWW, "js", "worker.js"))) {
   await esbuild.build({
@@ -103,6 +117,11 @@ if (fs.existsSync(path.join(WWW, "js", "worker.js"))) {
     .replace(/^.*<link rel="modulepreload"[^>]*>\s*\n/gm, "") // one module now: nothing to preload
     .replace(main, '<script type="module" src="js/lib/notebook.js"></script>');
   fs.writeFileSync(file, page);
+  const efile = path.join(SITE, "embed.html");
+  const epage = fs.readFileSync(efile, "utf8");
+  const emain = /<script type="module" src="js\/embed\.js"><\/script>/;
+  if (!emain.test(epage)) throw new Error("embed.html: cannot find the embed.js <script> to replace");
+  fs.writeFileSync(efile, epage.replace(emain, '<script type="module" src="js/lib/embed.js"></script>'));
 }
 
 // --- dist/lossland.html ------------------------------------------------------------------------
