@@ -97,6 +97,10 @@ test("the notebook: the landscape, the scoreboard at 10000, a 2000 × 64 CSV and
       assert.ok(moved("worker", kind) > 0, `no ${kind} job was sent to the worker`);
       assert.ok(counts[kind] > 0, `the worker ran no ${kind} job`);
     }
+    // a wasm with Landscape.picture (f32 sums, colour only) colours the landscape with it
+    if (await page.evaluate(async () => typeof (await import("./pkg/lossland.js")).Landscape.prototype.picture === "function")) {
+      assert.ok(counts.pictures > 0, "the worker coloured no plane with land.picture");
+    }
     assert.match(await section(page, "gradcheck").getByTestId("verdict").textContent(), /^max relative error \d/);
     await assertInked(page, "after the jobs in the worker");
     await assertNoNaN(page, "after the jobs in the worker");

@@ -18,7 +18,7 @@ const MAX_CSV = 4; // uploaded data sets kept (least recently used freed first)
 const MAX_WIDGETS = 16; // widgets' mirrors kept (a re-mounted element is a new widget key)
 const PROGRESS_MS = 120; // partial results at most this often
 
-const counts = { plane: 0, runs: 0, gradCheck: 0, parseCsv: 0, cancelled: 0 };
+const counts = { plane: 0, runs: 0, gradCheck: 0, parseCsv: 0, cancelled: 0, pictures: 0 }; // pictures: planes coloured by land.picture
 self.__lossland = { counts }; // read by the browser tests (what ran here)
 
 const datasets = new Map(); // "name:digits" | "csv:7" → Dataset (insertion order = recency)
@@ -116,7 +116,10 @@ const run = {
       m = { landId: a.landId, clf, land: L.Landscape.through(clf, a.W1, a.W2) };
       lands.set(key, m);
     }
-    return jobs.plane(ctx, { land: m.land, span: a.span, size: a.size });
+    return jobs.plane(ctx, { land: m.land, span: a.span, size: a.size, colour: a.colour }).then((r) => {
+      if (r?.picture) counts.pictures++;
+      return r;
+    });
   },
   runs(ctx, _key, data, a) {
     return jobs.runs(ctx, { newClassifier: () => freshClassifier(data, a.options, a.W), methods: a.methods, total: a.total });

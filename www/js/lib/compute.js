@@ -296,21 +296,22 @@ const never = () => false;
 
 /**
  * The size × size plane of `land` (a Landscape made on `dataset` by `clf`, whose loss settings
- * it shares) over [−span, span]², f64. Resolves to the values, or null when superseded by a
- * newer job of `key` or when `isStale()`. On the main thread, `stats.work` receives the ms spent
- * computing (the waits between pieces left out). `options`: the loss settings the landscape
- * was made with (default clf.options()).
+ * it shares) over [−span, span]². Resolves to jobs.js plane's { values, lo, hi, picture }
+ * (`colour`: the values may be the f32-summed picture, for colour only; lo and hi are f64), or
+ * null when superseded by a newer job of `key` or when `isStale()`. On the main thread,
+ * `stats.work` receives the ms spent computing (the waits between pieces left out).
+ * `options`: the loss settings the landscape was made with (default clf.options()).
  */
-export async function plane({ key, dataset, clf, land, span, size, isStale = never, options = null, stats: out = {} }) {
+export async function plane({ key, dataset, clf, land, span, size, colour = false, isStale = never, options = null, stats: out = {} }) {
   const gen = newGen(key);
   // a landscape whose data set or loss settings are not known here is computed on this thread
   const w = dataset && (clf || options) ? await ready() : null;
-  if (!w) return onMain("plane", key, gen, isStale, (ctx) => jobs.plane(ctx, { land, span, size }), null, out);
+  if (!w) return onMain("plane", key, gen, isStale, (ctx) => jobs.plane(ctx, { land, span, size, colour }), null, out);
   if (isStale() || superseded(key, gen)) return null;
   count("worker", "plane", key);
   let landId = landIds.get(land);
   if (!landId) landIds.set(land, (landId = nextId++));
-  const args = { options: options ?? clf.options(), landId, W0: land.origin(), W1: land.direction(0), W2: land.direction(1), span, size };
+  const args = { options: options ?? clf.options(), landId, W0: land.origin(), W1: land.direction(0), W2: land.direction(1), span, size, colour };
   return post("plane", key, gen, dataset, args, { isStale });
 }
 

@@ -7,23 +7,46 @@
 //   ctx.progress(partial)  optional: a partial result to show while the job goes on
 // A job frees every wasm object it makes; it never frees what it is given.
 
-/** The size × size plane of `land` over [−span, span]², f64, in pieces of rows; null if stopped. */
-export async function plane(ctx, { land, span, size }) {
+/**
+ * The size × size plane of `land` over [−span, span]², in pieces of rows → { values, lo, hi,
+ * picture }, or null if stopped. With `colour`, and where the wasm has it, the values come from
+ * `land.picture` (f32 sums inside, for colour only: within 1e-4 of the range of the f64 plane),
+ * and `lo`, `hi` are the f64 losses (`lossAt`) at its darkest and brightest grid points; else the
+ * values are the f64 plane and `lo`, `hi` its least and greatest finite values. Every number
+ * shown (the summary, the colour bar's ends) is f64 either way.
+ */
+export async function plane(ctx, { land, span, size, colour = false }) {
+  const picture = colour && typeof land.picture === "function";
+  const rows = picture ? (a, b) => land.picture(span, size, a, b) : (a, b) => land.planeRows(span, size, a, b);
   const out = new Float64Array(size * size);
   let r = 0, rowsPerPiece = 1;
   let work = 0;
   while (r < size) {
     const t0 = performance.now();
     const end = Math.min(size, r + rowsPerPiece);
-    out.set(land.planeRows(span, size, r, end), r * size);
+    out.set(rows(r, end), r * size);
     r = end;
     const dt = performance.now() - t0;
     work += dt;
     rowsPerPiece = Math.max(1, Math.min(size, Math.round(rowsPerPiece * (ctx.budget / Math.max(0.5, dt)))));
     if (r < size && !(await ctx.pause())) return null;
   }
+  let lo = Infinity, hi = -Infinity, iLo = -1, iHi = -1;
+  for (let i = 0; i < out.length; i++) {
+    const v = out[i];
+    if (!Number.isFinite(v)) continue;
+    if (v < lo) { lo = v; iLo = i; }
+    if (v > hi) { hi = v; iHi = i; }
+  }
+  if (picture && iLo >= 0) {
+    // the grid's coordinates as the core's axis(): −span + 2·span·k/(size − 1)
+    const at = (k) => (size === 1 ? 0 : -span + (2 * span * k) / (size - 1));
+    const exact = (i) => land.lossAt(at(i % size), at(Math.floor(i / size))); // column ↔ a, row ↔ b
+    lo = exact(iLo);
+    hi = exact(iHi);
+  }
   ctx.work = work;
-  return out;
+  return { values: out, lo, hi, picture };
 }
 
 /**

@@ -13,7 +13,7 @@ import { fmt } from "./format.js";
  * below and the landscape section go through compute.js, which uses a Worker where it can.)
  */
 export async function planeChunked(land, span, size, isStale, stats = {}) {
-  return plane({ key: jobKey("plane"), land, span, size, isStale, stats });
+  return (await plane({ key: jobKey("plane"), land, span, size, isStale, stats }))?.values ?? null;
 }
 
 /**
@@ -28,7 +28,7 @@ export class Slice {
     this.size = size;
     this.onReady = onReady;
     this.gen = 0;
-    this.shown = null; // { values, span }
+    this.shown = null; // { values, span, lo, hi }
     this.span = 1;
     this.maxSpan = L.limits().maxSpan;
     this.chart = null; // the last drawn chart (for eventToData)
@@ -54,9 +54,11 @@ export class Slice {
     const land = this.land;
     const src = this.source ?? {};
     try {
-      const values = await plane({ key: this.key, dataset: src.dataset, options: src.options, land, span, size: this.size, isStale: () => my !== this.gen || land !== this.land });
-      if (!values || my !== this.gen) return;
-      this.shown = { values, span };
+      // colour: the values may be the fast picture (colour only); lo and hi, the colour bar's
+      // ends, are f64
+      const got = await plane({ key: this.key, dataset: src.dataset, options: src.options, land, span, size: this.size, colour: true, isStale: () => my !== this.gen || land !== this.land });
+      if (!got || my !== this.gen) return;
+      this.shown = { values: got.values, span, lo: got.lo, hi: got.hi };
       this.onReady?.();
     } catch (e) {
       this.onError?.(e);
@@ -86,6 +88,7 @@ export class Slice {
     };
     this.chart = heatMap(this.L, this.canvas, this.shown.values, this.size, this.size, {
       colorbarLabel: "loss",
+      ...(Number.isFinite(this.shown.lo) && Number.isFinite(this.shown.hi) && this.shown.lo < this.shown.hi ? { lo: this.shown.lo, hi: this.shown.hi } : {}),
       ...spec,
       xRange: [-s, s],
       yRange: [-s, s],

@@ -31,17 +31,21 @@ export default {
       return compute();
     }
 
-    function draw(values = last?.values, size = last?.size, s = last?.span) {
+    // `ext` { lo, hi }: the f64 losses at the darkest and brightest grid points, given with a
+    // picture computed for colour only (compute.js plane); else taken from the f64 values
+    function draw(values, size, s, ext = null) {
       if (!values) return;
       let lo = Infinity, hi = -Infinity;
-      for (const v of values) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+      if (ext) ({ lo, hi } = ext);
+      else for (const v of values) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
       const tp = performance.now();
       chart = heatMap(w.L, canvas, values, size, size, {
         title: `${datasetName(w.dataset())}, ${w.settings.loss.toUpperCase()}: loss around W`,
         xLabel: "a (along W1)", yLabel: "b (along W2)", xRange: [-s, s], yRange: [-s, s], colorbarLabel: "loss",
+        ...(ext && Number.isFinite(lo) && Number.isFinite(hi) && lo < hi ? { lo, hi } : {}), // the colour bar's ends, f64
         markers: [{ x: 0, y: 0, color: "#ffffff", size: 6, filled: true, label: "W" }],
       });
-      last = { values, size, span: s, land };
+      last = { values, size, span: s, land, ext };
       performance.measure("lossland:plane-paint", { start: tp, detail: size }); // the chart alone, on this thread
       performance.mark("lossland:plane-drawn", { detail: size });
       summary.textContent = `${size} × ${size} grid: loss from ${fmt(lo)} (dark) to ${fmt(hi)} (bright); W sits at the white dot, loss ${fmt(land.lossAt(0, 0))}.`;
@@ -61,7 +65,7 @@ export default {
       // sweep, quadratic for softmax), so it is measured, not extrapolated.
       const known = cost.get(size);
       const onMain = computeWhere() !== "worker";
-      let values;
+      let values, ext;
       if (size <= 16 || (onMain && known !== undefined && known < 16)) {
         values = land.plane(s, size);
         cost.set(size, performance.now() - t0);
@@ -83,20 +87,25 @@ export default {
           if (!onMain && same) { busy.again = true; return; }
           const job = (busy = { land: mine, size, again: false });
           const stats = {};
+          let got;
           try {
-            values = await plane({ key, dataset: w.dataset(), clf, land: mine, span: s, size, isStale: onMain ? stale : () => w.stale(my) || land !== mine || o.resolution !== size, stats });
+            got = await plane({ key, dataset: w.dataset(), clf, land: mine, span: s, size, colour: true, isStale: onMain ? stale : () => w.stale(my) || land !== mine || o.resolution !== size, stats });
           } finally {
             if (busy === job) busy = null;
           }
+          if (got) {
+            values = got.values;
+            ext = { lo: got.lo, hi: got.hi };
+          }
           if (values && stats.work !== undefined) cost.set(size, stats.work);
           if (job.again && !w.stale(my) && land === mine) {
-            if (values && o.resolution === size) draw(values, size, s);
+            if (values && o.resolution === size) draw(values, size, s, ext);
             return compute();
           }
         }
       }
       if (!values || stale()) return;
-      draw(values, size, s);
+      draw(values, size, s, ext);
       performance.measure("lossland:plane-redraw", { start: t0, detail: size });
       w.say(`Computed ${size * size} loss values in ${fmt(performance.now() - t0, 3)} ms.`);
     }
@@ -106,6 +115,6 @@ export default {
       if (!p || !land) return;
       hover.textContent = `a = ${fmt(p.x)}, b = ${fmt(p.y)}, loss = ${fmt(land.lossAt(p.x, p.y))}`;
     });
-    return { build, draw: () => draw(), compute: () => compute().catch((e) => w.error(e)) };
+    return { build, draw: () => last && draw(last.values, last.size, last.span, last.ext), compute: () => compute().catch((e) => w.error(e)) };
   },
 };
