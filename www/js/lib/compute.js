@@ -123,6 +123,8 @@ async function start() {
   return fail(`no Worker could start (${why.join("; ")})`);
 }
 
+const blobs = []; // blob: URLs made for a worker's script, revoked once it answered (or failed)
+
 function fail(why) {
   record(`main: ${why}`);
   return null;
@@ -155,7 +157,9 @@ function base64(text) {
 }
 
 function blobUrl(text) {
-  return URL.createObjectURL(new Blob([text], { type: "text/javascript" }));
+  const url = URL.createObjectURL(new Blob([text], { type: "text/javascript" }));
+  blobs.push(url);
+  return url;
 }
 
 /** Starts one worker and waits for its wasm to be instantiated; rejects (and ends it) if not. */
@@ -171,6 +175,7 @@ function handshake(make, module) {
     const timer = setTimeout(() => done(new Error(`it did not answer within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
     const done = (err) => {
       clearTimeout(timer);
+      for (const url of blobs.splice(0)) URL.revokeObjectURL(url); // its script has been read
       w.onmessage = w.onerror = w.onmessageerror = null;
       if (err) {
         w.terminate();

@@ -103,6 +103,7 @@ export default {
           return { m, opts, param, xs: [0], ys: [loss], loss, acc, evals: 0, stuck: false };
         });
         shown = { runs, total };
+        w.redraw(); // the start of each curve now; the runs go on in the Worker
         runBtn.disabled = true;
         w.say(`Running ${total} evaluations for each method…`);
         const classes = w.dataset().classes; // say it now: the last run's comparison is gone
