@@ -21,7 +21,7 @@ const Q = {
   closer: /At h = 1e-5, which slope will be closer/,
   lowest: /which will end with the lowest loss after 60 steps/,
   rise: /Which of the three will overshoot or blow up/,
-  noisier: /whose loss curve will be noisier/,
+  noisier: /mini-batch loss curve .* will be noisier/,
   sameTime: /Given the same time, which will reach the lower loss/,
   kept: /what share will be kept/,
   rank: /rank the three strategies by their final loss/,
@@ -128,7 +128,7 @@ test("mini-batch SGD and the scoreboard: the measured race and the ranking besid
       await card(page, "sgd", q).getByRole("radio", { name: choice }).check();
       await card(page, "sgd", q).getByRole("button", { name: "Commit my guess" }).click();
     }
-    await form(page, "sgd", Q.noisier).getByText(/^(Right|Not quite) \(spiral, SVM\): you said batch 1; the noisier is .*over the first 100 steps the full loss/).waitFor({ timeout: 20000 });
+    await form(page, "sgd", Q.noisier).getByText(/^(Right|Not quite) \(spiral, SVM\): you said batch 1; the noisier is .*over the first 100 steps the batch loss/).waitFor({ timeout: 20000 });
     await form(page, "sgd", Q.sameTime).getByText(/batch 1 takes \d+ steps at [\d.]+ (µs|ms) each/).waitFor({ timeout: 20000 });
     await s.getByRole("img", { name: /Full loss against time/ }).waitFor();
     assert.match(await s.locator("p", { hasText: /^Measured on this page/ }).innerText(), /batch 256 took 100 and reached/);

@@ -58,18 +58,18 @@ export default {
     const bigText = () => { const n = w.dataset().len, b = BIG(n); return b === n ? `batch ${b} (all ${n} examples)` : `batch ${b}`; };
     const pNoisy = w.predict({
       id: "noisier",
-      question: "Mini-batch steps with batch 1 and with a large batch (256 examples, or the whole data set when it is smaller), the same step size and start: whose loss curve will be noisier (jump up and down more)?",
+      question: "Mini-batch steps with batch 1 and with a large batch (256 examples, or the whole data set when it is smaller), the same step size and start: whose mini-batch loss curve (the loss of each step's batch) will be noisier?",
       input: { kind: "choice", choices: [["1", "Batch 1"], ["big", "The large batch"], ["same", "Both about the same"]] },
       truth: async () => {
         const r = await race();
-        // noise: how far the full loss climbed in all (the sum of its rises), over the first steps
+        // noise: how far the batch-loss curve climbed in all (the sum of its rises), first steps
         const [a, b] = [r.noise[1], r.noise[r.big]], tiny = 1e-3 * r.curves[1].ys[0];
         const value = a.climb > 2 * b.climb && a.climb > tiny ? "1" : b.climb > 2 * a.climb && b.climb > tiny ? "big" : "same";
         const said = (n) => (!Number.isFinite(n.climb) ? "blew up" : n.up ? `went up at ${n.up} steps, by ${fmt(n.climb)} in all` : "never went up");
-        return { value, text: `${value === "1" ? "batch 1" : value === "big" ? bigText() : "about the same"}: over the first ${NOISE_STEPS} steps the full loss ${said(a)} with batch 1, and ${said(b)} with ${bigText()}`, r };
+        return { value, text: `${value === "1" ? "batch 1" : value === "big" ? bigText() : "about the same"}: over the first ${NOISE_STEPS} steps the batch loss ${said(a)} with batch 1, and ${said(b)} with ${bigText()}`, r };
       },
       judge: (g, t) => ({ right: g.value === t.value, line: `you said ${{ 1: "batch 1", big: "the large batch", same: "about the same" }[g.value]}; the noisier is ${t.text}.` }),
-      reason: (t) => `A batch's gradient is an estimate of the full gradient from the examples it holds: one example's gradient points wherever that example pulls (the scatter on the right shows it), so some steps go uphill for the full loss; ${t.r.big === w.dataset().len ? `a batch of all ${t.r.big} examples is the full gradient itself, with no scatter.` : `the average over ${t.r.big} examples scatters about √${t.r.big} ≈ ${fmt(Math.sqrt(t.r.big), 2)} times less.`}`,
+      reason: (t) => `A batch's gradient is an estimate of the full gradient from the examples it holds: one example's gradient points wherever that example pulls (the scatter on the right shows it), and one example's loss differs from the next one's, so the batch loss jumps from step to step; ${t.r.big === w.dataset().len ? `a batch of all ${t.r.big} examples is the full gradient itself, with no scatter.` : `the average over ${t.r.big} examples scatters about √${t.r.big} ≈ ${fmt(Math.sqrt(t.r.big), 2)} times less.`}`,
       onChange: () => showRace(),
     });
     const pFast = w.predict({
@@ -87,7 +87,7 @@ export default {
         const ratio = t.r.per[t.r.big] / t.r.per[1];
         return ratio > 3
           ? `A step on batch 1 costs ${fmt(ratio, 2)} times less than one on ${bigText()} here, so in the same time it takes ${fmt(ratio, 2)} times as many steps; noisy as each is, on average they point downhill, which is why the lecture trains with mini-batches (and why SGD works at all on large data sets).`
-          : `Here a step on batch 1 costs about as much as one on ${bigText()} (${fmt(ratio, 2)} times less: on so few examples the work of a step is mostly fixed costs), so batch 1 gets few extra steps, and each is noisier. Mini-batches pay off when the data set is large and a full gradient costs many times a small batch's.`;
+          : `Here a step on batch 1 costs about as much as one on ${bigText()} (${dur(t.r.per[1])} against ${dur(t.r.per[t.r.big])}: on so few examples a step's work is mostly fixed costs), so batch 1 gets few extra steps or none, and each is noisier. Mini-batches pay off when the data set is large and a full gradient costs many times a small batch's.`;
       },
       onChange: () => showRace(),
     });
@@ -120,26 +120,24 @@ export default {
       };
       try {
         const per = {}, noise = {}, curves = {};
-        for (const b of [1, big]) { // the step alone's cost: ≥ 25 ms of steps, 50 a call
-          const { op } = make(b);
-          let n = 0, ms = 0;
-          while (ms < 25 && n < 20000) {
-            const t0 = performance.now(), k = op.runSteps(50).length;
-            ms += performance.now() - t0; n += k;
-            if (k < 50) break;
-            await next();
+        // the step alone's cost, timed in turns (batch 1, then the large batch, again and again, so
+        // a busy moment of the machine falls on both): ≥ 25 ms of steps each, 50 steps a call
+        const timing = [1, big].map((b) => ({ b, op: make(b).op, n: 0, ms: 0, done: false }));
+        while (timing.some((t) => !t.done)) {
+          for (const t of timing) {
+            if (t.done) continue;
+            const t0 = performance.now(), k = t.op.runSteps(50).length;
+            t.ms += performance.now() - t0; t.n += k;
+            t.done = k < 50 || t.ms >= 25 || t.n >= 20000;
           }
-          per[b] = ms / Math.max(1, n);
+          await next();
         }
-        for (const b of [1, big]) { // how often the full loss goes up
-          const { c, op } = make(b);
-          let prev = c.loss(), up = 0, climb = 0;
-          for (let i = 0; i < NOISE_STEPS; i++) {
-            const r = op.step();
-            if (r.diverged) { climb = Infinity; break; }
-            if (r.loss > prev + 1e-12 * Math.abs(prev)) { up++; climb += r.loss - prev; }
-            prev = r.loss;
-          }
+        for (const t of timing) per[t.b] = t.ms / Math.max(1, t.n);
+        for (const b of [1, big]) { // the batch-loss curve (what the section draws in orange): its rises
+          const { op } = make(b);
+          const bl = op.runSteps(NOISE_STEPS);
+          let up = 0, climb = bl.length < NOISE_STEPS ? Infinity : 0;
+          for (let i = 1; i < bl.length; i++) if (bl[i] > bl[i - 1] + 1e-12 * Math.abs(bl[i - 1])) { up++; climb += bl[i] - bl[i - 1]; }
           noise[b] = { up, climb };
           await next();
         }
