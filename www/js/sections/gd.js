@@ -116,7 +116,7 @@ export default {
       land = w.hold("land", L.Landscape.downhill(clf, { seed: w.settings.seed * 1000 + 600 }));
       reset();
       trio();
-      return slice.setLandscape(land, span0());
+      return slice.setLandscape(land, span0(), { dataset: w.dataset(), clf }); // clf: the loss settings, for the Worker
     }
 
     function reset() {
