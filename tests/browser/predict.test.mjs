@@ -265,3 +265,32 @@ test("axe: no violations with predictions on, asking and revealed (a wrong guess
     assert.deepEqual(lines, []);
   }, ON);
 });
+
+test("custom elements: predict=\"off\" leaves no card; without it the cards work inside the shadow root, axe-clean", async () => {
+  const { openPage } = await import("./lib/chromium.mjs");
+  const { waitReady } = await import("./lib/assert.mjs");
+  const log = await openPage(suite.browser, suite.url("elements.html")); // the fixture says predict="off"
+  const { page } = log;
+  try {
+    await waitReady(page, log, "elements.html", { elements: ["#stepper", "#opt"] });
+    const stepper = page.locator("#stepper");
+    assert.equal(await stepper.locator("form.predict").count(), 0, "a card with predict=\"off\"");
+    // the attribute removed: the element re-mounts with predictions on (the default)
+    await stepper.evaluate((e) => e.removeAttribute("predict"));
+    const grow = stepper.getByRole("group", { name: Q.grow });
+    await grow.waitFor({ timeout: 20000 });
+    assert.equal(await stepper.getByRole("img", { name: /Error of the finite difference/ }).isVisible(), false);
+    await grow.getByRole("radio", { name: "It grows" }).check();
+    await grow.getByRole("button", { name: "Commit my guess" }).click();
+    // the element's settings: toy, SVM, h = 1e-3 (the attribute's h does not change this question)
+    await stepper.locator("form.predict").first().getByText(/^Right \(toy, SVM\): you said the error grows; it grows: /).waitFor({ timeout: 20000 });
+    await stepper.getByRole("group", { name: Q.closer }).getByRole("button", { name: "Just show me" }).click();
+    await stepper.getByRole("img", { name: /Error of the finite difference/ }).waitFor();
+    assertClean(log); // (before axe, whose own inline styles the page's CSP refuses)
+    await page.addScriptTag({ url: "/axe.min.js" });
+    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+    assert.deepEqual(result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${JSON.stringify(n.target)}`)), []);
+  } finally {
+    await log.context.close();
+  }
+});
