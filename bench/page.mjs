@@ -41,9 +41,12 @@ const taskset = spawnSync("taskset", ["-c", "0", "true"]).status === 0 && os.cpu
 function busyCore() {
   const cmd = taskset ? ["taskset", ["-c", "1", process.execPath, "-e", "for(;;){}"]] : [process.execPath, ["-e", "for(;;){}"]];
   const child = spawn(cmd[0], cmd[1], { stdio: "ignore" });
+  const stop = () => { if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL"); };
+  process.once("exit", stop); // never left spinning, whatever ends this process
+  for (const sig of ["SIGINT", "SIGTERM"]) process.once(sig, () => { stop(); process.exit(130); });
   return {
     how: taskset ? "a node busy loop pinned to CPU 1 (taskset), Chromium pinned to CPU 0" : "a node busy loop (no taskset: nothing pinned)",
-    stop: () => child.kill("SIGKILL"),
+    stop,
   };
 }
 /** Chromium, pinned to CPU 0 when `pin` (a wrapper script: every process it starts inherits it). */
@@ -51,6 +54,7 @@ async function browserFor(pin) {
   if (!pin || !taskset) return launch();
   const wrapper = path.join(os.tmpdir(), `lossland-chromium-cpu0-${process.pid}`);
   fs.writeFileSync(wrapper, `#!/bin/sh\nexec taskset -c 0 ${JSON.stringify(CHROMIUM)} "$@"\n`, { mode: 0o755 });
+  process.once("exit", () => fs.rmSync(wrapper, { force: true }));
   return launch({ executablePath: wrapper });
 }
 
