@@ -1,5 +1,5 @@
-// index.html's <link rel="modulepreload"> list: every module of js/main.js's static import graph
-// is preloaded (a module found only when its importer has been parsed is a round trip later on the
+// index.html's <link rel="modulepreload"> list: every module of js/main.js's static import graph,
+// and of the sections it preloads (the line above the landscape), is preloaded (a module found only when its importer has been parsed is a round trip later on the
 // way to the first landscape), and every preload names a file that exists. The list is written by
 // hand: this test says which line to add when a new static import appears.
 import { test } from "node:test";
@@ -28,8 +28,11 @@ function staticGraph(entry) {
   return [...seen].sort();
 }
 
-test("every module main.js imports statically is preloaded by index.html", () => {
-  const graph = staticGraph("js/main.js");
+test("every module main.js imports statically, or a preloaded section imports, is preloaded by index.html", () => {
+  const graph = [...new Set([
+    ...staticGraph("js/main.js"),
+    ...preloads.filter((f) => f.startsWith("js/sections/")).flatMap((f) => staticGraph(f)),
+  ])].sort();
   assert.ok(graph.includes("js/lib/wasm.js") && graph.includes("pkg/lossland.js"), `the import walk found too little: ${graph.join(", ")}`);
   const missing = graph.filter((f) => !preloads.includes(f));
   assert.deepEqual(missing, [], `add to www/index.html: ${missing.map((f) => `<link rel="modulepreload" href="${f}">`).join(" ")}`);
