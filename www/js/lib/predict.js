@@ -122,7 +122,12 @@ export function predictionTools({ small = false } = {}) {
   const dl = button("Download my predictions (CSV)", () => downloadPredictions(), attrs);
   const clear = button("Clear my predictions", () => { clearPredictions(); show(); }, attrs);
   show();
-  onPredictions(show);
+  // follows every change while on the page; a note once shown and then removed (a re-mounted
+  // element, a destroyed widget) stops listening
+  let seen = false;
+  const stop = onPredictions(() => {
+    if (note.isConnected) { seen = true; show(); } else if (seen) stop();
+  });
   return { buttons: [dl, clear], note, refresh: show };
 }
 
