@@ -30,7 +30,9 @@ pub mod loss;
 pub mod numgrad;
 pub mod optim;
 pub mod render;
+pub mod peak;
 pub mod rng;
+pub mod simd;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
