@@ -4,7 +4,7 @@ use super::args::{count, error, f64s, js_number, matrix, number, Opts, R};
 use super::classifier::{borrow, Classifier};
 use crate::landscape;
 use crate::limits as lim;
-use js_sys::{Float32Array, Float64Array};
+use js_sys::Float64Array;
 use wasm_bindgen::prelude::*;
 
 /// Slices of the loss around a snapshot W0 of a classifier along directions W1, W2.
@@ -106,15 +106,17 @@ impl Landscape {
         Ok(f64s(&self.inner.plane_rows(s, n, a..b)))
     }
 
-    /// Rows start..end of the plane **for colour only**, as a Float32Array (same arguments as
-    /// `planeRows`): softmax computed in f32 lanes, within ~1e-6 of `planeRows` (≤ 1e-4 of the
-    /// plane's range, tested); SVM is `planeRows` rounded to f32. Numbers shown to the learner
-    /// (readouts, minimum, maximum) come from `lossAt` and `planeRows`, which are f64.
-    pub fn picture(&self, span: JsValue, size: JsValue, start: JsValue, end: JsValue) -> R<Float32Array> {
+    /// Rows start..end of the plane **for colour only** (same arguments and layout as
+    /// `planeRows`, a Float64Array): softmax sums its exponentials in f32 lanes, twice as many
+    /// grid columns per instruction as `planeRows`; values within ~1e-6 of `planeRows` and
+    /// always within 1e-4 of the rows' range (rows too flat for that are computed in f64).
+    /// SVM: `planeRows` itself. Numbers shown to the learner (readouts, minimum, maximum)
+    /// should come from `lossAt` and `planeRows`, which are f64 throughout.
+    pub fn picture(&self, span: JsValue, size: JsValue, start: JsValue, end: JsValue) -> R<Float64Array> {
         let (s, n) = span_points(&span, &size, lim::MAX_PLANE_SIZE)?;
         let a = count(&start, "start", 0, n)?;
         let b = count(&end, "end", a, n)?;
-        Ok(Float32Array::from(&self.inner.picture_rows(s, n, a..b)[..]))
+        Ok(f64s(&self.inner.picture_rows(s, n, a..b)))
     }
 
     /// [a, b, distance off the plane] of W (row-major C × (D + 1)).
