@@ -202,15 +202,16 @@ impl Landscape {
     }
 
     /// Rows `rows` of the size × size plane like [`Landscape::plane_rows`], **for colour
-    /// only**: softmax is computed with f32 lanes (4 grid columns per 128-bit vector, twice the
-    /// f64 plane's 2) for the sums of exponentials and their product over the examples; the
-    /// shifts, the correct-class scores, the logs and the result stay f64. The values differ
-    /// from the f64 plane by about (C + size/16 + 8)·2⁻²³ at most (an estimate of the f32
-    /// roundings a value goes through; ~5e-7 on the digits): when that is more than 1e-4 of the
-    /// range of the rows computed, the rows are computed in f64 instead, so a picture is always
-    /// within 1e-4 of its range of the f64 plane (tested). Numbers shown to the learner (hover
-    /// readouts, the minimum and maximum) come from [`Landscape::loss_at`] and the f64 plane.
-    /// SVM: the f64 plane (already O(N·C + G) per row).
+    /// only**: softmax sums its exponentials in f32 lanes (4 grid columns per 128-bit vector,
+    /// twice the f64 plane's 2; terms kept within e^{−80} of the largest, classes below f32's
+    /// rounding left out); the product over the examples, the shifts, the correct-class scores,
+    /// the logs and the result stay f64. The values differ from the f64 plane by about
+    /// (C + size/16 + 8)·2⁻²³ at most (an estimate of the f32 roundings a value goes through;
+    /// ~5e-7 on the digits): when that is more than 1e-4 of the range of the rows computed, the
+    /// rows are computed in f64 instead, so a picture is always within 1e-4 of its range of the
+    /// f64 plane (tested). Numbers shown to the learner (hover readouts, the minimum and
+    /// maximum) come from [`Landscape::loss_at`] and the f64 plane. SVM: the f64 plane (already
+    /// O(N·C + G) per row).
     pub fn picture_rows(&self, span: f64, size: usize, rows: std::ops::Range<usize>) -> Vec<f64> {
         let ax = axis(span, size);
         let rows = rows.start.min(size)..rows.end.min(size);
@@ -370,7 +371,7 @@ impl Landscape {
     /// at most `spread` in total (usually the whole stretch is one tile); a tile's shift M is
     /// its largest score at a corner (a linear function peaks at a corner), so every term is
     /// ≤ 1 and Z_i ≥ e^{−spread}, and every tile starts from fresh exps.
-    fn softmax_sums<V: Lanes>(&self, ax: &[f64], b_axis: &[f64], rows: std::ops::Range<usize>, spread: f64, out: &mut [f64]) {
+    fn softmax_sums<V: Lanes>(&self, ax: &[f64], b_axis: &[f64], rows: std::ops::Range<usize>, (spread, gap): (f64, f64), out: &mut [f64]) {
         const U: usize = 4;
         let (g, grid_rows, row_lo) = (ax.len(), b_axis.len(), rows.start);
         let bs = &b_axis[rows.clone()];
@@ -382,8 +383,11 @@ impl Landscape {
         let da = if g > 1 { (ax[g - 1] - ax[0]) / (g - 1) as f64 } else { 0.0 };
         let gw = U * V::N;
         let gpad = g.div_ceil(gw) * gw;
-        let mut prod = vec![V::elem_from_f64(1.0); rows * gpad];
-        let mut expo = vec![V::expo_zero(); rows * gpad / V::N];
+        // the product over the examples is f64 whatever the lanes of the sums (f32 sums are
+        // widened): renormalised every ~1000 bits, not every ~120
+        let mut prod = vec![1.0f64; rows * gpad];
+        let mut expo = vec![F64x2::expo_zero(); rows * gpad / 2];
+        let mut wide = [F64x2::splat(0.0); 2];
         let mut shift_pts: Vec<f64> = Vec::new();
         let mut shift_all = 0.0;
         // log2 bounds on every entry of prod: in [2^lo, 2^hi)
@@ -393,6 +397,7 @@ impl Landscape {
         // ptab[j·tpad + m] = r_j^m, m < tpad (a tile's width rounded up to whole groups)
         let mut ptab = vec![V::elem_from_f64(0.0); c * gpad];
         let mut erow = vec![0.0f64; c];
+        let (mut cmaxs, mut act) = (vec![0.0f64; c], Vec::with_capacity(c));
         let (mut sy0, mut sy1, mut sy2) = (0.0, 0.0, 0.0);
         let y = &self.data.y;
         for i in 0..n {
@@ -407,10 +412,22 @@ impl Landscape {
             let (tw, th) = tile_shape(m1, m2, g, grid_rows, gw, spread);
             let tpad = tw.div_ceil(gw) * gw;
             for (j, row) in ptab.chunks_exact_mut(tpad).take(c).enumerate() {
+                // r^0 … r^(gw−1) one after the other, then r^m = r^(m−gw)·r^gw (independent
+                // multiplies, not one long chain); in f64, each rounded once to the lane type
+                let mut first = [0.0f64; 16];
                 let mut p = 1.0;
-                for v in row.iter_mut() {
-                    *v = V::elem_from_f64(p);
+                for v in first.iter_mut().take(gw) {
+                    *v = p;
                     p *= r[j];
+                }
+                let mut cur = first;
+                for (t, grp) in row.chunks_exact_mut(gw).enumerate() {
+                    for (v, &x) in grp.iter_mut().zip(&cur) {
+                        *v = V::elem_from_f64(x);
+                    }
+                    if (t + 1) * gw < tpad {
+                        cur.iter_mut().take(gw).for_each(|x| *x *= p);
+                    }
                 }
             }
             // tiles over the whole grid (absolute rows t0..t1); this call does rows lo..hi of each
@@ -431,11 +448,24 @@ impl Landscape {
                         let (cmax, cmin) = corners.iter().fold((f64::NEG_INFINITY, f64::INFINITY), |(a, b), &v| (a.max(v), b.min(v)));
                         mx = mx.max(cmax);
                         floor = floor.max(cmin);
+                        cmaxs[j] = cmax;
+                    }
+                    // a class whose score stays `gap` below floor somewhere adds < e^{−gap} of Z
+                    // at every point (f64: e^{−40} ≈ 4e-18; f32: e^{−20} ≈ 2e-9): left out
+                    act.clear();
+                    for j in 0..c {
+                        if !(cmaxs[j] < floor - gap) {
+                            erow[act.len()] = (s0[j] + al * s1[j] + bl * s2[j] - mx).exp();
+                            for _ in t0..row_lo.max(t0) {
+                                erow[act.len()] *= q[j];
+                            }
+                            act.push(j);
+                        }
                     }
                     let bits = (mx - floor) / std::f64::consts::LN_2 + 1e-6;
-                    if lo - bits < -V::EXPO_BUDGET || hi + log2c > V::EXPO_BUDGET {
+                    if lo - bits < -F64x2::EXPO_BUDGET || hi + log2c > F64x2::EXPO_BUDGET {
                         for (v, e) in expo.iter_mut().enumerate() {
-                            V::load(&prod, v * V::N).renorm(e).store(&mut prod, v * V::N);
+                            F64x2::load(&prod, v * 2).renorm(e).store(&mut prod, v * 2);
                         }
                         (lo, hi) = (0.0, 1.0);
                     }
@@ -451,12 +481,6 @@ impl Landscape {
                             shift_pts[row * g + k0..row * g + k1].iter_mut().for_each(|v| *v += mx);
                         }
                     }
-                    for j in 0..c {
-                        erow[j] = (s0[j] + al * s1[j] + bl * s2[j] - mx).exp();
-                        for _ in t0..row_lo.max(t0) {
-                            erow[j] *= q[j];
-                        }
-                    }
                     let aligned = k0 % gw == 0;
                     for row in lo_r..hi_r {
                         let mut k = k0;
@@ -464,28 +488,34 @@ impl Landscape {
                             // Z over the classes for the group's columns: Σ_j E_j·r_j^(k − k0 + m)
                             let o = k - k0;
                             let mut z = [V::splat(0.0); U];
-                            for (&e, pt) in erow.iter().zip(ptab.chunks_exact(tpad)) {
+                            for (&e, &j) in erow.iter().zip(&act) {
+                                // one bounds check per class: the group's gw powers
+                                let pt = &ptab[j * tpad + o..j * tpad + o + gw];
                                 let e = V::splat(e);
                                 for (u, zu) in z.iter_mut().enumerate() {
-                                    *zu = zu.add(e.mul(V::load(pt, o + u * V::N)));
+                                    *zu = zu.add(e.mul(V::load(pt, u * V::N)));
                                 }
                             }
                             let at = row * gpad + k;
                             if aligned && (k + gw <= k1 || k1 == g) {
                                 // whole group (columns past g are padding, never read)
+                                let blk = &mut prod[at..at + gw];
                                 for (u, zu) in z.iter().enumerate() {
-                                    V::load(&prod, at + u * V::N).mul(*zu).store(&mut prod, at + u * V::N);
+                                    zu.widen(&mut wide);
+                                    for (h, w2) in wide.iter().take(V::N / 2).enumerate() {
+                                        let a2 = u * V::N + 2 * h;
+                                        F64x2::load(blk, a2).mul(*w2).store(blk, a2);
+                                    }
                                 }
                             } else {
                                 for m in 0..gw.min(k1 - k) {
-                                    let zm = z[m / V::N].lane(m % V::N);
-                                    prod[at + m] = V::elem_from_f64(V::elem_to_f64(prod[at + m]) * zm);
+                                    prod[at + m] *= z[m / V::N].lane(m % V::N);
                                 }
                             }
                             k += gw;
                         }
-                        for (e, &qj) in erow.iter_mut().zip(q) {
-                            *e *= qj;
+                        for (e, &j) in erow.iter_mut().zip(&act) {
+                            *e *= q[j];
                         }
                     }
                     k0 = k1;
@@ -497,14 +527,14 @@ impl Landscape {
         // every product m·2^e with m ∈ [1, 2), whatever renormalisations came before (ln(m·2^k)
         // and ln(m) + k·ln 2 may round differently), so chunks equal the whole plane
         for (v, e) in expo.iter_mut().enumerate() {
-            V::load(&prod, v * V::N).renorm(e).store(&mut prod, v * V::N);
+            F64x2::load(&prod, v * 2).renorm(e).store(&mut prod, v * 2);
         }
         let ln2 = std::f64::consts::LN_2;
         for row in 0..rows {
             for k in 0..g {
                 let idx = row * gpad + k;
-                let e = V::expo_lane(expo[idx / V::N], idx % V::N);
-                let mut v = V::elem_to_f64(prod[idx]).ln() + e as f64 * ln2 + shift_all;
+                let e = F64x2::expo_lane(expo[idx / 2], idx % 2);
+                let mut v = prod[idx].ln() + e as f64 * ln2 + shift_all;
                 if !shift_pts.is_empty() {
                     v += shift_pts[row * g + k];
                 }
@@ -534,8 +564,10 @@ impl Landscape {
 
 /// The largest total move of a score across one tile of the softmax kernel: f64 terms stay
 /// ≥ e^{−300} (normal), f32 terms ≥ e^{−80} ≈ 1.8e-35 (normal; f32's least normal is 1.2e-38).
-const SOFTMAX_F64_SPREAD: f64 = 300.0;
-const SOFTMAX_F32_SPREAD: f64 = 80.0;
+/// Paired with the gap below which a class is left out of a tile (its terms are < e^{−gap} of
+/// Z: below f64's or f32's rounding).
+const SOFTMAX_F64_SPREAD: (f64, f64) = (300.0, 40.0);
+const SOFTMAX_F32_SPREAD: (f64, f64) = (80.0, 20.0);
 
 /// The tile (columns, rows) of one example in the softmax kernel: each score moves by at most
 /// m1 per column and m2 per row, so a tile of tw × th points spans m1·(tw − 1) + m2·(th − 1),

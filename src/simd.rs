@@ -33,6 +33,8 @@ pub trait Lanes: Copy {
     fn renorm(self, expo: &mut Self::Expo) -> Self;
     fn elem_to_f64(x: Self::Elem) -> f64;
     fn elem_from_f64(x: f64) -> Self::Elem;
+    /// The lanes as f64x2 vectors (N / 2 of them, lane order kept; exact), into `out`.
+    fn widen(self, out: &mut [F64x2]);
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -110,6 +112,10 @@ mod imp {
         fn elem_from_f64(x: f64) -> f64 {
             x
         }
+        #[inline(always)]
+        fn widen(self, out: &mut [F64x2]) {
+            out[0] = self;
+        }
     }
 
     impl Lanes for F32x4 {
@@ -179,6 +185,11 @@ mod imp {
         fn elem_from_f64(x: f64) -> f32 {
             x as f32
         }
+        #[inline(always)]
+        fn widen(self, out: &mut [F64x2]) {
+            out[0] = F64x2(f64x2_promote_low_f32x4(self.0));
+            out[1] = F64x2(f64x2_promote_low_f32x4(i32x4_shuffle::<2, 3, 2, 3>(self.0, self.0)));
+        }
     }
 }
 
@@ -246,6 +257,10 @@ mod imp {
         fn elem_from_f64(x: f64) -> f64 {
             x
         }
+        #[inline(always)]
+        fn widen(self, out: &mut [F64x2]) {
+            out[0] = self;
+        }
     }
 
     impl Lanes for F32x4 {
@@ -302,6 +317,11 @@ mod imp {
         #[inline(always)]
         fn elem_from_f64(x: f64) -> f32 {
             x as f32
+        }
+        #[inline(always)]
+        fn widen(self, out: &mut [F64x2]) {
+            out[0] = F64x2([self.0[0] as f64, self.0[1] as f64]);
+            out[1] = F64x2([self.0[2] as f64, self.0[3] as f64]);
         }
     }
 }
