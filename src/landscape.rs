@@ -202,7 +202,8 @@ impl Landscape {
     }
 
     /// Rows `rows` of the size × size plane like [`Landscape::plane_rows`], **for colour
-    /// only**: softmax sums its exponentials in f32 lanes (4 grid columns per 128-bit vector,
+    /// only**: softmax (where [`Landscape::picture_in_f32`]; otherwise the f64 rows, which are
+    /// then as fast) sums its exponentials in f32 lanes (4 grid columns per 128-bit vector,
     /// twice the f64 plane's 2; terms kept within e^{−80} of the largest, classes below f32's
     /// rounding left out); the product over the examples, the shifts, the correct-class scores,
     /// the logs and the result stay f64. The values differ from the f64 plane by about
@@ -216,7 +217,10 @@ impl Landscape {
         let ax = axis(span, size);
         let rows = rows.start.min(size)..rows.end.min(size);
         let mut out = vec![0.0; rows.len() * size];
-        if self.hyper.kind == LossKind::Softmax {
+        // f32 terms must stay within e^{−80} of the largest (f64: e^{−300}), so where scores move
+        // far across the grid the f32 tiles are many and small, each with its exps: then the
+        // f64 rows are as fast, and exact
+        if self.picture_in_f32(span, size) {
             self.softmax_sums::<F32x4>(&ax, &ax, rows.clone(), SOFTMAX_F32_SPREAD, &mut out);
             self.finish_rows(&ax, &ax[rows.clone()], &mut out);
             let bound = (self.classes() as f64 + size.div_ceil(16) as f64 + 8.0) * f32::EPSILON as f64;
@@ -337,6 +341,29 @@ impl Landscape {
             neumaier(&mut sb, &mut cb, d_b[k]);
             out[k] += (sa + ca) + (sb + cb) * ax[k];
         }
+    }
+
+    /// Whether [`Landscape::picture_rows`] sums in f32 lanes at this span and size: softmax,
+    /// unless the f32 tiles would be more than 2.5 times as many as the f64 ones.
+    pub fn picture_in_f32(&self, span: f64, size: usize) -> bool {
+        let ax = axis(span, size);
+        self.hyper.kind == LossKind::Softmax
+            && 2 * self.softmax_tiles(&ax, 16, SOFTMAX_F32_SPREAD.0) <= 5 * self.softmax_tiles(&ax, 8, SOFTMAX_F64_SPREAD.0)
+    }
+
+    /// The number of tiles [`Landscape::softmax_sums`] cuts the whole grid `ax` × `ax` into,
+    /// over all examples, with groups of `gw` columns and at most `spread` per tile.
+    fn softmax_tiles(&self, ax: &[f64], gw: usize, spread: f64) -> usize {
+        let (g, c) = (ax.len(), self.classes());
+        let da = if g > 1 { (ax[g - 1] - ax[0]) / (g - 1) as f64 } else { 0.0 };
+        let mut tiles = 0;
+        for i in 0..self.data.len() {
+            let m1 = self.s[1][i * c..(i + 1) * c].iter().fold(0.0f64, |m, v| m.max(v.abs())) * da;
+            let m2 = self.s[2][i * c..(i + 1) * c].iter().fold(0.0f64, |m, v| m.max(v.abs())) * da;
+            let (tw, th) = tile_shape(m1, m2, g, g, gw, spread);
+            tiles += g.div_ceil(tw) * g.div_ceil(th);
+        }
+        tiles
     }
 
     /// e^{Δ·s1_ij} and e^{Δ·s2_ij} (N × C each) for the grid spacing Δ, computed once per Δ.

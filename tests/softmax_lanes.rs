@@ -84,6 +84,12 @@ fn digits_planes_and_pictures() {
             check(&l, span, size, "digits");
         }
     }
+    // the page's defaults (W = 0.01·N(0, 1), span 3): scores move by ~80–300 across the grid,
+    // so the f32 tiles are cut (about 2 per example) and the picture still sums in f32
+    let c = classifier(Dataset::digits(), LossKind::Softmax, 0.0, 1, 0.01);
+    let l = Landscape::new(&c, 2, false);
+    assert!(l.picture_in_f32(3.0, 64));
+    check(&l, 3.0, 64, "digits, page defaults");
     // a trained-looking W (larger scores) with regularisation
     let c = classifier(small_digits(400), LossKind::Softmax, 0.01, 7, 0.3);
     let l = Landscape::downhill(&c, 3);
