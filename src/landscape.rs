@@ -482,11 +482,24 @@ impl Landscape {
                     act.clear();
                     for j in 0..c {
                         if !(cmaxs[j] < floor - gap) {
-                            erow[act.len()] = (s0[j] + al * s1[j] + bl * s2[j] - mx).exp();
-                            for _ in t0..row_lo.max(t0) {
-                                erow[act.len()] *= q[j];
-                            }
                             act.push(j);
+                        }
+                    }
+                    // E_j at this call's first row: fresh exps at the start of its block of
+                    // FRESH_ROWS rows (counted from the tile's first row), then advanced by
+                    // e^{Δ·s2} row by row, as the whole plane does (so chunks equal it bit for bit,
+                    // and a chunk starting mid-tile costs at most FRESH_ROWS − 1 multiplies)
+                    let first = t0.max(row_lo);
+                    let fresh = |erow: &mut [f64], at: usize| {
+                        for (e, &j) in erow.iter_mut().zip(&act) {
+                            *e = (s0[j] + al * s1[j] + b_axis[at] * s2[j] - mx).exp();
+                        }
+                    };
+                    let block = t0 + (first - t0) / FRESH_ROWS * FRESH_ROWS;
+                    fresh(&mut erow, block);
+                    for _ in block..first {
+                        for (e, &j) in erow.iter_mut().zip(&act) {
+                            *e *= q[j];
                         }
                     }
                     let bits = (mx - floor) / std::f64::consts::LN_2 + 1e-6;
@@ -541,8 +554,13 @@ impl Landscape {
                             }
                             k += gw;
                         }
-                        for (e, &j) in erow.iter_mut().zip(&act) {
-                            *e *= q[j];
+                        let next = row_lo + row + 1;
+                        if (next - t0) % FRESH_ROWS == 0 {
+                            fresh(&mut erow, next.min(grid_rows - 1));
+                        } else {
+                            for (e, &j) in erow.iter_mut().zip(&act) {
+                                *e *= q[j];
+                            }
                         }
                     }
                     k0 = k1;
@@ -591,6 +609,9 @@ impl Landscape {
 
 /// The largest total move of a score across one tile of the softmax kernel: f64 terms stay
 /// ≥ e^{−300} (normal), f32 terms ≥ e^{−80} ≈ 1.8e-35 (normal; f32's least normal is 1.2e-38).
+/// Rows between fresh exps in a softmax tile (between them, one multiply per row and class).
+const FRESH_ROWS: usize = 8;
+
 /// Paired with the gap below which a class is left out of a tile (its terms are < e^{−gap} of
 /// Z: below f64's or f32's rounding).
 const SOFTMAX_F64_SPREAD: (f64, f64) = (300.0, 40.0);
