@@ -1,7 +1,11 @@
 // scripts/bench's driver: times the wasm build under Node (the same V8 engine as Chromium)
 // and the NumPy baseline (bench/baseline.py, run from here as a child process, one after
 // the other, never at the same time), on the digits (N = 1797, D + 1 = 65, C = 10, reg = 0),
-// with the same W, W0, W1, W2; prints figures, ratios, targets and value agreement.
+// with the same W, W0, W1, W2; prints figures, ratios, targets and value agreement; then this
+// core's peak (peakRates: f64x2 / f32x4 multiply-adds and exps per second, measured in the same
+// run) and each kernel's useful multiply-adds per second as a fraction of it; then the 64²
+// softmax picture and plane on the digits and on synthetic CSVs at the caps (the drag-speed
+// figure of issue 12: ≤ 25 ms on one core).
 //
 // Usage: node bench/bench.mjs [--quick] [--json OUT]
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
@@ -19,7 +23,7 @@ const jsonOut = args.includes("--json") ? args[args.indexOf("--json") + 1] : nul
 
 const pkg = await import(join(root, "www/pkg/lossland.js"));
 await pkg.default({ module_or_path: readFileSync(join(root, "www/pkg/lossland_bg.wasm")) });
-const { Dataset, Classifier, Optimizer, Landscape } = pkg;
+const { Dataset, Classifier, Optimizer, Landscape, peakRates } = pkg;
 
 const SIZE = 128, SPAN = 1.0, H = 1e-5, GD_STEPS = 1000, STEP = 1e-3, SEED = 1, SCALE = 1e-3;
 const reps = quick
@@ -67,6 +71,7 @@ const LOOP = 100;
 lsvm.plane(SPAN, SIZE); lsoft.plane(SPAN, SIZE); // warm-up (tiers up the JIT)
 [T.svm_plane, V.svm_plane] = timed(() => lsvm.plane(SPAN, SIZE), reps.plane);
 [T.softmax_plane, V.softmax_plane] = timed(() => lsoft.plane(SPAN, SIZE), reps.plane);
+[T.softmax_picture, V.softmax_picture] = timed(() => lsoft.picture(SPAN, SIZE, 0, SIZE), reps.plane);
 [T.numgrad, V.numgrad] = timed(() => svm.numericalGradient({ h: H, centered: false }), reps.numgrad);
 [T.gd, V.gd] = timed(() => {
   svm.setWeights(W);
@@ -109,10 +114,10 @@ const wasmFlops = {                                        // what the fast algo
 const rows = [
   ["one SVM loss", "svm_loss", null],
   ["one softmax loss", "softmax_loss", null],
-  [`SVM plane ${G}×${G}`, "svm_plane", 100],
-  [`softmax plane ${G}×${G}`, "softmax_plane", 5],
-  [`numerical gradient, forward, ${C * D1} coords`, "numgrad", 30],
-  [`${GD_STEPS} GD steps, SVM (stepSize ${STEP})`, "gd", 0.5],
+  [`SVM plane ${G}×${G}`, "svm_plane", 200],
+  [`softmax plane ${G}×${G}`, "softmax_plane", 20],
+  [`numerical gradient, forward, ${C * D1} coords`, "numgrad", 40],
+  [`${GD_STEPS} GD steps, SVM (stepSize ${STEP})`, "gd", 1.2],
 ];
 const fmt = (s) => (s >= 1 ? `${s.toFixed(3)} s` : s >= 1e-3 ? `${(s * 1e3).toFixed(2)} ms` : `${(s * 1e6).toFixed(1)} µs`);
 const pad = (s, n) => String(s).padEnd(n);
@@ -126,12 +131,15 @@ console.log("-".repeat(head.join(" ").length));
 let failed = 0;
 for (const [name, k, target] of rows) {
   const ratio = np.times[k] / T[k];
-  const ok = target == null ? "" : ratio >= target ? "pass" : "FAIL";
+  const ok = target == null ? "" : ratio >= target ? "✓" : "✗ FAIL";
   if (ok === "FAIL") failed++;
   console.log([pad(name, 42), lpad(fmt(T[k]), 11), lpad(fmt(np.times[k]), 11), lpad(ratio.toFixed(1) + "×", 9),
     lpad(target == null ? "—" : "≥" + target + "×", 8), lpad(ok, 6),
     lpad((wasmFlops[k] / T[k] / 1e9).toFixed(2), 10), lpad((numpyFlops[k] / np.times[k] / 1e9).toFixed(2), 11)].join(" "));
 }
+console.log("\nGF/s: nominal floating-point work / time (exp and log count as 1). numpy: the work of its method");
+console.log("(a full vectorised loss per grid point or coordinate); wasm: the work of the algorithm it runs");
+console.log("(SVM rows swept over breakpoints, softmax rows as geometric sequences, SVM bumps linearised with an exact kink correction).");
 console.log("\nvalue agreement (wasm vs numpy)");
 const agreeRows = [
   ["SVM loss, relative", agree.svm_loss, 1e-9], ["softmax loss, relative", agree.softmax_loss, 1e-9],
@@ -142,10 +150,70 @@ const agreeRows = [
 for (const [name, v, tol] of agreeRows) {
   const ok = v <= tol;
   if (!ok) failed++;
-  console.log(`  ${pad(name, 46)} ${lpad(v.toExponential(2), 10)}  (≤ ${tol.toExponential(0)}) ${ok ? "pass" : "FAIL"}`);
+  console.log(`  ${pad(name, 46)} ${lpad(v.toExponential(2), 10)}  (≤ ${tol.toExponential(0)}) ${ok ? "✓" : "✗ FAIL"}`);
 }
-console.log("\nGF/s: nominal floating-point work / time (exp and log count as 1). numpy: the work of its method");
-console.log("(a full vectorised loss per grid point or coordinate); wasm: the work of the algorithm it runs");
-console.log("(SVM rows swept over breakpoints, softmax rows as geometric sequences, SVM bumps linearised with an exact kink correction).");
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ wasm: T, numpy: np.times, agree }, null, 1));
+{
+  // the picture (for colour only) against the f64 plane, relative to the plane's range
+  let lo = Infinity, hi = -Infinity, err = 0;
+  for (let i = 0; i < V.softmax_plane.length; i++) {
+    lo = Math.min(lo, V.softmax_plane[i]); hi = Math.max(hi, V.softmax_plane[i]);
+    err = Math.max(err, Math.abs(V.softmax_picture[i] - V.softmax_plane[i]));
+  }
+  const ok = err <= 1e-4 * (hi - lo);
+  if (!ok) failed++;
+  console.log(`  ${pad(`softmax picture vs plane ${G}², / plane's range`, 46)} ${lpad((err / (hi - lo)).toExponential(2), 10)}  (≤ 1e-4) ${ok ? "✓" : "✗ FAIL"}   (max |diff| ${err.toExponential(2)})`);
+}
+
+// ---- this core's peak, measured now, and each kernel as a fraction of it
+const peak = peakRates(quick ? 150 : 400);
+const fmt2 = (x) => (x >= 1e9 ? `${(x / 1e9).toFixed(2)} G` : `${(x / 1e6).toFixed(1)} M`);
+console.log(`\nthis core's peak (peakRates, wasm SIMD, one thread): ${fmt2(peak.fmaPerSecond)} f64 multiply-adds/s (f64x2), ${fmt2(peak.fmaPerSecondF32)} f32 (f32x4), ${fmt2(peak.expPerSecond)} exp/s`);
+console.log("(a multiply-add = one multiply + one add: wasm SIMD has no fused multiply-add; exp = the f64::exp the kernels call)");
+// useful multiply-adds of each kernel (the work its algorithm must do; zero pixels skipped are not counted as saved)
+const softTerms = P * N * C;                                  // one multiply-add per (point, example, class)
+const useful = {
+  svm_loss: [N * D1 * C, 0, "scores X·Wᵀ"],
+  softmax_loss: [N * D1 * C, N * C, "scores X·Wᵀ; N·C exps"],
+  svm_plane: [G * HN * 3 + 3 * N * D1 * C, 0, "3 per hinge per row (breakpoint, intercept, slope) + the 3 score products"],
+  softmax_plane: [softTerms, N * C * 3, "one per (point, example, class); ~3·N·C exps"],
+  softmax_picture: [softTerms, N * C * 3, "as the plane, in f32x4 lanes (fraction of the f32 peak)"],
+  numgrad: [2 * N * D1 * C, 0, "scores + the hinge-activity sum; O(1) per coordinate after"],
+  gd: [GD_STEPS * 2 * N * D1 * C, 0, "two matrix products per step (scores, dW)"],
+};
+console.log(`\n${pad("kernel", 42)} ${lpad("time", 11)} ${lpad("useful madd/s", 14)} ${lpad("of peak", 8)}  what is counted`);
+for (const [name, k] of [["one SVM loss", "svm_loss"], ["one softmax loss", "softmax_loss"], [`SVM plane ${G}²`, "svm_plane"], [`softmax plane ${G}² (f64)`, "softmax_plane"],
+  [`softmax picture ${G}² (f32 sums, colour only)`, "softmax_picture"], ["numerical gradient, forward", "numgrad"], [`${GD_STEPS} GD steps, SVM`, "gd"]]) {
+  const [madd, , what] = useful[k];
+  const rate = madd / T[k];
+  const pk = k === "softmax_picture" ? peak.fmaPerSecondF32 : peak.fmaPerSecond;
+  console.log(`${pad(name, 42)} ${lpad(fmt(T[k]), 11)} ${lpad(fmt2(rate), 14)} ${lpad((100 * rate / pk).toFixed(0) + "%", 8)}  ${what}`);
+}
+
+// ---- drag speed: one full 64² redraw, digits and CSVs at the caps (issue 12 goal 2: ≤ 25 ms on one core)
+const DRAG_SPAN = 3, DRAG_SCALE = 0.01; // the page's defaults: span 3, W = 0.01·N(0, 1), directions N(0, 1) (normalize off)
+console.log(`\none full 64 × 64 landscape (span ${DRAG_SPAN}, the page's default), median; target ≤ 25 ms on one core (30 redraws/s with the other core busy)`);
+function seeded(n, d, classes, seed) {
+  let s = seed >>> 0; const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const x = new Float64Array(n * d); for (let i = 0; i < x.length; i++) x[i] = (u() + u() + u() - 1.5) * 2;
+  const y = new Uint32Array(n); for (let i = 0; i < n; i++) y[i] = Math.floor(u() * classes);
+  return Dataset.fromArrays(x, y, d, classes);
+}
+const drag = [["digits 1797 × 64, 10 classes", Dataset.digits()], ["CSV 5000 × 60, 10 classes (seeded)", seeded(5000, 60, 10, 7)], ["CSV 1900 × 256, 10 classes (seeded)", seeded(1900, 256, 10, 8)]];
+const dragOut = {};
+for (const [name, data] of drag) {
+  const cl = new Classifier(data, { loss: "softmax", reg: 0 }); cl.randomize(SEED, DRAG_SCALE);
+  const ld = new Landscape(cl, { seed: 2 });
+  ld.plane(DRAG_SPAN, 64); ld.picture(DRAG_SPAN, 64, 0, 64);
+  const [tp] = timed(() => ld.plane(DRAG_SPAN, 64), reps.plane);
+  const [tq] = timed(() => ld.picture(DRAG_SPAN, 64, 0, 64), reps.plane);
+  const cls = new Classifier(data, { loss: "svm", reg: 0 }); cls.randomize(SEED, DRAG_SCALE);
+  const ls = new Landscape(cls, { seed: 2 });
+  ls.plane(DRAG_SPAN, 64);
+  const [ts] = timed(() => ls.plane(DRAG_SPAN, 64), reps.plane);
+  dragOut[name] = { plane: tp, picture: tq, svm: ts };
+  const mark = (t) => (t <= 0.025 ? "✓" : "✗");
+  console.log(`  ${pad(name, 38)} softmax picture ${lpad(fmt(tq), 9)} ${mark(tq)}   plane (f64) ${lpad(fmt(tp), 9)} ${mark(tp)}   SVM plane ${lpad(fmt(ts), 9)} ${mark(ts)}`);
+  ld.free(); cl.free(); ls.free(); cls.free();
+}
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ wasm: T, numpy: np.times, agree, peak, drag: dragOut }, null, 1));
 process.exitCode = failed ? 1 : 0;

@@ -11,6 +11,9 @@
 //! * [`optim`] — random search, random local search, gradient descent and mini-batch SGD.
 //! * [`landscape`] — 1-D and 2-D slices of the loss along random directions or downhill
 //!   (W1 = −dW), and the Gram–Schmidt helper for orthogonal directions.
+//! * [`simd`] — the 128-bit lane types (f64x2, f32x4) of the landscape kernels: wasm SIMD
+//!   instructions in the wasm build, the same operations lane by lane natively.
+//! * [`peak`] — this core's multiply-add and exp rates, for the benchmark's fraction of peak.
 //! * [`inspect`] — what the page shows about one W: one example's gradient terms (scores,
 //!   margins or probabilities, ∂L_i/∂s), mini-batch gradients scattered on a plane.
 //! * [`render`] — charts drawn against plotters' generic backend (with their pixel ↔ data
@@ -30,7 +33,9 @@ pub mod loss;
 pub mod numgrad;
 pub mod optim;
 pub mod render;
+pub mod peak;
 pub mod rng;
+pub mod simd;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -106,6 +106,19 @@ impl Landscape {
         Ok(f64s(&self.inner.plane_rows(s, n, a..b)))
     }
 
+    /// Rows start..end of the plane **for colour only** (same arguments and layout as
+    /// `planeRows`, a Float64Array): softmax sums its exponentials in f32 lanes, twice as many
+    /// grid columns per instruction as `planeRows`; values within ~1e-6 of `planeRows` and
+    /// always within 1e-4 of the rows' range (rows too flat for that are computed in f64).
+    /// SVM: `planeRows` itself. Numbers shown to the learner (readouts, minimum, maximum)
+    /// should come from `lossAt` and `planeRows`, which are f64 throughout.
+    pub fn picture(&self, span: JsValue, size: JsValue, start: JsValue, end: JsValue) -> R<Float64Array> {
+        let (s, n) = span_points(&span, &size, lim::MAX_PLANE_SIZE)?;
+        let a = count(&start, "start", 0, n)?;
+        let b = count(&end, "end", a, n)?;
+        Ok(f64s(&self.inner.picture_rows(s, n, a..b)))
+    }
+
     /// [a, b, distance off the plane] of W (row-major C × (D + 1)).
     pub fn project(&self, w: JsValue) -> R<Float64Array> {
         let m = matrix(&w, "w", self.inner.w[0].dim())?;

@@ -16,6 +16,7 @@
 //! * [`landscape`] — `Landscape`
 //! * [`draw`] — `drawChart`, `drawHeatmap`, `chartToData`, `chartToPixel`, the canvas backend
 //! * `limits()` (here) — the caps and thresholds the API enforces
+//! * `peakRates(ms)` (here) — this core's multiply-add and exp rates, for the benchmark
 
 mod args;
 mod classifier;
@@ -37,6 +38,21 @@ use crate::numgrad::Verdict;
 use args::set;
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
+
+/// This core's limits, measured now for about `ms` milliseconds each (1 to 10,000; the
+/// benchmark's fraction of peak): `{ fmaPerSecond, fmaPerSecondF32, expPerSecond }` — lane
+/// multiply-adds per second (one multiply and one add: wasm SIMD has no fused multiply-add)
+/// with f64x2 and with f32x4 lanes, and `f64::exp` calls per second (the exp the softmax
+/// kernels call). Blocks the thread for ~3·ms.
+#[wasm_bindgen(js_name = peakRates)]
+pub fn peak_rates(ms: JsValue) -> args::R<Object> {
+    let ms = args::number(&ms, "ms", 1.0, 10_000.0)?;
+    let o = Object::new();
+    set(&o, "fmaPerSecond", crate::peak::madd_rate_f64(ms));
+    set(&o, "fmaPerSecondF32", crate::peak::madd_rate_f32(ms));
+    set(&o, "expPerSecond", crate::peak::exp_rate(ms));
+    Ok(o)
+}
 
 /// The caps and thresholds enforced or used by this API:
 /// `{ maxExamples, maxDims, maxClasses, maxValues, maxWeights, maxPointsPerClass,

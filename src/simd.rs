@@ -1,0 +1,329 @@
+//! Two 128-bit lane types for the landscape kernels: [`F64x2`] (two f64) and [`F32x4`] (four
+//! f32). On wasm32 they are `v128` values operated on with `core::arch::wasm32` SIMD
+//! instructions (`simd128` is enabled for the wasm build, see .cargo/config.toml); natively they
+//! are plain arrays operated on lane by lane. Both forms do the same IEEE operations in the same
+//! order (add, multiply, exact bit manipulation; no fused multiply-add), so a native test of a
+//! kernel written with them checks the numbers the wasm build computes.
+
+/// What a kernel needs of a vector of lanes.
+pub trait Lanes: Copy {
+    /// The element type (f64 or f32).
+    type Elem: Copy + Default;
+    /// The exponent accumulator, one integer per lane (i64x2 or i32x4).
+    type Expo: Copy;
+    /// Lanes per vector.
+    const N: usize;
+    /// The largest binary exponent a running product may reach before it is renormalised.
+    const EXPO_BUDGET: f64;
+    fn splat(x: f64) -> Self;
+    /// Lane l ← f(l), each value rounded to the element type.
+    fn from_fn(f: impl Fn(usize) -> f64) -> Self;
+    fn add(self, o: Self) -> Self;
+    fn mul(self, o: Self) -> Self;
+    /// Lane l as f64 (exact: f32 → f64 widens).
+    fn lane(self, l: usize) -> f64;
+    /// Loads N elements from `p[at..at + N]`.
+    fn load(p: &[Self::Elem], at: usize) -> Self;
+    /// Stores into `p[at..at + N]`.
+    fn store(self, p: &mut [Self::Elem], at: usize);
+    fn expo_zero() -> Self::Expo;
+    fn expo_lane(e: Self::Expo, l: usize) -> i64;
+    /// Splits each (positive, normal) lane into 2^e·m with m ∈ [1, 2): returns m, adds e to
+    /// `expo`. Exact.
+    fn renorm(self, expo: &mut Self::Expo) -> Self;
+    fn elem_to_f64(x: Self::Elem) -> f64;
+    fn elem_from_f64(x: f64) -> Self::Elem;
+    /// The lanes as f64x2 vectors (N / 2 of them, lane order kept; exact), into `out`.
+    fn widen(self, out: &mut [F64x2]);
+}
+
+#[cfg(target_arch = "wasm32")]
+mod imp {
+    use super::Lanes;
+    use core::arch::wasm32::*;
+
+    #[derive(Clone, Copy)]
+    pub struct F64x2(v128);
+    #[derive(Clone, Copy)]
+    pub struct F32x4(v128);
+
+    impl Lanes for F64x2 {
+        type Elem = f64;
+        type Expo = v128;
+        const N: usize = 2;
+        const EXPO_BUDGET: f64 = 1000.0;
+        #[inline(always)]
+        fn splat(x: f64) -> Self {
+            F64x2(f64x2_splat(x))
+        }
+        #[inline(always)]
+        fn from_fn(f: impl Fn(usize) -> f64) -> Self {
+            F64x2(f64x2(f(0), f(1)))
+        }
+        #[inline(always)]
+        fn add(self, o: Self) -> Self {
+            F64x2(f64x2_add(self.0, o.0))
+        }
+        #[inline(always)]
+        fn mul(self, o: Self) -> Self {
+            F64x2(f64x2_mul(self.0, o.0))
+        }
+        #[inline(always)]
+        fn lane(self, l: usize) -> f64 {
+            if l == 0 {
+                f64x2_extract_lane::<0>(self.0)
+            } else {
+                f64x2_extract_lane::<1>(self.0)
+            }
+        }
+        #[inline(always)]
+        fn load(p: &[f64], at: usize) -> Self {
+            let s = &p[at..at + 2];
+            // SAFETY: s has 2 elements; v128_load needs no alignment.
+            F64x2(unsafe { v128_load(s.as_ptr() as *const v128) })
+        }
+        #[inline(always)]
+        fn store(self, p: &mut [f64], at: usize) {
+            let s = &mut p[at..at + 2];
+            // SAFETY: s has 2 elements; v128_store needs no alignment.
+            unsafe { v128_store(s.as_mut_ptr() as *mut v128, self.0) }
+        }
+        fn expo_zero() -> v128 {
+            i64x2_splat(0)
+        }
+        fn expo_lane(e: v128, l: usize) -> i64 {
+            if l == 0 {
+                i64x2_extract_lane::<0>(e)
+            } else {
+                i64x2_extract_lane::<1>(e)
+            }
+        }
+        #[inline(always)]
+        fn renorm(self, expo: &mut v128) -> Self {
+            let biased = v128_and(u64x2_shr(self.0, 52), i64x2_splat(0x7ff));
+            *expo = i64x2_add(*expo, i64x2_sub(biased, i64x2_splat(1023)));
+            F64x2(v128_or(v128_and(self.0, i64x2_splat(0x000f_ffff_ffff_ffff)), i64x2_splat(0x3ff0_0000_0000_0000)))
+        }
+        #[inline(always)]
+        fn elem_to_f64(x: f64) -> f64 {
+            x
+        }
+        #[inline(always)]
+        fn elem_from_f64(x: f64) -> f64 {
+            x
+        }
+        #[inline(always)]
+        fn widen(self, out: &mut [F64x2]) {
+            out[0] = self;
+        }
+    }
+
+    impl Lanes for F32x4 {
+        type Elem = f32;
+        type Expo = v128;
+        const N: usize = 4;
+        const EXPO_BUDGET: f64 = 120.0;
+        #[inline(always)]
+        fn splat(x: f64) -> Self {
+            F32x4(f32x4_splat(x as f32))
+        }
+        #[inline(always)]
+        fn from_fn(f: impl Fn(usize) -> f64) -> Self {
+            F32x4(f32x4(f(0) as f32, f(1) as f32, f(2) as f32, f(3) as f32))
+        }
+        #[inline(always)]
+        fn add(self, o: Self) -> Self {
+            F32x4(f32x4_add(self.0, o.0))
+        }
+        #[inline(always)]
+        fn mul(self, o: Self) -> Self {
+            F32x4(f32x4_mul(self.0, o.0))
+        }
+        #[inline(always)]
+        fn lane(self, l: usize) -> f64 {
+            (match l {
+                0 => f32x4_extract_lane::<0>(self.0),
+                1 => f32x4_extract_lane::<1>(self.0),
+                2 => f32x4_extract_lane::<2>(self.0),
+                _ => f32x4_extract_lane::<3>(self.0),
+            }) as f64
+        }
+        #[inline(always)]
+        fn load(p: &[f32], at: usize) -> Self {
+            let s = &p[at..at + 4];
+            // SAFETY: s has 4 elements; v128_load needs no alignment.
+            F32x4(unsafe { v128_load(s.as_ptr() as *const v128) })
+        }
+        #[inline(always)]
+        fn store(self, p: &mut [f32], at: usize) {
+            let s = &mut p[at..at + 4];
+            // SAFETY: s has 4 elements; v128_store needs no alignment.
+            unsafe { v128_store(s.as_mut_ptr() as *mut v128, self.0) }
+        }
+        fn expo_zero() -> v128 {
+            i32x4_splat(0)
+        }
+        fn expo_lane(e: v128, l: usize) -> i64 {
+            (match l {
+                0 => i32x4_extract_lane::<0>(e),
+                1 => i32x4_extract_lane::<1>(e),
+                2 => i32x4_extract_lane::<2>(e),
+                _ => i32x4_extract_lane::<3>(e),
+            }) as i64
+        }
+        #[inline(always)]
+        fn renorm(self, expo: &mut v128) -> Self {
+            let biased = v128_and(u32x4_shr(self.0, 23), i32x4_splat(0xff));
+            *expo = i32x4_add(*expo, i32x4_sub(biased, i32x4_splat(127)));
+            F32x4(v128_or(v128_and(self.0, i32x4_splat(0x007f_ffff)), i32x4_splat(0x3f80_0000)))
+        }
+        #[inline(always)]
+        fn elem_to_f64(x: f32) -> f64 {
+            x as f64
+        }
+        #[inline(always)]
+        fn elem_from_f64(x: f64) -> f32 {
+            x as f32
+        }
+        #[inline(always)]
+        fn widen(self, out: &mut [F64x2]) {
+            out[0] = F64x2(f64x2_promote_low_f32x4(self.0));
+            out[1] = F64x2(f64x2_promote_low_f32x4(i32x4_shuffle::<2, 3, 2, 3>(self.0, self.0)));
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod imp {
+    use super::Lanes;
+
+    #[derive(Clone, Copy)]
+    pub struct F64x2([f64; 2]);
+    #[derive(Clone, Copy)]
+    pub struct F32x4([f32; 4]);
+
+    impl Lanes for F64x2 {
+        type Elem = f64;
+        type Expo = [i64; 2];
+        const N: usize = 2;
+        const EXPO_BUDGET: f64 = 1000.0;
+        #[inline(always)]
+        fn splat(x: f64) -> Self {
+            F64x2([x; 2])
+        }
+        #[inline(always)]
+        fn from_fn(f: impl Fn(usize) -> f64) -> Self {
+            F64x2([f(0), f(1)])
+        }
+        #[inline(always)]
+        fn add(self, o: Self) -> Self {
+            F64x2([self.0[0] + o.0[0], self.0[1] + o.0[1]])
+        }
+        #[inline(always)]
+        fn mul(self, o: Self) -> Self {
+            F64x2([self.0[0] * o.0[0], self.0[1] * o.0[1]])
+        }
+        #[inline(always)]
+        fn lane(self, l: usize) -> f64 {
+            self.0[l]
+        }
+        #[inline(always)]
+        fn load(p: &[f64], at: usize) -> Self {
+            F64x2([p[at], p[at + 1]])
+        }
+        #[inline(always)]
+        fn store(self, p: &mut [f64], at: usize) {
+            p[at..at + 2].copy_from_slice(&self.0);
+        }
+        fn expo_zero() -> [i64; 2] {
+            [0; 2]
+        }
+        fn expo_lane(e: [i64; 2], l: usize) -> i64 {
+            e[l]
+        }
+        #[inline(always)]
+        fn renorm(self, expo: &mut [i64; 2]) -> Self {
+            F64x2([0, 1].map(|l| {
+                let bits = self.0[l].to_bits();
+                expo[l] += ((bits >> 52) & 0x7ff) as i64 - 1023;
+                f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000)
+            }))
+        }
+        #[inline(always)]
+        fn elem_to_f64(x: f64) -> f64 {
+            x
+        }
+        #[inline(always)]
+        fn elem_from_f64(x: f64) -> f64 {
+            x
+        }
+        #[inline(always)]
+        fn widen(self, out: &mut [F64x2]) {
+            out[0] = self;
+        }
+    }
+
+    impl Lanes for F32x4 {
+        type Elem = f32;
+        type Expo = [i32; 4];
+        const N: usize = 4;
+        const EXPO_BUDGET: f64 = 120.0;
+        #[inline(always)]
+        fn splat(x: f64) -> Self {
+            F32x4([x as f32; 4])
+        }
+        #[inline(always)]
+        fn from_fn(f: impl Fn(usize) -> f64) -> Self {
+            F32x4([f(0) as f32, f(1) as f32, f(2) as f32, f(3) as f32])
+        }
+        #[inline(always)]
+        fn add(self, o: Self) -> Self {
+            F32x4([0, 1, 2, 3].map(|l| self.0[l] + o.0[l]))
+        }
+        #[inline(always)]
+        fn mul(self, o: Self) -> Self {
+            F32x4([0, 1, 2, 3].map(|l| self.0[l] * o.0[l]))
+        }
+        #[inline(always)]
+        fn lane(self, l: usize) -> f64 {
+            self.0[l] as f64
+        }
+        #[inline(always)]
+        fn load(p: &[f32], at: usize) -> Self {
+            F32x4([p[at], p[at + 1], p[at + 2], p[at + 3]])
+        }
+        #[inline(always)]
+        fn store(self, p: &mut [f32], at: usize) {
+            p[at..at + 4].copy_from_slice(&self.0);
+        }
+        fn expo_zero() -> [i32; 4] {
+            [0; 4]
+        }
+        fn expo_lane(e: [i32; 4], l: usize) -> i64 {
+            e[l] as i64
+        }
+        #[inline(always)]
+        fn renorm(self, expo: &mut [i32; 4]) -> Self {
+            F32x4([0, 1, 2, 3].map(|l| {
+                let bits = self.0[l].to_bits();
+                expo[l] += ((bits >> 23) & 0xff) as i32 - 127;
+                f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000)
+            }))
+        }
+        #[inline(always)]
+        fn elem_to_f64(x: f32) -> f64 {
+            x as f64
+        }
+        #[inline(always)]
+        fn elem_from_f64(x: f64) -> f32 {
+            x as f32
+        }
+        #[inline(always)]
+        fn widen(self, out: &mut [F64x2]) {
+            out[0] = F64x2([self.0[0] as f64, self.0[1] as f64]);
+            out[1] = F64x2([self.0[2] as f64, self.0[3] as f64]);
+        }
+    }
+}
+
+pub use imp::{F32x4, F64x2};
