@@ -170,15 +170,23 @@ impl Dataset {
 
     /// The 8×8 handwritten digits (1797 × 64, 10 classes); features are pixel / 16.
     pub fn digits() -> Dataset {
-        // 1797 rows of 65 bytes: 64 pixels (0..16) then the label, packed from
-        // data/digits.csv by build.rs
+        // packed from data/digits.csv by build.rs: [n: u16][n labels][64·n pixels, pixel by
+        // pixel, two 4-bit values per byte, 16 stored as 15][a bit per 15: set when it is 16]
         const PACKED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/digits.bin"));
-        let n = PACKED.len() / 65;
-        let mut f = Vec::with_capacity(n * 64);
-        let mut y = Vec::with_capacity(n);
-        for row in PACKED.chunks_exact(65) {
-            f.extend(row[..64].iter().map(|&v| v as f64 / 16.0));
-            y.push(row[64] as usize);
+        let n = u16::from_le_bytes([PACKED[0], PACKED[1]]) as usize;
+        let y: Vec<usize> = PACKED[2..2 + n].iter().map(|&l| l as usize).collect();
+        let nib = &PACKED[2 + n..2 + n + (64 * n).div_ceil(2)];
+        let bits = &PACKED[2 + n + (64 * n).div_ceil(2)..];
+        let mut f = vec![0.0; n * 64];
+        let mut top = 0; // index of the next bit
+        for idx in 0..64 * n {
+            let byte = nib[idx / 2];
+            let mut v = if idx % 2 == 0 { byte >> 4 } else { byte & 15 };
+            if v == 15 {
+                v += (bits[top / 8] >> (7 - top % 8)) & 1;
+                top += 1;
+            }
+            f[(idx % n) * 64 + idx / n] = v as f64 / 16.0;
         }
         Dataset::from_arrays(&f, &y, 64, 10, "digits").expect("shipped digits data is valid")
     }
@@ -214,6 +222,24 @@ pub fn sample_batch(rng: &mut Rng, pool: &mut [usize], batch: usize, out: &mut V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digits_equal_the_csv_value_for_value() {
+        // the packed form (labels, pixel-major nibbles, a bit per 15/16) read back against the
+        // text of data/digits.csv, every pixel and label
+        let d = Dataset::digits();
+        let text = include_str!("../data/digits.csv");
+        let mut sixteens = 0;
+        for (i, line) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+            let v: Vec<u8> = line.split(',').map(|c| c.trim().parse().unwrap()).collect();
+            for k in 0..64 {
+                assert_eq!(d.xa[[i, k]], v[k] as f64 / 16.0, "row {i}, pixel {k}");
+                sixteens += usize::from(v[k] == 16);
+            }
+            assert_eq!(d.y[i], v[64] as usize, "row {i}");
+        }
+        assert!(sixteens > 1000, "the file has many 16s: the 15/16 bit is exercised");
+    }
 
     #[test]
     fn digits_shape_and_first_row() {
