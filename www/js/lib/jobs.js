@@ -15,19 +15,30 @@
  * values are the f64 plane and `lo`, `hi` its least and greatest finite values. Every number
  * shown (the summary, the colour bar's ends) is f64 either way.
  */
+const rowCost = new WeakMap(); // Landscape → Map("size:picture" → ms per row, last measured)
+
 export async function plane(ctx, { land, span, size, colour = false }) {
   const picture = colour && typeof land.picture === "function";
   const rows = picture ? (a, b) => land.picture(span, size, a, b) : (a, b) => land.planeRows(span, size, a, b);
   const out = new Float64Array(size * size);
-  let r = 0, rowsPerPiece = 1;
+  // Pieces as large as the budget allows from the first one on: the ms per row measured by the
+  // previous job on this landscape and grid (a drag asks for the same grid again and again), so
+  // a grid is not cut into one-row calls (each call sets up its rows' terms again: 64 one-row
+  // calls of the digits' softmax plane take ~3.5× the time of one call for the whole grid).
+  const rates = rowCost.get(land) ?? new Map();
+  rowCost.set(land, rates);
+  const key = `${size}:${picture}`;
+  let r = 0, rowsPerPiece = rates.has(key) ? Math.max(1, Math.min(size, Math.floor(ctx.budget / Math.max(0.01, rates.get(key))))) : 4;
   let work = 0;
   while (r < size) {
     const t0 = performance.now();
     const end = Math.min(size, r + rowsPerPiece);
+    const rowsDone = end - r;
     out.set(rows(r, end), r * size);
     r = end;
     const dt = performance.now() - t0;
     work += dt;
+    rates.set(key, dt / rowsDone);
     rowsPerPiece = Math.max(1, Math.min(size, Math.round(rowsPerPiece * (ctx.budget / Math.max(0.5, dt)))));
     if (r < size && !(await ctx.pause())) return null;
   }
