@@ -99,8 +99,11 @@ export default {
           }
           if (values && stats.work !== undefined) cost.set(size, stats.work);
           if (job.again && !w.stale(my) && land === mine) {
+            // the newest position goes to the Worker first, then this grid is drawn: the Worker
+            // computes the next grid while this thread draws the last one
+            const next = compute();
             if (values && o.resolution === size) draw(values, size, s, ext);
-            return compute();
+            return next;
           }
         }
       }
