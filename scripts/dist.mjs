@@ -8,7 +8,7 @@ import path from "node:path";
 import crypto from "node:crypto";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
-import { inlineWasm } from "./inline-wasm.mjs";
+import { inlineWasm, MINIFIED_ESM } from "./inline-wasm.mjs";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
 const WWW = path.join(REPO, "www");
@@ -68,32 +68,18 @@ const staticSections = {
     });
   },
 };
+// both entries: split into chunks, written beside wasm.js's place in js/lib/
+const SPLIT = { ...MINIFIED_ESM, splitting: true, metafile: true, outdir: path.join(SITE, "js", "lib") };
 const notebook = await esbuild.build({
+  ...SPLIT,
   entryPoints: { notebook: path.join(WWW, "js", "main.js") },
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  minify: true,
-  target: ["es2022"],
-  legalComments: "none",
-  outdir: path.join(SITE, "js", "lib"),
   chunkNames: "notebook-[name]-[hash]",
   plugins: [staticSections],
-  metafile: true,
-  logLevel: "warning",
 });
 const embed = await esbuild.build({
+  ...SPLIT,
   entryPoints: { embed: path.join(WWW, "js", "embed.js") },
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  minify: true,
-  target: ["es2022"],
-  legalComments: "none",
-  outdir: path.join(SITE, "js", "lib"),
   chunkNames: "embed-[name]-[hash]",
-  metafile: true,
-  logLevel: "warning",
 });
 // The chunks an entry imports statically (code it shares with the chunks loaded on first use):
 // preloaded by its page, or each would be found only once the entry has arrived and been parsed, a
@@ -117,17 +103,7 @@ const preloadTags = (files) => files.map((f) => `<link rel="modulepreload" href=
 if (notebook.errors.length || embed.errors.length) throw new Error("the notebook or embed bundle failed");
 // the compute Worker's module (lib/compute.js starts js/worker.js by URL) as one file in place
 if (fs.existsSync(path.join(WWW, "js", "worker.js"))) {
-  await esbuild.build({
-    entryPoints: [path.join(WWW, "js", "worker.js")],
-    bundle: true,
-    format: "esm",
-    minify: true,
-    target: ["es2022"],
-    legalComments: "none",
-    outfile: path.join(SITE, "js", "worker.js"),
-    allowOverwrite: true,
-    logLevel: "warning",
-  });
+  await esbuild.build({ ...MINIFIED_ESM, entryPoints: [path.join(WWW, "js", "worker.js")], outfile: path.join(SITE, "js", "worker.js"), allowOverwrite: true });
 }
 {
   const file = path.join(SITE, "index.html");
@@ -147,16 +123,10 @@ if (fs.existsSync(path.join(WWW, "js", "worker.js"))) {
 
 // --- dist/lossland.html ------------------------------------------------------------------------
 const result = await esbuild.build({
+  ...MINIFIED_ESM, // without splitting: the sections' dynamic import()s are inlined into the one bundle
   entryPoints: [path.join(WWW, "js", "main.js")],
-  bundle: true,
-  format: "esm",
-  splitting: false, // dynamic import()s of the sections are inlined into the one bundle
-  minify: true,
-  target: ["es2022"],
-  legalComments: "none",
   write: false,
   plugins: [inlineWasm(WASM)],
-  logLevel: "warning",
 });
 let js = result.outputFiles[0].text;
 // an HTML parser ends a <script> at "</script" anywhere, even inside a JS string

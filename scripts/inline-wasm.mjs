@@ -10,21 +10,15 @@ import * as esbuild from "esbuild";
 
 const WWW = fileURLToPath(new URL("../www/", import.meta.url));
 
+/** esbuild's options for every minified ES-module bundle lossland ships (dist/, the wheel's widget). */
+export const MINIFIED_ESM = { bundle: true, format: "esm", minify: true, target: ["es2022"], legalComments: "none", logLevel: "warning" };
+
 /** The plugin; `wasm` is the path of the .wasm file to inline (default www/pkg/lossland_bg.wasm). */
 export function inlineWasm(wasm = path.join(WWW, "pkg", "lossland_bg.wasm")) {
   if (!fs.existsSync(wasm)) throw new Error(`${wasm} is missing: run scripts/build`);
   const wasmB64 = fs.readFileSync(wasm).toString("base64");
   // the Worker gets the page's compiled WebAssembly.Module by message: its bundle holds no wasm
-  const worker = esbuild.buildSync({
-    entryPoints: [path.join(WWW, "js", "worker.js")],
-    bundle: true,
-    format: "esm",
-    minify: true,
-    target: ["es2022"],
-    legalComments: "none",
-    write: false,
-    logLevel: "warning",
-  }).outputFiles[0].text;
+  const worker = esbuild.buildSync({ ...MINIFIED_ESM, entryPoints: [path.join(WWW, "js", "worker.js")], write: false }).outputFiles[0].text;
   return {
     name: "inline-wasm",
     setup(build) {

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
-import { inlineWasm } from "./inline-wasm.mjs";
+import { inlineWasm, MINIFIED_ESM } from "./inline-wasm.mjs";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
 const OUT = path.join(REPO, "python", "lossland", "static", "widget.js");
@@ -20,17 +20,11 @@ const version = pkg.match(/^version\s*=\s*"([^"]+)"/m)?.[1];
 if (!version) throw new Error("Cargo.toml: no version in [package]");
 
 await esbuild.build({
+  ...MINIFIED_ESM, // without splitting: the sections' dynamic import()s are inlined: one file
   entryPoints: [path.join(REPO, "www", "js", "jupyter.js")],
-  bundle: true,
-  format: "esm",
-  splitting: false, // the sections' dynamic import()s are inlined: one file
-  minify: true,
-  target: ["es2022"],
-  legalComments: "none",
   loader: { ".css": "text" },
   plugins: [inlineWasm()],
   outfile: OUT,
-  logLevel: "warning",
 });
 fs.writeFileSync(VERSION_PY, `# Written by scripts/wheel from Cargo.toml: the crate's version is the package's.\n__version__ = "${version}"\n`);
 console.log(`wheel: ${path.relative(REPO, OUT)} (${(fs.statSync(OUT).size / 1024).toFixed(0)} KiB, wasm inlined), lossland ${version}`);
