@@ -3,9 +3,11 @@
 //! * data/digits.csv (1797 rows of 64 pixel values 0..16 and a label): the 1797 labels (a byte
 //!   each), then the pixels pixel by pixel (all examples' pixel 0, then pixel 1, …), two per
 //!   byte (high nibble first; 15 and 16 are both stored as 15, and a bit per such pixel, in
-//!   the same order, says which). Laid out so, the digits take 39.4 KB of the wasm's gzip
-//!   instead of 45.9 KB row by row: a pixel position is much alike across examples (the border
-//!   is nearly always 0).
+//!   the same order, says which). Laid out so, the digits gzip to ~40 KB instead of 45.9 KB
+//!   row by row: a pixel position is much alike across examples (the border is nearly always
+//!   0). Written to OUT_DIR/digits.bin: the native build embeds it; the wasm does not (the web
+//!   page fetches it as pkg/digits.bin when the digits are first chosen, scripts/build copies it
+//!   there), and knows only its length and hash (OUT_DIR/digits_sum.rs) to check what it is given.
 //! * data/iris.csv (150 rows of 4 lengths in cm with one decimal, and a label): each length
 //!   as a byte of tenths of a cm, then the label.
 use std::{env, fs, path::Path};
@@ -36,6 +38,15 @@ fn main() {
         bytes.push(chunk.iter().enumerate().fold(0u8, |b, (i, &t)| b | (u8::from(t) << (7 - i))));
     }
     let dir = env::var("OUT_DIR").expect("OUT_DIR is set by cargo");
+    // The native build embeds digits.bin; the wasm does not (it is fetched as pkg/digits.bin,
+    // copied there by scripts/build) and checks the bytes it is given against this length and
+    // FNV-1a hash, so a stale or damaged file is refused rather than read as other digits.
+    let sum = format!(
+        "/// Length of data/digits.csv packed by build.rs (pkg/digits.bin).\npub const DIGITS_LEN: usize = {};\n/// Its 64-bit FNV-1a hash.\npub const DIGITS_FNV1A: u64 = {:#018x};\n",
+        bytes.len(),
+        fnv1a(&bytes)
+    );
+    fs::write(Path::new(&dir).join("digits_sum.rs"), sum).expect("OUT_DIR is writable");
     fs::write(Path::new(&dir).join("digits.bin"), bytes).expect("OUT_DIR is writable");
 
     let text = fs::read_to_string("data/iris.csv").expect("data/iris.csv is readable");
@@ -51,4 +62,9 @@ fn main() {
         bytes.push(cols[4].parse().unwrap_or_else(|_| panic!("iris.csv line {}: bad label", n + 2)));
     }
     fs::write(Path::new(&dir).join("iris.bin"), bytes).expect("OUT_DIR is writable");
+}
+
+/// 64-bit FNV-1a (Fowler, Noll, Vo): the same formula as `data::fnv1a`, which checks the bytes.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3))
 }

@@ -3,6 +3,7 @@
 // (digits, reg 0): the 128² plane, the forward numerical gradient, 1000 GD steps, both losses.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import fs from "node:fs";
 async function load(dir) {
   const m = await import(new URL(`file://${dir}/lossland.js`).href);
   await m.default({ module_or_path: await readFile(`${dir}/lossland_bg.wasm`) });
@@ -11,11 +12,13 @@ async function load(dir) {
 const [oldDir, newDir = "www/pkg"] = process.argv.slice(2);
 if (!oldDir) { console.error("usage: node bench/ab.mjs OLD_PKG_DIR [NEW_PKG_DIR]"); process.exit(2); }
 const builds = { old: await load(path.resolve(oldDir)), new: await load(path.resolve(newDir)) };
+// a build from before the digits left the wasm (no digits.bin beside it) takes no bytes
+const digitsBytes = (name) => { const f = path.join(path.resolve(name === "old" ? oldDir : newDir), "digits.bin"); return fs.existsSync(f) ? fs.readFileSync(f) : undefined; };
 const med = (a) => a.sort((x, y) => x - y)[a.length >> 1];
 function time(f, n) { const t = []; for (let i = 0; i < n; i++) { const t0 = performance.now(); f(); t.push(performance.now() - t0); } return med(t); }
 const res = {};
 for (let round = 0; round < 5; round++) for (const [name, L] of Object.entries(builds)) {
-  const d = L.Dataset.digits();
+  const d = L.Dataset.digits(digitsBytes(name));
   for (const loss of ["svm", "softmax"]) {
     const c = new L.Classifier(d, { loss, reg: 0 }); c.randomize(1, 0.001);
     const l = new L.Landscape(c, { seed: 2 });

@@ -38,7 +38,7 @@ function timed(fn, n) {
 }
 
 const load0 = loadavg();
-const digits = Dataset.digits();
+const digits = Dataset.digits(readFileSync(join(root, "www/pkg/digits.bin"))); // the bytes the page fetches
 const svm = new Classifier(digits, { loss: "svm", reg: 0, delta: 1 });
 svm.randomize(SEED, SCALE);
 const W = svm.weights();
@@ -198,7 +198,7 @@ function seeded(n, d, classes, seed) {
   const y = new Uint32Array(n); for (let i = 0; i < n; i++) y[i] = Math.floor(u() * classes);
   return Dataset.fromArrays(x, y, d, classes);
 }
-const drag = [["digits 1797 × 64, 10 classes", Dataset.digits()], ["CSV 5000 × 60, 10 classes (seeded)", seeded(5000, 60, 10, 7)], ["CSV 1900 × 256, 10 classes (seeded)", seeded(1900, 256, 10, 8)]];
+const drag = [["digits 1797 × 64, 10 classes", digits], ["CSV 5000 × 60, 10 classes (seeded)", seeded(5000, 60, 10, 7)], ["CSV 1900 × 256, 10 classes (seeded)", seeded(1900, 256, 10, 8)]];
 const dragOut = {};
 for (const [name, data] of drag) {
   const cl = new Classifier(data, { loss: "softmax", reg: 0 }); cl.randomize(SEED, DRAG_SCALE);

@@ -16,8 +16,9 @@ const DIST = path.join(REPO, "dist");
 const SITE = path.join(DIST, "site");
 const ONE = path.join(DIST, "lossland.html");
 const WASM = path.join(WWW, "pkg", "lossland_bg.wasm");
+const DIGITS = path.join(WWW, "pkg", "digits.bin"); // the digits, fetched when first chosen
 
-if (!fs.existsSync(WASM)) throw new Error(`${WASM} is missing: run scripts/build`);
+for (const f of [WASM, DIGITS]) if (!fs.existsSync(f)) throw new Error(`${f} is missing: run scripts/build`);
 
 // --- dist/site ---------------------------------------------------------------------------------
 // wasm-pack's pkg/.gitignore ("*") would make a git-based host (gh-pages) drop pkg/: leave it out,
@@ -126,7 +127,7 @@ const result = await esbuild.build({
   ...MINIFIED_ESM, // without splitting: the sections' dynamic import()s are inlined into the one bundle
   entryPoints: [path.join(WWW, "js", "main.js")],
   write: false,
-  plugins: [inlineWasm(WASM)],
+  plugins: [inlineWasm(WASM, { digits: DIGITS })], // file:// fetches nothing: the digits inlined too (~80 KB of base64)
 });
 let js = result.outputFiles[0].text;
 // an HTML parser ends a <script> at "</script" anywhere, even inside a JS string
@@ -165,4 +166,4 @@ fs.writeFileSync(ONE, html);
 const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
 const siteSize = (dir) => fs.readdirSync(dir, { recursive: true }).reduce((s, f) => s + (fs.statSync(path.join(dir, f)).isFile() ? fs.statSync(path.join(dir, f)).size : 0), 0);
 console.log(`dist: dist/site/ (${kib(siteSize(SITE))}) for any static host`);
-console.log(`dist: dist/lossland.html (${kib(Buffer.byteLength(html))}, wasm ${kib(fs.statSync(WASM).size)} as base64) opens from disk, no network`);
+console.log(`dist: dist/lossland.html (${kib(Buffer.byteLength(html))}, wasm ${kib(fs.statSync(WASM).size)} and digits ${kib(fs.statSync(DIGITS).size)} as base64) opens from disk, no network`);

@@ -23,6 +23,7 @@ await esbuild.build({
   ...MINIFIED_ESM, // without splitting: the sections' dynamic import()s are inlined: one file
   entryPoints: [path.join(REPO, "www", "js", "jupyter.js")],
   loader: { ".css": "text" },
+  // without the digits: the widget's data set is always the learner's arrays (docs/JUPYTER.md)
   plugins: [inlineWasm()],
   outfile: OUT,
 });

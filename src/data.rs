@@ -9,6 +9,20 @@ use crate::limits;
 use crate::rng::Rng;
 use ndarray::Array2;
 
+// DIGITS_LEN and DIGITS_FNV1A: the length and hash of build.rs's digits.bin
+include!(concat!(env!("OUT_DIR"), "/digits_sum.rs"));
+
+/// data/digits.csv packed by build.rs, for the native tests and benches ([`Dataset::digits`]).
+/// The wasm facade never uses it, so the linker leaves it out of the shipped wasm, ~40 KB of
+/// gzip smaller (tests/js/digits.test.mjs checks that no run of it is there): the page fetches
+/// the same bytes as pkg/digits.bin when a learner first picks the digits.
+pub const DIGITS_PACKED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/digits.bin"));
+
+/// 64-bit FNV-1a (Fowler, Noll, Vo), the hash build.rs writes as DIGITS_FNV1A.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
 /// A labelled classification data set, stored bias-augmented.
 #[derive(Clone, Debug)]
 pub struct Dataset {
@@ -168,15 +182,23 @@ impl Dataset {
         Dataset::from_arrays(&f, &y, 2, classes, "spiral")
     }
 
-    /// The 8×8 handwritten digits (1797 × 64, 10 classes); features are pixel / 16.
-    pub fn digits() -> Dataset {
-        // packed from data/digits.csv by build.rs: [n: u16][n labels][64·n pixels, pixel by
-        // pixel, two 4-bit values per byte, 16 stored as 15][a bit per 15: set when it is 16]
-        const PACKED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/digits.bin"));
-        let n = u16::from_le_bytes([PACKED[0], PACKED[1]]) as usize;
-        let y: Vec<usize> = PACKED[2..2 + n].iter().map(|&l| l as usize).collect();
-        let nib = &PACKED[2 + n..2 + n + (64 * n).div_ceil(2)];
-        let bits = &PACKED[2 + n + (64 * n).div_ceil(2)..];
+    /// The 8×8 handwritten digits (1797 × 64, 10 classes; features pixel / 16) from `bytes`,
+    /// data/digits.csv as build.rs packs it (OUT_DIR/digits.bin, shipped to the web page as
+    /// pkg/digits.bin): [n: u16 LE][n labels][64·n pixels, pixel by pixel, two 4-bit values per
+    /// byte, high nibble first, 16 stored as 15][a bit per stored 15, most significant first:
+    /// set when it is 16]. Bytes of another length or content than this build's file (a stale
+    /// or damaged download) are refused, not read as other digits.
+    pub fn digits_from(bytes: &[u8]) -> Result<Dataset, String> {
+        if bytes.len() != DIGITS_LEN {
+            return Err(format!("bytes must be the {DIGITS_LEN} bytes of digits.bin, got {}", bytes.len()));
+        }
+        if fnv1a(bytes) != DIGITS_FNV1A {
+            return Err(format!("bytes must be this build's digits.bin: {DIGITS_LEN} bytes of the right length but other content"));
+        }
+        let n = u16::from_le_bytes([bytes[0], bytes[1]]) as usize;
+        let y: Vec<usize> = bytes[2..2 + n].iter().map(|&l| l as usize).collect();
+        let nib = &bytes[2 + n..2 + n + (64 * n).div_ceil(2)];
+        let bits = &bytes[2 + n + (64 * n).div_ceil(2)..];
         let mut f = vec![0.0; n * 64];
         let mut top = 0; // index of the next bit
         for idx in 0..64 * n {
@@ -186,9 +208,16 @@ impl Dataset {
                 v += (bits[top / 8] >> (7 - top % 8)) & 1;
                 top += 1;
             }
+            // idx runs pixel by pixel: pixel idx / n of example idx % n
             f[(idx % n) * 64 + idx / n] = v as f64 / 16.0;
         }
-        Dataset::from_arrays(&f, &y, 64, 10, "digits").expect("shipped digits data is valid")
+        Dataset::from_arrays(&f, &y, 64, 10, "digits")
+    }
+
+    /// The digits from the embedded bytes ([`DIGITS_PACKED`]): native code and tests only (the
+    /// wasm facade takes the bytes from JS instead, see `web::Dataset::digits`).
+    pub fn digits() -> Dataset {
+        Dataset::digits_from(DIGITS_PACKED).expect("the embedded digits.bin is this build's")
     }
 
     /// Fisher's iris (150 × 4, 3 classes), features in cm as measured.
@@ -239,6 +268,34 @@ mod tests {
             assert_eq!(d.y[i], v[64] as usize, "row {i}");
         }
         assert!(sixteens > 1000, "the file has many 16s: the 15/16 bit is exercised");
+    }
+
+    #[test]
+    fn digits_from_refuses_other_bytes_naming_them() {
+        // the length, then the content: a byte cut off, a byte added, one bit changed
+        let e = Dataset::digits_from(&DIGITS_PACKED[1..]).unwrap_err();
+        assert_eq!(e, format!("bytes must be the {} bytes of digits.bin, got {}", DIGITS_LEN, DIGITS_LEN - 1));
+        let mut longer = DIGITS_PACKED.to_vec();
+        longer.push(0);
+        assert!(Dataset::digits_from(&longer).unwrap_err().starts_with("bytes must be the "));
+        assert!(Dataset::digits_from(&[]).unwrap_err().ends_with("got 0"));
+        let mut flipped = DIGITS_PACKED.to_vec();
+        flipped[DIGITS_LEN / 2] ^= 1; // a pixel value: would read as another digit
+        let e = Dataset::digits_from(&flipped).unwrap_err();
+        assert!(e.starts_with("bytes must be this build's digits.bin"), "{e}");
+        // the packed size: 2 + 1797 labels + 1797 · 64 / 2 nibble bytes + a bit per 15 or 16
+        let text = include_str!("../data/digits.csv");
+        let tops = text.split(|c| c == ',' || c == '\n').enumerate().filter(|(i, v)| i % 65 != 64 && (v.trim() == "15" || v.trim() == "16")).count();
+        assert_eq!(DIGITS_LEN, 2 + 1797 + 1797 * 32 + tops.div_ceil(8));
+    }
+
+    #[test]
+    fn fnv1a_matches_published_test_vectors() {
+        // FNV-1a 64-bit: the offset basis for no bytes; "a" and "foobar" from the reference
+        // test suite of Fowler, Noll and Vo
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a(b"foobar"), 0x8594_4171_f739_67e8);
     }
 
     #[test]

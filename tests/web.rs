@@ -302,7 +302,9 @@ fn grad_check_tells_round_off_and_kinks_from_disagreement() {
 
     // digits, softmax, the page's W (0.01·N(0, 1), seed 1), h = 1e-5 centered: the tiny
     // blank-border entries are round-off, nothing is worse than good
-    let d = Dataset::digits();
+    // the bytes the page fetches as pkg/digits.bin (build.rs's OUT_DIR/digits.bin)
+    let bytes = Uint8Array::from(&include_bytes!(concat!(env!("OUT_DIR"), "/digits.bin"))[..]);
+    let d = Dataset::digits(bytes.into()).unwrap();
     let m = Classifier::new(&d, opts(&[("loss", "softmax".into())])).unwrap();
     m.randomize(n(1.0), n(0.01)).unwrap();
     let g: JsValue = m.grad_check(JsValue::UNDEFINED).unwrap().into();

@@ -21,7 +21,8 @@ import { pathToFileURL } from "node:url";
 const L = await import(pathToFileURL(process.argv[2] + "/lossland.js").href);
 await L.default({ module_or_path: await readFile(process.argv[2] + "/lossland_bg.wasm") });
 const out = [];
-const sets = { toy: () => L.Dataset.toy(0), iris: () => L.Dataset.iris(), digits: () => L.Dataset.digits() };
+const digits = await readFile(process.argv[2] + "/digits.bin"); // the bytes the page fetches
+const sets = { toy: () => L.Dataset.toy(0), iris: () => L.Dataset.iris(), digits: () => L.Dataset.digits(digits) };
 for (const [name, make] of Object.entries(sets)) {
   for (const [loss, reg, delta, seed, scale] of [["svm", 0, 1, 1, 0.1], ["svm", 0.1, 2.5, 2, 0.5], ["softmax", 0, 1, 3, 0.1], ["softmax", 0.05, 1, 4, 1]]) {
     const ds = make();

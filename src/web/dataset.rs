@@ -1,16 +1,37 @@
 //! `Dataset`: the data sets, built from checked arguments.
 
-use super::args::{count, f64_array, f64s, label_array, seed_of, R};
+use super::args::{count, describe, error, f64_array, f64s, fail, label_array, seed_of, R};
 use crate::data;
 use crate::limits as lim;
-use js_sys::{Float64Array, Uint32Array};
+use js_sys::{ArrayBuffer, Float64Array, Uint32Array, Uint8Array};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// A labelled data set. Features are stored with the bias trick (a constant 1 appended).
 #[wasm_bindgen]
 pub struct Dataset {
     pub(super) inner: Rc<data::Dataset>,
+}
+
+// a Uint8Array copy made by the constructor, caught: a detached buffer is an error, not an
+// exception unwinding through wasm (args.rs says why that matters)
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = Uint8Array)]
+    type U8Copy;
+    #[wasm_bindgen(catch, constructor, js_class = "Uint8Array")]
+    fn new(src: &JsValue) -> Result<U8Copy, JsValue>;
+}
+
+/// The bytes of a Uint8Array (a Node Buffer is one) or of an ArrayBuffer, copied.
+fn packed_bytes(v: &JsValue) -> R<Vec<u8>> {
+    let what = || format!("bytes must be a Uint8Array or an ArrayBuffer holding digits.bin ({} bytes), got {}", data::DIGITS_LEN, describe(v));
+    if !v.is_instance_of::<Uint8Array>() && !v.is_instance_of::<ArrayBuffer>() {
+        return fail(what());
+    }
+    let copy: Uint8Array = U8Copy::new(v).map_err(|_| error("bytes could not be read (a detached buffer?)"))?.unchecked_into();
+    Ok(copy.to_vec())
 }
 
 fn wrap(d: Result<data::Dataset, String>) -> R<Dataset> {
@@ -34,9 +55,11 @@ impl Dataset {
         wrap(data::Dataset::spiral(p, c, s))
     }
 
-    /// The 8×8 handwritten digits: 1797 examples, 64 features (pixel / 16), 10 classes.
-    pub fn digits() -> Dataset {
-        Dataset { inner: Rc::new(data::Dataset::digits()) }
+    /// The 8×8 handwritten digits: 1797 examples, 64 features (pixel / 16), 10 classes, from
+    /// `bytes`: the contents of pkg/digits.bin (a Uint8Array or an ArrayBuffer), which ships
+    /// beside the wasm instead of inside it (the page fetches it when the digits are chosen).
+    pub fn digits(bytes: JsValue) -> R<Dataset> {
+        wrap(data::Dataset::digits_from(&packed_bytes(&bytes)?))
     }
 
     /// Fisher's iris: 150 examples, 4 features in cm, 3 classes.

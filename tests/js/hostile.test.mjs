@@ -57,6 +57,7 @@ test("10,000+ hostile calls: no trap, every rejection an Error with a message, m
     () => L.Dataset.toy(...args(1)),
     () => L.Dataset.spiral(...args(3)),
     () => L.Dataset.fromArrays(...args(4)),
+    () => L.Dataset.digits(pick()),
     () => new L.Classifier(pick(), pick()),
     () => new L.Classifier(toy, pick()),
     () => clf.setWeights(pick()),
@@ -115,7 +116,7 @@ test("10,000+ hostile calls: no trap, every rejection an Error with a message, m
   assert.ok(n >= 10000 && rejected > n / 2, `${n} calls, ${rejected} rejected`);
   // a sample of messages names its parameter and the allowed range
   const text = [...messages].join("\n");
-  for (const name of ["seed", "pointsPerClass", "options", "weights", "span", "index", "row", "steps", "canvas"]) assert.match(text, new RegExp(name), `no message names ${name}`);
+  for (const name of ["seed", "pointsPerClass", "bytes", "options", "weights", "span", "index", "row", "steps", "canvas"]) assert.match(text, new RegExp(name), `no message names ${name}`);
   assert.match(text, /must be an? (integer|number|finite number)|must be one of|unknown option/);
 
   // after the storm: correct values
@@ -188,6 +189,11 @@ test("throwing getters, Proxies and detached buffers fail as Errors and leave no
     structuredClone(a.buffer, { transfer: [a.buffer] });
     return a; // its buffer is detached: length 0 to JS, but not a valid source either
   };
+  const detachedBytes = () => {
+    const a = new Uint8Array(8);
+    structuredClone(a.buffer, { transfer: [a.buffer] });
+    return a;
+  };
   const calls = [
     () => new L.Classifier(d, throwingOptions),
     () => m.setOptions(throwingOptions),
@@ -201,6 +207,8 @@ test("throwing getters, Proxies and detached buffers fail as Errors and leave no
     () => L.Dataset.fromArrays(lengthThrows, new Uint32Array(3), 1, 2),
     () => L.Dataset.fromArrays(new Float64Array(3), itemThrows, 1, 2),
     () => L.Dataset.fromArrays(detached(), new Uint32Array(9), 1, 2),
+    () => L.Dataset.digits(detachedBytes()),
+    () => L.Dataset.digits(new Proxy(new Uint8Array(8), { get: boom })), // instanceof Uint8Array, but a Proxy
   ];
   let errors = 0;
   // a few hundred of each: an exception unwinding through wasm would leak shadow stack each time

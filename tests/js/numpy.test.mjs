@@ -18,6 +18,7 @@ import { parseCsv } from "../../www/js/lib/csvdata.js";
 
 const L = await import("../../www/pkg/lossland.js");
 await L.default({ module_or_path: await readFile(new URL("../../www/pkg/lossland_bg.wasm", import.meta.url)) });
+const DIGITS = await readFile(new URL("../../www/pkg/digits.bin", import.meta.url)); // Dataset.digits(bytes)
 
 const TOL = 1e-9;
 
@@ -66,8 +67,8 @@ const fakeCtx = (ds, seed, label) => ({ dataset: () => ds, settings: { seed }, d
 const CASES = [
   { name: "SVM, toy, after 5 GD steps, reg 0", data: () => L.Dataset.toy(0), loss: "svm", reg: 0, seed: 1, scale: 1, steps: 5, step: 0.1 },
   { name: "softmax, spiral, after 20 GD steps, reg 1e-3", data: () => L.Dataset.spiral(100, 3, 0), loss: "softmax", reg: 1e-3, seed: 2, scale: 1, steps: 20, step: 0.5 },
-  { name: "SVM, digits (from the CSV file), after 10 GD steps, reg 0.01", data: () => L.Dataset.digits(), loss: "svm", reg: 0.01, seed: 1, scale: 0.01, steps: 10, step: 0.1 },
-  { name: "softmax, digits (from the CSV file), after 10 GD steps, reg 0", data: () => L.Dataset.digits(), loss: "softmax", reg: 0, seed: 3, scale: 0.01, steps: 10, step: 0.1 },
+  { name: "SVM, digits (from the CSV file), after 10 GD steps, reg 0.01", data: () => L.Dataset.digits(DIGITS), loss: "svm", reg: 0.01, seed: 1, scale: 0.01, steps: 10, step: 0.1 },
+  { name: "softmax, digits (from the CSV file), after 10 GD steps, reg 0", data: () => L.Dataset.digits(DIGITS), loss: "softmax", reg: 0, seed: 3, scale: 0.01, steps: 10, step: 0.1 },
   { name: "SVM, iris, random W, reg 0.1", data: () => L.Dataset.iris(), loss: "svm", reg: 0.1, seed: 4, scale: 0.1, steps: 0, step: 0.01 },
   {
     name: "softmax, an uploaded CSV with word labels, reg 0.5",

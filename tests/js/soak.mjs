@@ -5,6 +5,7 @@ import { readFile } from "node:fs/promises";
 
 const L = await import("../../www/pkg/lossland.js");
 const exports = await L.default({ module_or_path: await readFile(new URL("../../www/pkg/lossland_bg.wasm", import.meta.url)) });
+const DIGITS = await readFile(new URL("../../www/pkg/digits.bin", import.meta.url));
 const mb = (b) => `${(b / 2 ** 20).toFixed(2)} MB`;
 const wasmBytes = () => exports.memory.buffer.byteLength;
 const heap = () => { globalThis.gc?.(); return process.memoryUsage().heapUsed; };
@@ -15,7 +16,7 @@ const LANDSCAPES = Number(process.env.SOAK_LANDSCAPES ?? 1000);
 let stepsDone = 0, landscapesDone = 0;
 function session(stepsTotal, landscapes) {
   // the toy and spiral sets take most steps; the digits (0.3 ms a step) a small share
-  for (const [name, make] of [["toy", () => L.Dataset.toy(0)], ["spiral", () => L.Dataset.spiral(100, 3, 1)], ["digits", () => L.Dataset.digits()]]) {
+  for (const [name, make] of [["toy", () => L.Dataset.toy(0)], ["spiral", () => L.Dataset.spiral(100, 3, 1)], ["digits", () => L.Dataset.digits(DIGITS)]]) {
     const d = make();
     const m = new L.Classifier(d, { loss: "softmax", reg: 1e-3 });
     m.randomize(1, name === "digits" ? 0.01 : 1);

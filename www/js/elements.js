@@ -97,6 +97,13 @@ class LosslandElement extends HTMLElement {
         return;
       }
       this._mounted = mounted;
+      if (mounted.unloaded) {
+        const p = document.createElement("p");
+        p.className = "error";
+        p.setAttribute("role", "alert");
+        p.textContent = `${mounted.unloaded.message.replace(/^./, (c) => c.toUpperCase())}. The toy data is shown instead.`;
+        intro.after(p);
+      }
       await mounted.ready;
       if (gen !== this._gen) return;
       this.setAttribute("data-status", "ready");

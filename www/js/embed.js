@@ -36,6 +36,11 @@ async function main(root) {
   for (const [k, v] of optionEntries(settings)) nb.searchParams.set(k, v);
   link.href = nb.href;
   const w = await mountWidget(document.getElementById("widget"), name, { settings, options });
+  if (w.unloaded) {
+    const why = `${w.unloaded.message.replace(/^./, (c) => c.toUpperCase())}. The toy data is shown instead.`;
+    notice.textContent = notice.hidden ? why : `${notice.textContent} ${why}`;
+    notice.hidden = false;
+  }
   window.addEventListener("pagehide", () => w.destroy());
   await w.ready;
 }

@@ -2,7 +2,7 @@
 // by a data-widget element (widgets.js), and keeps the URL in step with every setting and
 // option (options.js), so a link reproduces the page.
 import { loadLossland } from "./lib/wasm.js";
-import { createPage, startPage } from "./lib/page.js";
+import { createPage, startPage, prefetchDataset } from "./lib/page.js";
 import { DATASETS, REGS, readOptions, optionRow } from "./lib/options.js";
 import { widget } from "./lib/widgets.js";
 import { mountSection } from "./lib/section.js";
@@ -21,7 +21,7 @@ const FIRST = "landscape"; // mounted first: the page's centre piece and its slo
 /** The shared settings bar: one control per shared row of the options table. */
 function settingsBar(page, host) {
   const s = page.settings;
-  const ds = select({ label: "Data set", options: DATASETS, value: s.dataset, onChange: (v) => page.set({ dataset: v }) });
+  const ds = select({ label: "Data set", options: DATASETS, value: s.dataset, onChange: (v) => chooseDataset(page, v, ds.input) });
   const loss = select({ label: "Loss", options: [["svm", "multiclass SVM (Δ = 1)"], ["softmax", "softmax"]], value: s.loss, onChange: (v) => page.set({ loss: v }) });
   // the slider offers REGS; a valid reg from a link that is not one of them is shown as it is
   const regs = [...new Set([...REGS, s.reg])].sort((a, b) => a - b);
@@ -35,6 +35,29 @@ function settingsBar(page, host) {
   });
   const seed = el("div", { class: "control" }, el("label", { for: "seed" }, "Seed"), seedIn);
   host.append(ds.wrap, loss.wrap, reg.wrap, seed, csvControl(page, ds.input));
+}
+
+/**
+ * The data set <select>'s choice. The digits are fetched when first chosen (page.set waits for
+ * them): if they cannot be, the page says so under the settings bar, keeps its data set and
+ * the <select> shows it again.
+ */
+function chooseDataset(page, name, input) {
+  const box = document.getElementById("csv-error");
+  page.set({ dataset: name }).then(() => {
+    if (box.dataset.about === "dataset") box.hidden = true;
+  }, (e) => {
+    showDatasetError(`${e.message}. The data set was not changed.`);
+    input.value = page.settings.dataset;
+  });
+}
+
+/** A data set that could not be loaded, in the settings bar's error box (role=alert). */
+function showDatasetError(text) {
+  const box = document.getElementById("csv-error");
+  box.textContent = text.charAt(0).toUpperCase() + text.slice(1);
+  box.dataset.about = "dataset";
+  box.hidden = false;
 }
 
 /**
@@ -77,6 +100,7 @@ function csvControl(page, datasetSelect) {
   const std = checkbox({ label: "standardise features", checked: false });
   const fail = (name, message) => {
     errorBox.textContent = `Could not load ${name}: ${message}. The data set was not changed.`;
+    delete errorBox.dataset.about; // a CSV's error: not cleared by a data set that loads
     errorBox.hidden = false;
   };
   let loading = 0; // the latest file chosen wins over one still being parsed
@@ -156,6 +180,7 @@ async function main() {
   const hosts = [...document.querySelectorAll("[data-widget]")].map((h) => ({ host: h, row: widget(h.dataset.widget) })).filter((x) => x.row);
   // start fetching every section's code alongside the wasm
   const modules = hosts.map(({ row }) => (row.name === FIRST ? Promise.resolve({ default: landscape }) : row.load()));
+  prefetchDataset(query().get("dataset")); // a link to the digits: their bytes come alongside the wasm
   const L = await loadLossland();
   performance.mark("lossland:wasm-ready");
   const params = query();
@@ -163,6 +188,8 @@ async function main() {
   const uploaded = params.get("dataset") === "custom"; // a link cannot carry a CSV file
   for (const w of warnings) if (!(uploaded && w.includes("ignored dataset"))) console.warn(w);
   const page = createPage(L, settings);
+  const unloaded = await page.ready; // the digits of a link, fetched; if they could not be: toy
+  if (unloaded) showDatasetError(`${unloaded.message}. The toy data is shown instead; reload the page to try again.`);
   // the prose follows the chosen loss: css hides [data-loss] text of the other loss
   const showLoss = () => { document.documentElement.dataset.loss = page.settings.loss; };
   showLoss();

@@ -21,7 +21,7 @@ const PROGRESS_MS = 120; // partial results at most this often
 const counts = { plane: 0, runs: 0, gradCheck: 0, parseCsv: 0, cancelled: 0, pictures: 0 }; // pictures: planes coloured by land.picture
 self.__lossland = { counts }; // read by the browser tests (what ran here)
 
-const datasets = new Map(); // "name:digits" | "csv:7" → Dataset (insertion order = recency)
+const datasets = new Map(); // "name:iris" | "csv:7" → Dataset (insertion order = recency)
 const clfs = new Map(); // widget key → { dataKey, opts, clf }
 const lands = new Map(); // widget key → { landId, clf, land }
 const latest = new Map(); // widget key → newest gen seen
@@ -32,11 +32,12 @@ const woken = [];
 channel.port1.onmessage = () => woken.shift()?.();
 const yieldTurn = () => new Promise((r) => { woken.push(r); channel.port2.postMessage(0); });
 
+// the built-in sets the wasm makes from nothing; the digits need their bytes (pkg/digits.bin),
+// so the page sends their arrays instead, as it sends an uploaded data set's (page.js load)
 function named(name) {
   return name === "toy" ? L.Dataset.toy(0)
     : name === "spiral" ? L.Dataset.spiral(100, 3, 0)
     : name === "iris" ? L.Dataset.iris()
-    : name === "digits" ? L.Dataset.digits()
     : null;
 }
 

@@ -3,12 +3,45 @@
 // that tells each section of a change in a turn of its own. One page per notebook, per
 // embed.html and per custom element; the wasm module itself is loaded once (wasm.js).
 import { nextTurn } from "./ui.js";
-import { DATASETS } from "./options.js";
+import { DATASETS, optionRow } from "./options.js";
 import { nameDataset } from "./compute.js";
+import { loadDigitsBytes } from "./wasm.js";
+
+// The data sets built from bytes fetched on first use (pkg/digits.bin), not carried by the
+// wasm: built once and shared by every page of this window (the notebook, embeds, custom
+// elements), never freed, as the wasm module is not. The compute Worker gets their arrays,
+// once (compute.js sends a Dataset it was not told the name of as it sends an uploaded one):
+// ~1 MB passed by transfer, a few ms, where fetching the bytes there too would need their URL
+// in every Worker, blob: ones included.
+const FETCHED = { digits: loadDigitsBytes };
+const built = new Map(); // name → Dataset
+const building = new Map(); // name → Promise<Dataset>
+
+/** Starts fetching what data set `name` needs, if anything (early: while the wasm loads). */
+export function prefetchDataset(name) {
+  FETCHED[name]?.().catch(() => {}); // a failure is reported when the data set is built
+}
+
+function build(L, name) {
+  if (!building.has(name)) {
+    building.set(name, FETCHED[name]()
+      .then((bytes) => {
+        const d = L.Dataset[name](bytes);
+        built.set(name, d);
+        return d;
+      })
+      .catch((e) => {
+        building.delete(name); // the next choice of it tries again
+        throw new Error(`the ${name} could not be loaded: ${e && e.message ? e.message : e}`);
+      }));
+  }
+  return building.get(name);
+}
 
 export function createPage(L, initial) {
   const settings = { ...initial };
   const datasets = new Map();
+  let asked = 0; // bumped by each set() of a data set: a newer choice wins over one still loading
   const labels = new WeakMap(); // uploaded Dataset → "your CSV (n × d, C classes)"
   const listeners = new Set();
   const instant = new Set(); // cheap listeners told inside set() itself (the page's URL)
@@ -18,19 +51,33 @@ export function createPage(L, initial) {
   const page = {
     L,
     settings,
-    /** The wasm Dataset called `name` (cached; shared by the sections). */
+    /**
+     * The wasm Dataset called `name` (cached; shared by the sections). The digits must have
+     * been loaded first (page.load; page.set does it).
+     */
     dataset(name = settings.dataset) {
+      if (FETCHED[name]) {
+        if (!built.has(name)) throw new Error(`the ${name} are not loaded yet: await page.load("${name}") first`);
+        return built.get(name);
+      }
       if (!datasets.has(name)) {
         if (name === "custom") throw new Error("no CSV data set is loaded");
         const d =
           name === "toy" ? L.Dataset.toy(0)
           : name === "spiral" ? L.Dataset.spiral(100, 3, 0)
-          : name === "iris" ? L.Dataset.iris()
-          : L.Dataset.digits();
+          : L.Dataset.iris();
         nameDataset(d, name); // the compute Worker builds its own copy by name
         datasets.set(name, d);
       }
       return datasets.get(name);
+    },
+    /**
+     * Resolves once page.dataset(name) can be called: at once for the built-in sets; the digits
+     * are fetched (once per page load: the bytes are shared) and built. Rejects with "the digits
+     * could not be loaded: …".
+     */
+    async load(name) {
+      if (FETCHED[name] && !built.has(name)) await build(L, name);
     },
     /** What the page calls a data set (an uploaded one: "your CSV (n × d, C classes)"). */
     datasetLabel(name = settings.dataset) {
@@ -57,6 +104,16 @@ export function createPage(L, initial) {
      * listeners (the URL) are told at once. Resolves when this run is over.
      */
     set(partial) {
+      if ("dataset" in partial) {
+        const my = ++asked;
+        if (FETCHED[partial.dataset] && !built.has(partial.dataset)) {
+          // nothing changes until the data set is there; then this set() is made, unless a
+          // newer data set was chosen meanwhile. A failure rejects (the settings stay as they are).
+          return page.load(partial.dataset).then(
+            () => (my === asked ? page.set(partial) : running),
+            (e) => { if (my === asked) throw e; return running; });
+        }
+      }
       Object.assign(settings, partial);
       for (const f of instant) f(settings);
       const my = ++version;
@@ -100,7 +157,10 @@ export function createPage(L, initial) {
      * Jupyter widget sets it to the learner's W.
      */
     initialWeights: null,
-    /** Frees the data sets; the page is unusable afterwards (sections free their own objects). */
+    /**
+     * Frees the page's data sets (not the digits, shared by the pages of the window); the page
+     * is unusable afterwards (sections free their own objects).
+     */
     destroy() {
       version++; // a listener run in progress stops at its next turn
       listeners.clear();
@@ -109,6 +169,17 @@ export function createPage(L, initial) {
       datasets.clear();
     },
   };
+  /**
+   * Resolves once the initial data set can be used (mount the sections after it): to null, or
+   * to the Error that made the page show the default data set instead (a link to the digits
+   * whose bytes could not be fetched), for the page to show.
+   */
+  page.ready = page.load(settings.dataset).then(
+    () => null,
+    (e) => {
+      settings.dataset = optionRow("dataset").default;
+      return e;
+    });
   return page;
 }
 

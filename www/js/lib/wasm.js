@@ -1,7 +1,8 @@
 // Loads the lossland WebAssembly module once; every widget on the page shares it. The compiled
 // WebAssembly.Module is kept, so the compute Worker (compute.js) instantiates the same module
 // without compiling it again. In the bundles (scripts/inline-wasm.mjs) this file is replaced by
-// one with the same exports that takes the wasm and the Worker's code from the bundle itself.
+// one with the same exports that takes the wasm, the digits and the Worker's code from the
+// bundle itself.
 import init, * as lossland from "../../pkg/lossland.js";
 
 let ready = null;
@@ -33,6 +34,27 @@ async function compile(url) {
   }
   // a server that sends another MIME type than application/wasm: compile from the bytes
   return WebAssembly.compile(await response.arrayBuffer());
+}
+
+let digits = null;
+
+/**
+ * Resolves to the bytes of pkg/digits.bin (Dataset.digits(bytes)): the 8×8 digits ship beside
+ * the wasm, not inside it, and are fetched once, when first asked for (a learner, a link or an
+ * embed picks them), so a fresh load of the toy set does not transfer them. A failed fetch
+ * rejects, and the next call tries again.
+ */
+export function loadDigitsBytes() {
+  digits ??= fetch(new URL("../../pkg/digits.bin", import.meta.url))
+    .then(async (response) => {
+      if (!response.ok) throw new Error(`pkg/digits.bin: HTTP ${response.status} ${response.statusText}`.trim());
+      return new Uint8Array(await response.arrayBuffer());
+    })
+    .catch((e) => {
+      digits = null;
+      throw e;
+    });
+  return digits;
 }
 
 /** The compiled WebAssembly.Module (null before loadLossland has resolved). */

@@ -3,7 +3,7 @@
 // names accepted for it, the section module, the title an embed shows, and a short
 // introduction for an embed (which has no notebook prose around it).
 import { loadLossland } from "./wasm.js";
-import { createPage } from "./page.js";
+import { createPage, prefetchDataset } from "./page.js";
 import { mountSection } from "./section.js";
 import { readOptions } from "./options.js";
 
@@ -57,16 +57,21 @@ export const WIDGET_NAMES = WIDGETS.map((w) => w.name);
  * Mounts widget `name` alone into `host` with a page of its own (the wasm module is still
  * shared): for embed.html and the custom elements. `settings` and `options` are validated
  * values (options.js readOptions). Returns the section's handle; its destroy() frees the
- * widget's wasm objects and its page's data sets.
+ * widget's wasm objects and its page's data sets; `unloaded`: null, or the Error that made it
+ * show the toy set instead of the digits (their bytes could not be fetched).
  */
 export async function mountWidget(host, name, { settings, options = {} } = {}) {
   const row = widget(name);
   if (!row) throw new Error(`there is no widget called that: the widgets are ${WIDGET_NAMES.join(", ")}`);
+  settings ??= readOptions(() => null).settings;
+  prefetchDataset(settings.dataset); // the digits' bytes alongside the wasm
   const [L, mod] = await Promise.all([loadLossland(), row.load()]);
-  const page = createPage(L, settings ?? readOptions(() => null).settings);
+  const page = createPage(L, settings);
+  // the digits, fetched; if they could not be, the widget shows the toy set and `unloaded` says why
+  const unloaded = await page.ready;
   try {
     const handle = mountSection(host, page, mod.default, options);
-    return { ...handle, page, destroy() { handle.destroy(); page.destroy(); } };
+    return { ...handle, page, unloaded, destroy() { handle.destroy(); page.destroy(); } };
   } catch (e) {
     page.destroy();
     throw e;
