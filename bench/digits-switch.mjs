@@ -3,7 +3,7 @@
 // the digits and until its 64 × 64 grid; and from navigation to a link ?dataset=digits until
 // its first landscape. Medians of fresh loads (each in a new browser context: nothing cached),
 // for the deployed build (dist/site, when scripts/dist has made it) and www/. Figures only.
-// Usage: node bench/digits-switch.mjs [rounds]   (default 5)
+// Usage: node bench/digits-switch.mjs [rounds [SITE_DIR…]]   (default 5; this tree's dist/site and www/)
 import os from "node:os";
 import fs from "node:fs";
 import path from "node:path";
@@ -52,27 +52,37 @@ async function linkOnce(browser, base) {
   }
 }
 
+// roots: the deployed build and www/ of this tree, or the directories given after `rounds` (each
+// served as a site: e.g. this tree's dist/site and another build's, to compare two builds on the
+// same machine load), their rounds alternating
+const given = process.argv.slice(3);
+const roots = given.length
+  ? given.map((r) => [r, path.resolve(r)])
+  : [["as deployed (dist/site)", SITE], ["www/", DEFAULT_ROOT]].filter(([, r]) => fs.existsSync(path.join(r, "index.html")));
 const load0 = os.loadavg().map((v) => v.toFixed(2)).join(", ");
 const browser = await launch();
-const roots = [["as deployed (dist/site)", SITE], ["www/", DEFAULT_ROOT]].filter(([, r]) => fs.existsSync(path.join(r, "index.html")));
-const out = [];
+const kinds = [["select → digits: first picture, 64 × 64 grid (ms after the change)", switchOnce], ["link ?dataset=digits: first landscape, 64 × 64 grid (ms after navigation)", linkOnce]];
+const got = new Map(); // "root|kind" → [[first, grid], …]
+const servers = [];
 try {
-  for (const [name, root] of roots) {
-    const srv = await startServer({ root, csp: true });
-    try {
-      for (const [what, once] of [["select → digits: first picture, 64 × 64 grid (ms after the change)", switchOnce], ["link ?dataset=digits: first landscape, 64 × 64 grid (ms after navigation)", linkOnce]]) {
-        await once(browser, srv.url); // the browser's first load (its caches, the server's) is left out
-        const got = [];
-        for (let i = 0; i < rounds; i++) got.push(await once(browser, srv.url));
-        const a = got.map((g) => g[0]), b = got.map((g) => g[1]);
-        out.push(`  ${name}, ${what}: ${median(a).toFixed(0)}, ${median(b).toFixed(0)} (medians of ${rounds}; first pictures ${a.map((v) => v.toFixed(0)).join(", ")})`);
+  for (const [, root] of roots) servers.push(await startServer({ root, csp: true }));
+  for (const [, once] of kinds) for (const srv of servers) await once(browser, srv.url); // first loads (caches) left out
+  for (let i = 0; i < rounds; i++) {
+    for (const [what, once] of kinds) {
+      for (let r = 0; r < roots.length; r++) {
+        const k = `${roots[r][0]}|${what}`;
+        if (!got.has(k)) got.set(k, []);
+        got.get(k).push(await once(browser, servers[r].url));
       }
-    } finally {
-      await srv.close();
     }
   }
 } finally {
   await browser.close();
+  for (const s of servers) await s.close();
 }
 console.log(`digits: time to show them (headless Chromium; load average ${load0} before, ${os.loadavg().map((v) => v.toFixed(2)).join(", ")} after)`);
-for (const l of out) console.log(l);
+for (const [k, g] of got) {
+  const [name, what] = k.split("|");
+  const a = g.map((x) => x[0]), b = g.map((x) => x[1]);
+  console.log(`  ${name}, ${what}: ${median(a).toFixed(0)}, ${median(b).toFixed(0)} (medians of ${g.length}; first pictures ${a.map((v) => v.toFixed(0)).join(", ")})`);
+}

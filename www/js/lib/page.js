@@ -1,6 +1,7 @@
 // The page: the settings every section shares (data set, loss, reg, seed: the `shared` rows of
-// options.js), the wasm Datasets built from them (cached, freed with the page), and the queue
-// that tells each section of a change in a turn of its own. One page per notebook, per
+// options.js), the wasm Datasets built from them (cached, freed with the page; the digits, whose
+// bytes are fetched when first chosen, shared by the window's pages), and the queue that tells
+// each section of a change in a turn of its own. One page per notebook, per
 // embed.html and per custom element; the wasm module itself is loaded once (wasm.js).
 import { nextTurn } from "./ui.js";
 import { DATASETS, optionRow } from "./options.js";
@@ -101,7 +102,8 @@ export function createPage(L, initial) {
      * Changes settings and tells every section, one per turn of the page's queue (nextTurn), so
      * a change that rebuilds nine sections is nine short tasks. A newer set() (or destroy())
      * stops the rest of an older run: the newer run tells every listener anyway. Instant
-     * listeners (the URL) are told at once. Resolves when this run is over.
+     * listeners (the URL) are told at once. Resolves when this run is over. A change to the
+     * digits waits for their bytes first (page.load) and rejects if they cannot be had.
      */
     set(partial) {
       if ("dataset" in partial) {
