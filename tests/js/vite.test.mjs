@@ -44,7 +44,7 @@ test("npm pack www/pkg: name, types and the files the package.json promises", (t
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lossland-pack-"));
   try {
     const p = pack(tmp);
-    for (const f of ["lossland.js", "lossland_bg.wasm", "lossland.d.ts", "package.json", "LICENSE"]) assert.ok(p.files.includes(f), `the tarball lacks ${f} (has ${p.files.join(", ")})`);
+    for (const f of ["lossland.js", "lossland_bg.wasm", "lossland.d.ts", "digits.bin", "package.json", "LICENSE"]) assert.ok(p.files.includes(f), `the tarball lacks ${f} (has ${p.files.join(", ")})`);
     assert.ok(!p.files.includes(".gitignore"));
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
