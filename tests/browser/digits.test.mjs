@@ -71,6 +71,20 @@ test("a link ?dataset=digits opens on the digits, fetching them alongside the wa
   }
 });
 
+test("a link naming no data set lossland has (constructor, __proto__) opens on the toy set, fetching nothing", async () => {
+  for (const name of ["constructor", "__proto__"]) {
+    const log = await openPage(suite.browser, suite.url(`index.html?dataset=${name}`));
+    try {
+      await waitReady(log.page, log, `index.html?dataset=${name}`);
+      await coordinates(log.page, 9);
+      assert.equal(asked(log), 0);
+      assertClean(log);
+    } finally {
+      await log.context.close();
+    }
+  }
+});
+
 test("embed.html?dataset=digits and <lossland-gradient-stepper dataset=digits> show the digits", async () => {
   const log = await openPage(suite.browser, suite.url("embed.html?widget=stepper&dataset=digits&loss=svm&seed=1"));
   try {

@@ -14,18 +14,18 @@ import { loadDigitsBytes } from "./wasm.js";
 // once (compute.js sends a Dataset it was not told the name of as it sends an uploaded one):
 // ~1 MB passed by transfer, a few ms, where fetching the bytes there too would need their URL
 // in every Worker, blob: ones included.
-const FETCHED = { digits: loadDigitsBytes };
+const FETCHED = new Map([["digits", loadDigitsBytes]]); // a Map: a name from a URL is never "constructor"
 const built = new Map(); // name → Dataset
 const building = new Map(); // name → Promise<Dataset>
 
 /** Starts fetching what data set `name` needs, if anything (early: while the wasm loads). */
 export function prefetchDataset(name) {
-  FETCHED[name]?.().catch(() => {}); // a failure is reported when the data set is built
+  FETCHED.get(name)?.().catch(() => {}); // a failure is reported when the data set is built
 }
 
 function build(L, name) {
   if (!building.has(name)) {
-    building.set(name, FETCHED[name]()
+    building.set(name, FETCHED.get(name)()
       .then((bytes) => {
         const d = L.Dataset[name](bytes);
         built.set(name, d);
@@ -57,7 +57,7 @@ export function createPage(L, initial) {
      * been loaded first (page.load; page.set does it).
      */
     dataset(name = settings.dataset) {
-      if (FETCHED[name]) {
+      if (FETCHED.has(name)) {
         if (!built.has(name)) throw new Error(`the ${name} are not loaded yet: await page.load("${name}") first`);
         return built.get(name);
       }
@@ -78,7 +78,7 @@ export function createPage(L, initial) {
      * could not be loaded: …".
      */
     async load(name) {
-      if (FETCHED[name] && !built.has(name)) await build(L, name);
+      if (FETCHED.has(name) && !built.has(name)) await build(L, name);
     },
     /** What the page calls a data set (an uploaded one: "your CSV (n × d, C classes)"). */
     datasetLabel(name = settings.dataset) {
@@ -108,7 +108,7 @@ export function createPage(L, initial) {
     set(partial) {
       if ("dataset" in partial) {
         const my = ++asked;
-        if (FETCHED[partial.dataset] && !built.has(partial.dataset)) {
+        if (FETCHED.has(partial.dataset) && !built.has(partial.dataset)) {
           // nothing changes until the data set is there; then this set() is made, unless a
           // newer data set was chosen meanwhile. A failure rejects (the settings stay as they are).
           return page.load(partial.dataset).then(
