@@ -118,6 +118,7 @@ const run = {
     }
     return jobs.plane(ctx, { land: m.land, span: a.span, size: a.size, colour: a.colour }).then((r) => {
       if (r?.picture) counts.pictures++;
+      if (r) r.work = ctx.work; // ms computing (the page's landscape times its grids by it)
       return r;
     });
   },
