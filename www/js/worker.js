@@ -167,7 +167,7 @@ async function job(msg) {
     counts[kind]++;
     const result = await run[kind](ctx, key, data, args);
     if (result === null || stale()) { counts.cancelled++; self.postMessage({ type: "cancelled", id }); return; }
-    self.postMessage({ type: "done", id, result }, jobs.transferables(result));
+    self.postMessage({ type: "done", id, result, sent: performance.timeOrigin + performance.now() }, jobs.transferables(result)); // sent: the page measures the trip
   } catch (e) {
     self.postMessage({ type: "error", id, message: e && e.message ? e.message : String(e), missing: !!e?.missing });
   }

@@ -26,7 +26,8 @@ const pending = new Map(); // job id → { resolve, reject, onProgress, key, gen
 const gens = new Map(); // widget key → newest gen
 // jobs run on each thread, by kind and by the widget that asked (its key's name)
 // (quick: the grids drawn straight from the main thread, each measured under QUICK_PLANE_MS)
-const stats = { worker: { plane: 0, runs: 0, gradCheck: 0, parseCsv: 0 }, main: { plane: 0, runs: 0, gradCheck: 0, parseCsv: 0 }, widgets: {}, quick: { count: 0, longestMs: 0 } };
+// (trips: ms from the Worker's postMessage of a result to the page's handling of it, the last 200)
+const stats = { worker: { plane: 0, runs: 0, gradCheck: 0, parseCsv: 0 }, main: { plane: 0, runs: 0, gradCheck: 0, parseCsv: 0 }, widgets: {}, quick: { count: 0, longestMs: 0 }, trips: [] };
 function count(thread, kind, key) {
   stats[thread][kind]++;
   const name = key.split("#")[0];
@@ -206,6 +207,10 @@ function handshake(make, module) {
 
 function onMessage(ev) {
   const msg = ev.data;
+  if (msg.sent) {
+    stats.trips.push(performance.timeOrigin + performance.now() - msg.sent);
+    if (stats.trips.length > 200) stats.trips.shift();
+  }
   const p = pending.get(msg.id);
   if (!p) return;
   if (msg.type === "progress") {
