@@ -154,6 +154,7 @@ const replaceOnce = (re, by, what) => {
 };
 replaceOnce(/<meta http-equiv="Content-Security-Policy"[^>]*>/, `<meta http-equiv="Content-Security-Policy" content="${csp}">`, "the CSP <meta>");
 html = html.replace(/^.*<link rel="(?:preload|modulepreload)"[^>]*>\s*\n/gm, "");
+replaceOnce(/^.*<script async src="js\/boot\.js"><\/script>\s*\n/m, "", "the boot.js <script>"); // the wasm is inlined here
 replaceOnce(/<link rel="stylesheet" href="css\/lossland\.css">/, `<style>${css}</style>`, "the stylesheet <link>");
 replaceOnce(/<script type="module" src="js\/main\.js"><\/script>/, `<script type="module">${js}</script>`, "the main.js <script>");
 if (/\s(?:src|href)="(?!data:|#|https?:)[^"]*"/.test(html.replace(/<script type="module">[\s\S]*<\/script>/, ""))) {

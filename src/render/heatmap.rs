@@ -29,16 +29,28 @@ pub fn heatmap_rgba(values: &[f64], gw: usize, gh: usize, w: usize, h: usize, lo
     if gw == 0 || gh == 0 || values.len() != gw * gh || w == 0 || h == 0 {
         return Vec::new();
     }
+    // each grid cell is coloured once (gw·gh colours, not w·h), each pixel row is a run of
+    // those colours, and a pixel row that shows the same grid row as the one above is a copy of it
     let lut = viridis_lut();
+    let colours: Vec<[u8; 4]> = values.iter().map(|&v| {
+        let c = color_of(&lut, v, lo, hi);
+        [c[0], c[1], c[2], 255]
+    }).collect();
     let mut out = vec![0u8; w * h * 4];
     let cols: Vec<usize> = (0..w).map(|px| (px * gw / w).min(gw - 1)).collect();
+    let line_len = w * 4;
+    let mut prev_gy = usize::MAX;
     for py in 0..h {
         let gy = gh - 1 - (py * gh / h).min(gh - 1);
-        let row = &values[gy * gw..(gy + 1) * gw];
-        let line = &mut out[py * w * 4..(py + 1) * w * 4];
-        for (px, &gx) in cols.iter().enumerate() {
-            let c = color_of(&lut, row[gx], lo, hi);
-            line[px * 4..px * 4 + 4].copy_from_slice(&[c[0], c[1], c[2], 255]);
+        let at = py * line_len;
+        if gy == prev_gy {
+            out.copy_within(at - line_len..at, at);
+            continue;
+        }
+        prev_gy = gy;
+        let row = &colours[gy * gw..(gy + 1) * gw];
+        for (px, &gx) in out[at..at + line_len].chunks_exact_mut(4).zip(&cols) {
+            px.copy_from_slice(&row[gx]);
         }
     }
     out
@@ -68,5 +80,30 @@ mod tests {
         assert!(heatmap_rgba(&[0.0], 2, 2, 4, 4, 0.0, 1.0).is_empty());
         let nan = heatmap_rgba(&[f64::NAN], 1, 1, 1, 1, 0.0, 1.0);
         assert_eq!(&nan[0..3], &[128, 128, 128]);
+    }
+    #[test]
+    fn every_pixel_is_its_nearest_cells_colour() {
+        // against a per-pixel loop written here: pixel (px, py) shows cell
+        // (⌊px·gw/w⌋, gh − 1 − ⌊py·gh/h⌋), coloured by color_of; sizes that do not divide
+        for &(gw, gh, w, h) in &[(5, 3, 17, 11), (64, 64, 451, 449), (3, 7, 2, 5), (1, 1, 3, 2)] {
+            let values: Vec<f64> = (0..gw * gh)
+                .map(|i| match i % 11 {
+                    3 => f64::NAN,
+                    7 => -5.0,
+                    9 => f64::INFINITY,
+                    _ => (i as f64 * 0.37).sin(),
+                })
+                .collect();
+            let got = heatmap_rgba(&values, gw, gh, w, h, -0.5, 0.8);
+            let lut = viridis_lut();
+            for py in 0..h {
+                for px in 0..w {
+                    let (gx, gy) = ((px * gw / w).min(gw - 1), gh - 1 - (py * gh / h).min(gh - 1));
+                    let c = color_of(&lut, values[gy * gw + gx], -0.5, 0.8);
+                    let at = (py * w + px) * 4;
+                    assert_eq!(&got[at..at + 4], &[c[0], c[1], c[2], 255], "{gw}×{gh} → {w}×{h}, pixel ({px}, {py})");
+                }
+            }
+        }
     }
 }

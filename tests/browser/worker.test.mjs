@@ -111,6 +111,49 @@ test("the notebook: the landscape, the scoreboard at 10000, a 2000 × 64 CSV and
   }
 });
 
+test("a grid measured under QUICK_PLANE_MS is drawn from the page's thread while a slider moves; the Worker makes the first, and both draw the same landscape", async () => {
+  // the toy set: its 64² grid takes well under a millisecond, so the quick path is taken even on
+  // a loaded machine; whether it is, is read from compute.js's counts (not from any timing)
+  const log = await suite.open("?loss=softmax");
+  const { page } = log;
+  const land = section(page, "landscape");
+  const summary = land.getByText(/^64 × 64 grid: loss from/);
+  try {
+    await summary.waitFor({ timeout: 60000 });
+    assert.equal(await where(page), "worker");
+    const before = await stats(page);
+    assert.ok(before.worker.plane >= 1, "the first grid was not sent to the Worker");
+    assert.equal(before.quick.count, 0, "a grid was computed on the page before any was measured");
+    assert.match(await land.locator(".status").textContent(), /^Computed 4096 loss values in \S+ ms in the compute Worker \(\S+ ms from the request to the picture\)\.$/);
+
+    await dragSpan(page, 6, 64);
+    await page.waitForFunction(() => /on this page's thread/.test(document.querySelector(".section-landscape .status")?.textContent ?? ""), null, { timeout: 30000 });
+    const after = await stats(page);
+    assert.ok(after.quick.count > 0, "no grid was computed on the page's thread during the drag");
+    assert.equal(after.main.plane, before.main.plane, "a grid was computed in pieces on the main thread");
+    assert.ok(after.quick.count <= 7, `more quick grids (${after.quick.count}) than slider positions (7)`);
+
+    // the same span by link: a fresh page whose grid comes from the Worker says the same numbers
+    const span = await land.getByLabel("Span of a and b").inputValue();
+    const text = await summary.textContent();
+    const again = await suite.open(`?loss=softmax&landscape.span=${span}`);
+    try {
+      const other = section(again.page, "landscape").getByText(/^64 × 64 grid: loss from/);
+      await other.waitFor({ timeout: 60000 });
+      assert.equal((await stats(again.page)).quick.count, 0);
+      assert.equal(await other.textContent(), text, `span ${span}: the quick grid and the Worker's disagree`);
+      assertClean(again);
+    } finally {
+      await again.context.close();
+    }
+    await assertInked(page, "after the quick grids");
+    await assertNoNaN(page, "after the quick grids");
+    assertClean(log);
+  } finally {
+    await log.context.close();
+  }
+});
+
 test("without Worker the same interactions draw on the main thread, and the page says why", async () => {
   const csv = bigCsv(300, 16);
   const log = await openPage(suite.browser, "about:blank");

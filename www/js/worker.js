@@ -119,6 +119,7 @@ const run = {
     }
     return jobs.plane(ctx, { land: m.land, span: a.span, size: a.size, colour: a.colour }).then((r) => {
       if (r?.picture) counts.pictures++;
+      if (r) r.work = ctx.work; // ms computing (the page's landscape times its grids by it)
       return r;
     });
   },
@@ -167,7 +168,7 @@ async function job(msg) {
     counts[kind]++;
     const result = await run[kind](ctx, key, data, args);
     if (result === null || stale()) { counts.cancelled++; self.postMessage({ type: "cancelled", id }); return; }
-    self.postMessage({ type: "done", id, result }, jobs.transferables(result));
+    self.postMessage({ type: "done", id, result, sent: performance.timeOrigin + performance.now() }, jobs.transferables(result)); // sent: the page measures the trip
   } catch (e) {
     self.postMessage({ type: "error", id, message: e && e.message ? e.message : String(e), missing: !!e?.missing });
   }

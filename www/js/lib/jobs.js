@@ -42,9 +42,30 @@ export async function plane(ctx, { land, span, size, colour = false }) {
     rowsPerPiece = Math.max(1, Math.min(size, Math.round(rowsPerPiece * (ctx.budget / Math.max(0.5, dt)))));
     if (r < size && !(await ctx.pause())) return null;
   }
+  ctx.work = work;
+  return { values: out, ...extremes(land, out, span, size, picture), picture };
+}
+
+/**
+ * The same grid as `plane` in one call, on the thread that asks (a grid measured to take a
+ * fraction of a frame: see landscape.js) → { values, lo, hi, picture, ms }.
+ */
+export function planeNow(land, span, size, colour = false) {
+  const picture = colour && typeof land.picture === "function";
+  const t0 = performance.now();
+  const values = picture ? land.picture(span, size, 0, size) : land.planeRows(span, size, 0, size);
+  const ms = performance.now() - t0;
+  return { values, ...extremes(land, values, span, size, picture), picture, ms };
+}
+
+/**
+ * { lo, hi } of a grid: its least and greatest finite values; for a picture (f32 sums, colour
+ * only), the f64 losses (`lossAt`) at its darkest and brightest points.
+ */
+function extremes(land, values, span, size, picture) {
   let lo = Infinity, hi = -Infinity, iLo = -1, iHi = -1;
-  for (let i = 0; i < out.length; i++) {
-    const v = out[i];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
     if (!Number.isFinite(v)) continue;
     if (v < lo) { lo = v; iLo = i; }
     if (v > hi) { hi = v; iHi = i; }
@@ -56,8 +77,7 @@ export async function plane(ctx, { land, span, size, colour = false }) {
     lo = exact(iLo);
     hi = exact(iHi);
   }
-  ctx.work = work;
-  return { values: out, lo, hi, picture };
+  return { lo, hi };
 }
 
 /**

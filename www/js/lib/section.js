@@ -352,9 +352,12 @@ export function mountSection(host, page, section, given = {}) {
     epoch++;
     for (const p of players) p.stop();
     freeAll();
+    const t0 = performance.now();
     try {
       w.clearError();
-      return Promise.resolve(hooks.build?.()).catch((e) => w.error(e));
+      const r = hooks.build?.();
+      performance.measure(`lossland:build:${name}`, { start: t0 }); // its synchronous part
+      return Promise.resolve(r).catch((e) => w.error(e));
     } catch (e) {
       w.error(e);
       return Promise.resolve();

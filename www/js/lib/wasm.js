@@ -27,6 +27,16 @@ export function loadLossland() {
 }
 
 async function compile(url) {
+  // the page's boot script (js/boot.js) may have started it already
+  const early = globalThis.__losslandWasm;
+  if (early && early.url === url.href) {
+    delete globalThis.__losslandWasm;
+    return early.module.catch(() => compileNow(url));
+  }
+  return compileNow(url);
+}
+
+async function compileNow(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`failed to fetch the wasm: ${response.status} ${response.statusText}`);
   if (typeof WebAssembly.compileStreaming === "function" && response.headers.get("Content-Type") === "application/wasm") {

@@ -1,10 +1,11 @@
 // Section 1, the 2-D slice: L(W + a·W1 + b·W2) as a heat map with colour bar and a hover
 // readout; the grid is computed in the compute Worker (lib/compute.js), or where none can run,
-// as a 16 × 16 preview first and then in pieces of rows, so the page never freezes.
+// as a 16 × 16 preview first and then in pieces of rows, so the page never freezes. A grid
+// measured to take under QUICK_PLANE_MS is computed here, once per frame, while a slider moves.
 import { el, button } from "../lib/ui.js";
 import { heatMap, eventToData } from "../lib/canvas.js";
 import { fmt, datasetName } from "../lib/format.js";
-import { plane, jobKey, computeWhere } from "../lib/compute.js";
+import { plane, quickPlane, QUICK_PLANE_MS, jobKey, computeWhere } from "../lib/compute.js";
 
 export default {
   name: "landscape",
@@ -18,6 +19,10 @@ export default {
     const key = jobKey("landscape"); // this widget's jobs: a newer one supersedes the older
     const cost = new Map(); // grid size → measured ms to compute it on the current landscape
     let busy = null; // the grid being computed in the Worker: { land, size, again }
+    // every request is numbered; a grid is drawn only if no later request's grid was drawn (a
+    // Worker's answer may come after a quick grid of a newer slider position)
+    let asked = 0, shown = 0;
+    let frame = null; // the quick grid waiting for the next frame: { promise }
 
     const newDir = button("New directions", () => { w.setState("directions", o.directions + 1); w.rebuild(); });
     w.root.append(el("h3", {}, "Two directions: L(W + a·W1 + b·W2)"),
@@ -33,8 +38,9 @@ export default {
 
     // `ext` { lo, hi }: the f64 losses at the darkest and brightest grid points, given with a
     // picture computed for colour only (compute.js plane); else taken from the f64 values
-    function draw(values, size, s, ext = null) {
-      if (!values) return;
+    function draw(values, size, s, ext = null, seq = asked) {
+      if (!values || seq < shown) return;
+      shown = seq;
       let lo = Infinity, hi = -Infinity;
       if (ext) ({ lo, hi } = ext);
       else for (const v of values) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
@@ -54,6 +60,8 @@ export default {
     async function compute() {
       const my = w.epoch, mine = land, clf = built;
       const s = o.span, size = o.resolution;
+      if (size > 16 && computeWhere() === "worker" && cost.get(size) < QUICK_PLANE_MS) return quickSoon();
+      const seq = ++asked;
       const t0 = performance.now();
       const stale = () => w.stale(my) || land !== mine || o.span !== s || o.resolution !== size;
       // Where a Worker runs (compute.js), every grid above 16 × 16 is computed there: while a
@@ -102,15 +110,51 @@ export default {
             // the newest position goes to the Worker first, then this grid is drawn: the Worker
             // computes the next grid while this thread draws the last one
             const next = compute();
-            if (values && o.resolution === size) draw(values, size, s, ext);
+            if (values && o.resolution === size) draw(values, size, s, ext, seq);
             return next;
           }
         }
       }
-      if (!values || stale()) return;
-      draw(values, size, s, ext);
+      if (!values || stale() || seq < shown) return;
+      draw(values, size, s, ext, seq);
       performance.measure("lossland:plane-redraw", { start: t0, detail: size });
-      w.say(`Computed ${size * size} loss values in ${fmt(performance.now() - t0, 3)} ms.`);
+      const wall = performance.now() - t0, work = cost.get(size);
+      // the computing time alone; in the Worker, the wait for it (its start, the trip) said apart
+      w.say(computeWhere() !== "worker" || work === undefined
+        ? `Computed ${size * size} loss values in ${fmt(wall, 3)} ms.`
+        : `Computed ${size * size} loss values in ${fmt(work, 3)} ms in the compute Worker (${fmt(wall, 3)} ms from the request to the picture).`);
+    }
+
+    // A cheap grid while a slider moves: computed and drawn here in the next frame (or within
+    // 100 ms where frames do not come: a hidden tab), for the newest position of the sliders;
+    // the key presses of one frame share it.
+    function quickSoon() {
+      if (frame) return frame.promise;
+      let go, raf = 0, timer = 0;
+      const promise = new Promise((resolve) => { go = resolve; });
+      const mine = (frame = { promise }), my = w.epoch;
+      const run = () => {
+        if (frame !== mine) return;
+        frame = null;
+        cancelAnimationFrame(raf);
+        clearTimeout(timer);
+        go(w.stale(my) ? undefined : quickNow()); // a rebuilt or removed widget: nothing to draw
+      };
+      raf = requestAnimationFrame(run);
+      timer = setTimeout(run, 100);
+      return promise;
+    }
+
+    function quickNow() {
+      const s = o.span, size = o.resolution;
+      if (!land || !(cost.get(size) < QUICK_PLANE_MS)) return compute(); // changed meanwhile
+      const seq = ++asked, t0 = performance.now();
+      const r = quickPlane({ land, span: s, size, colour: true });
+      cost.set(size, r.ms);
+      draw(r.values, size, s, { lo: r.lo, hi: r.hi }, seq);
+      performance.measure("lossland:plane-redraw", { start: t0, detail: size });
+      w.say(`Computed ${size * size} loss values in ${fmt(r.ms, 3)} ms on this page's thread (a grid this quick is drawn in the frame it is asked for).`);
+      return undefined;
     }
 
     w.on(canvas, "mousemove", (ev) => {
