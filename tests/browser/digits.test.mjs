@@ -64,6 +64,9 @@ test("a link ?dataset=digits opens on the digits, fetching them alongside the wa
     await coordinates(page, 650);
     assert.equal(await page.locator("#settings").getByLabel("Data set", { exact: true }).inputValue(), "digits");
     assert.equal(asked(log), 1);
+    // asked for by js/boot.js in the same task as the wasm (so not after the modules have run)
+    const [wasm, digits] = await page.evaluate(() => [".wasm", "digits.bin"].map((end) => performance.getEntriesByType("resource").find((e) => e.name.endsWith(end))?.startTime));
+    assert.ok(Math.abs(digits - wasm) < 10, `digits.bin was asked for at ${digits} ms, the wasm at ${wasm} ms`);
     await assertInked(page, "a link to the digits");
     assertClean(log);
   } finally {

@@ -14,6 +14,15 @@
     });
     module.catch(function () {}); // wasm.js says what went wrong, when it compiles again
     self.__losslandWasm = { url: url, module: module };
+    // a link to the digits (?dataset=digits, read as main.js reads it): their bytes, which the
+    // wasm does not carry (pkg/digits.bin), come alongside it; wasm.js's loadDigitsBytes takes them
+    var query = new URLSearchParams(location.search || location.hash.replace(/^#/, ""));
+    if (query.get("dataset") === "digits") {
+      var digits = new URL("../pkg/digits.bin", document.currentScript.src).href;
+      var response = fetch(digits);
+      response.catch(function () {}); // wasm.js says what went wrong
+      self.__losslandDigits = { url: digits, response: response };
+    }
   } catch (e) {
     // no fetch / WebAssembly: wasm.js reports it
   }

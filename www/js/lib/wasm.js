@@ -55,7 +55,12 @@ let digits = null;
  * rejects, and the next call tries again.
  */
 export function loadDigitsBytes() {
-  digits ??= fetch(new URL("../../pkg/digits.bin", import.meta.url))
+  if (digits) return digits;
+  const url = new URL("../../pkg/digits.bin", import.meta.url);
+  // a link to the digits: the notebook's boot script (js/boot.js) has started the fetch already
+  const early = globalThis.__losslandDigits;
+  if (early) delete globalThis.__losslandDigits;
+  digits = (early && early.url === url.href ? early.response : fetch(url))
     .then(async (response) => {
       if (!response.ok) throw new Error(`pkg/digits.bin: HTTP ${response.status} ${response.statusText}`.trim());
       return new Uint8Array(await response.arrayBuffer());
