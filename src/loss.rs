@@ -207,7 +207,7 @@ pub fn scores_into(w: &Array2<f64>, xa: ArrayView2<f64>, ws: &mut Workspace) {
 /// row j of dW gets dS_ij · x_i for each example i with dS_ij ≠ 0 only. For the SVM most
 /// dS_ij are 0 once most margins are inactive (and a whole example with no active margin
 /// adds nothing), so this costs O(active margins · D) instead of O(N · C · D).
-pub(crate) fn grad_into(xa: ArrayView2<f64>, ws: &mut Workspace, scale: f64, dw: &mut Array2<f64>) {
+fn grad_into(xa: ArrayView2<f64>, ws: &mut Workspace, scale: f64, dw: &mut Array2<f64>) {
     let (c, d1) = dw.dim();
     dw.fill(0.0);
     let ds = ws.scores.as_slice().expect("scores are contiguous");

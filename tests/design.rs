@@ -31,7 +31,7 @@ fn seeded(n: usize, d: usize, classes: usize, zeros: f64, dyadic: bool, seed: u6
         if p < zeros {
             *v = 0.0;
         } else if dyadic {
-            *v = (v.abs() * 8.0).floor().min(16.0).max(1.0) / 16.0;
+            *v = (v.abs() * 8.0).floor().clamp(1.0, 16.0) / 16.0;
         }
     }
     let y: Vec<usize> = (0..n).map(|_| rng.below(classes)).collect();
@@ -228,7 +228,7 @@ fn w_rows(c: &Classifier) -> Vec<Vec<f64>> {
 
 /// `steps` GD steps through the optimizer (alternating full steps and steps without the full
 /// loss) against the plain update; returns the largest |W − W_plain|.
-fn check_descent(c: &mut Classifier, o: &mut Optimizer, plain: &mut Vec<Vec<f64>>, eta: f64, steps: usize) -> f64 {
+fn check_descent(c: &mut Classifier, o: &mut Optimizer, plain: &mut [Vec<f64>], eta: f64, steps: usize) -> f64 {
     let x = rows_of(&c.data);
     let y = c.data.y.clone();
     let mut worst: f64 = 0.0;
