@@ -4,6 +4,8 @@
 //! formulas and driven from a web page.
 //!
 //! * [`data`] — the data sets (toy, spiral, digits, iris, caller-supplied) and mini-batches.
+//! * [`design`] — the data matrix arranged for the full-batch products S = Xa·Wᵀ and
+//!   Xaᵀ·dS (zeros left out when there are many), and when their sums are exact.
 //! * [`loss`] — the linear classifier with the bias trick, the multiclass SVM and softmax
 //!   losses with their analytic gradients, and L2 regularisation.
 //! * [`numgrad`] — the numerical gradient (forward and centered), as a whole and one
@@ -25,6 +27,7 @@
 //! Everything except `web` is plain Rust, compiled and tested natively.
 
 pub mod data;
+pub mod design;
 pub mod inspect;
 pub mod jsnum;
 pub mod landscape;

@@ -16,7 +16,8 @@
 //! kept as the reference the fast paths are tested against.
 
 use crate::data::Dataset;
-use crate::loss::{scores_into, sum_sq, Classifier, LossKind, Workspace};
+use crate::design::Design;
+use crate::loss::{sum_sq, Classifier, LossKind};
 use ndarray::Array2;
 use std::rc::Rc;
 
@@ -106,6 +107,8 @@ pub struct BumpCache {
     pub fx: f64,
     /// The data (for x_ik of the few hinges near their kink).
     data: Rc<Dataset>,
+    /// The data arranged for the products S = Xa·Wᵀ and Xaᵀ·dS.
+    design: Rc<Design>,
     /// SVM only, after [`BumpCache::prepare`].
     svm: Option<SvmLinear>,
 }
@@ -114,10 +117,15 @@ impl BumpCache {
     pub fn new(clf: &mut Classifier) -> Self {
         let data = clf.data.clone();
         let (n, c) = (data.len(), clf.rows());
-        // the same score kernel and summation order as `evaluate`, so fx is bit for bit L(W)
-        let mut ws = Workspace::default();
-        scores_into(&clf.w, data.xa.view(), &mut ws);
-        let scores: Vec<f64> = ws.scores.iter().cloned().collect();
+        // S = Xa·Wᵀ skipping the zeros of Xa: each s_ij adds the same nonzero terms in the same
+        // order as `evaluate`, so fx is bit for bit L(W)
+        let design = clf.design();
+        let mut wt = vec![0.0; clf.w.len()];
+        for ((j, k), &v) in clf.w.indexed_iter() {
+            wt[k * c + j] = v;
+        }
+        let mut scores = vec![0.0; n * c];
+        design.scores(&wt, c, &mut scores);
         let mut per_class = vec![0.0; n * c];
         let mut data_sum = 0.0;
         for i in 0..n {
@@ -155,6 +163,7 @@ impl BumpCache {
             sum_sq,
             fx,
             data,
+            design,
             svm: None,
         }
     }
@@ -170,12 +179,10 @@ impl BumpCache {
         let xa = self.data.xa.view();
         let d1 = xa.ncols();
         // the hinge-activity coefficients c_il as a "dS" matrix, then lin = dSᵀ·Xa by the
-        // gradient kernel (which skips the zeros)
-        let mut ws = Workspace::default();
-        ws.ensure(n, c);
+        // gradient product (which skips the zeros)
+        let mut coef = vec![0.0; n * c];
         let mut near: Vec<Vec<Hinge>> = vec![Vec::new(); c];
         {
-            let coef = ws.scores.as_slice_mut().expect("contiguous");
             for i in 0..n {
                 let yi = self.y[i] as usize;
                 let m = &self.per_class[i * c..(i + 1) * c];
@@ -209,9 +216,15 @@ impl BumpCache {
                 out[yi] = -active;
             }
         }
-        let mut g = Array2::zeros((c, d1));
-        crate::loss::grad_into(xa, &mut ws, 1.0, &mut g);
-        let lin = g.into_raw_vec_and_offset().0;
+        let mut gt = vec![0.0; d1 * c];
+        self.design.gradient(&coef, c, &mut gt);
+        // lin is C × (D + 1): the transpose of Xaᵀ·dS
+        let mut lin = vec![0.0; c * d1];
+        for (k, g) in gt.chunks_exact(c).enumerate() {
+            for (j, &v) in g.iter().enumerate() {
+                lin[j * d1 + k] = v;
+            }
+        }
         self.svm = Some(SvmLinear { reach, lin, near });
     }
 

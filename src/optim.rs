@@ -9,8 +9,8 @@
 //! undone, the optimizer reports `diverged` and stops changing W from then on.
 
 use crate::data::sample_batch;
-use crate::loss::{evaluate, evaluate_scored, loss_grad, loss_grad_sparse_from_scores, scores_sparse_into, Classifier, Eval, SparseRows, Workspace};
-use crate::data::Dataset;
+use crate::design::{by_classes, Design};
+use crate::loss::{argmax, evaluate, loss_grad, sum_sq, Classifier, Eval, Hyper, LossKind, Workspace};
 use std::rc::Rc;
 use crate::rng::Rng;
 use ndarray::Array2;
@@ -95,11 +95,8 @@ pub struct Optimizer {
     batch: Vec<usize>,
     batch_x: Array2<f64>,
     batch_y: Vec<usize>,
-    /// `ws.scores` holds Xa·Wᵀ for this W on this data set (full batch), so the next
-    /// gradient-descent step can skip recomputing them.
-    scores_for: Option<(Rc<Dataset>, Array2<f64>)>,
-    /// The full data set's rows without their zeros, for gradient descent.
-    sparse: Option<(Rc<Dataset>, SparseRows)>,
+    /// Gradient descent's pass over the full data set, kept from step to step.
+    full: Option<FullBatch>,
 }
 
 impl Optimizer {
@@ -122,8 +119,7 @@ impl Optimizer {
             batch: Vec::new(),
             batch_x: Array2::zeros((0, dim.1)),
             batch_y: Vec::new(),
-            scores_for: None,
-            sparse: None,
+            full: None,
         }
     }
 
@@ -156,8 +152,15 @@ impl Optimizer {
 
     fn current_eval(&mut self, clf: &Classifier) -> Eval {
         if self.version != clf.version || self.current.is_none() {
-            let e = evaluate(&clf.w, clf.data.xa.view(), &clf.data.y, &clf.hyper, &mut self.ws);
-            self.remember_scores(clf);
+            let e = if self.config.method == Method::Gd {
+                // the pass that evaluates W also gets its gradient ready for the first step
+                self.ensure_full_batch(clf);
+                let full = self.full.as_mut().expect("made above");
+                full.pass(&clf.w, &clf.hyper);
+                full.eval
+            } else {
+                evaluate(&clf.w, clf.data.xa.view(), &clf.data.y, &clf.hyper, &mut self.ws)
+            };
             self.current = Some(e);
             self.version = clf.version;
             if self.config.method == Method::RandomLocalSearch {
@@ -186,7 +189,6 @@ impl Optimizer {
                     *t = if local { w + z } else { z };
                 }
                 let e = evaluate(&self.w_try, data.xa.view(), &data.y, &h, &mut self.ws);
-                self.scores_for = None; // ws.scores now hold the try's scores
                 self.evaluations += 1;
                 // random search compares with the best so far (+∞ at first, as in the lecture);
                 // local search with the current W's loss
@@ -227,94 +229,74 @@ impl Optimizer {
     fn descend(&mut self, clf: &mut Classifier, before: Eval, full_loss: bool) -> Record {
         let data = clf.data.clone();
         let h = clf.hyper;
-        {
-            {
-                let try_loss;
-                if self.config.method == Method::Gd {
-                    if !matches!(&self.sparse, Some((d, _)) if Rc::ptr_eq(d, &data)) {
-                        self.sparse = Some((data.clone(), SparseRows::new(data.xa.view())));
-                    }
-                    let x = &self.sparse.as_ref().expect("set above").1;
-                    if !self.scores_valid(clf) {
-                        scores_sparse_into(&clf.w, x, &mut self.ws);
-                    }
-                    let e = loss_grad_sparse_from_scores(&clf.w, x, &data.y, &h, &mut self.ws, &mut self.dw);
-                    self.scores_for = None; // ws.scores now hold dS
-                    try_loss = e.loss;
-                } else {
-                    let b = self.config.batch_size.min(data.len()).max(1);
-                    sample_batch(&mut self.rng, &mut self.pool, b, &mut self.batch);
-                    if self.batch_x.nrows() != b {
-                        self.batch_x = Array2::zeros((b, data.xa.ncols()));
-                        self.batch_y = vec![0; b];
-                    }
-                    for (r, &i) in self.batch.iter().enumerate() {
-                        self.batch_x.row_mut(r).assign(&data.xa.row(i));
-                        self.batch_y[r] = data.y[i];
-                    }
-                    let e = loss_grad(&clf.w, self.batch_x.view(), &self.batch_y, &h, &mut self.ws, &mut self.dw);
-                    self.scores_for = None; // ws.scores now hold the batch's dS
-                    try_loss = e.loss;
-                }
-                // W ← W − stepSize·dW, keeping W_old to undo a divergent step
-                self.w_try.assign(&clf.w);
-                clf.w.scaled_add(-self.config.step_size, &self.dw);
-                if !full_loss {
-                    if !try_loss.is_finite() || clf.w.iter().any(|v| !v.is_finite()) {
-                        clf.w.assign(&self.w_try);
-                        self.diverged = true;
-                        self.iteration -= 1;
-                        return self.record(before, false, try_loss);
-                    }
-                    self.evaluations += 1;
-                    self.mark_changed(clf);
-                    self.current = None;
-                    return self.record(before, true, try_loss);
-                }
-                let e = match &self.sparse {
-                    Some((d, x)) if Rc::ptr_eq(d, &data) => {
-                        scores_sparse_into(&clf.w, x, &mut self.ws);
-                        evaluate_scored(&clf.w, &data.y, &h, &self.ws)
-                    }
-                    _ => evaluate(&clf.w, data.xa.view(), &data.y, &h, &mut self.ws),
-                };
-                self.remember_scores(clf);
-                self.evaluations += 1;
-                if !e.loss.is_finite() || clf.w.iter().any(|v| !v.is_finite()) {
-                    clf.w.assign(&self.w_try);
-                    self.diverged = true;
-                    self.iteration -= 1;
-                    return self.record(before, false, try_loss);
-                }
-                self.mark_changed(clf);
+        let gd = self.config.method == Method::Gd;
+        let try_loss = if gd {
+            self.ensure_full_batch(clf);
+            let full = self.full.as_mut().expect("made above");
+            if !full.is_at(&clf.w, &h) {
+                full.pass(&clf.w, &h);
+            }
+            full.gradient_into(&clf.w, &h, &mut self.dw);
+            full.eval.loss
+        } else {
+            let b = self.config.batch_size.min(data.len()).max(1);
+            sample_batch(&mut self.rng, &mut self.pool, b, &mut self.batch);
+            if self.batch_x.nrows() != b {
+                self.batch_x = Array2::zeros((b, data.xa.ncols()));
+                self.batch_y = vec![0; b];
+            }
+            for (r, &i) in self.batch.iter().enumerate() {
+                self.batch_x.row_mut(r).assign(&data.xa.row(i));
+                self.batch_y[r] = data.y[i];
+            }
+            loss_grad(&clf.w, self.batch_x.view(), &self.batch_y, &h, &mut self.ws, &mut self.dw).loss
+        };
+        // W ← W − stepSize·dW, keeping W_old to undo a divergent step
+        self.w_try.assign(&clf.w);
+        clf.w.scaled_add(-self.config.step_size, &self.dw);
+        let after = if !full_loss {
+            None
+        } else if gd {
+            // evaluates the new W and gets its gradient ready for the next step, in one pass
+            let full = self.full.as_mut().expect("made above");
+            full.pass(&clf.w, &h);
+            Some(full.eval)
+        } else {
+            Some(evaluate(&clf.w, data.xa.view(), &data.y, &h, &mut self.ws))
+        };
+        if after.is_some() {
+            self.evaluations += 1;
+        }
+        let loss = after.map_or(try_loss, |e| e.loss);
+        if !loss.is_finite() || clf.w.iter().any(|v| !v.is_finite()) {
+            clf.w.assign(&self.w_try);
+            if let Some(full) = &mut self.full {
+                full.at = None;
+            }
+            self.diverged = true;
+            self.iteration -= 1;
+            return self.record(before, false, try_loss);
+        }
+        self.mark_changed(clf);
+        match after {
+            Some(e) => {
                 self.current = Some(e);
                 self.record(e, true, try_loss)
             }
+            None => {
+                self.evaluations += 1;
+                self.current = None;
+                self.record(before, true, try_loss)
+            }
         }
     }
 
-    /// Notes that `ws.scores` now holds the full-data scores of the classifier's W.
-    fn remember_scores(&mut self, clf: &Classifier) {
-        match &mut self.scores_for {
-            Some((d, w)) if w.dim() == clf.w.dim() => {
-                *d = clf.data.clone();
-                w.assign(&clf.w);
-            }
-            _ => self.scores_for = Some((clf.data.clone(), clf.w.clone())),
-        }
-    }
-
-    /// Whether `ws.scores` holds the full-data scores of exactly this W (compared entry by
-    /// entry, so no change from outside can slip through).
-    fn scores_valid(&self, clf: &Classifier) -> bool {
-        match &self.scores_for {
-            Some((d, w)) => {
-                Rc::ptr_eq(d, &clf.data)
-                    && self.ws.scores.dim() == (clf.data.len(), clf.rows())
-                    && w.dim() == clf.w.dim()
-                    && w.iter().zip(clf.w.iter()).all(|(a, b)| a.to_bits() == b.to_bits())
-            }
-            None => false,
+    /// Gradient descent's pass state for the classifier's data set (made anew when the data
+    /// set or the number of classes changed).
+    fn ensure_full_batch(&mut self, clf: &Classifier) {
+        let fits = |f: &FullBatch| Rc::ptr_eq(&f.design.data, &clf.data) && f.c == clf.rows();
+        if !self.full.as_ref().is_some_and(fits) {
+            self.full = Some(FullBatch::new(clf.design(), clf.rows()));
         }
     }
 
@@ -335,4 +317,226 @@ impl Optimizer {
             evaluations: self.evaluations,
         }
     }
+}
+
+/// Gradient descent's pass over the full data set at one W: its loss and accuracy, dS = ∂L/∂S
+/// and the unscaled gradient G = Xaᵀ·dS ((D + 1) × C), so that dW = Gᵀ/N + 2·reg·W.
+///
+/// The SVM's dS is the pattern of active margins (dS_ij = 1(m_ij > 0) for j ≠ y_i, minus
+/// their count at y_i), and from one step to the next it changes in few rows (on the digits
+/// at stepSize 0.001: none for the first ~150 steps, at most ~25 of 1797 rows after). So the
+/// pass keeps G from the previous W and:
+/// * leaves it as it is when no row of dS changed (the same sum of the same terms);
+/// * else, when the data's sums are exact ([`Design::exact_sums`]: every partial sum of
+///   x_ik·(integer) is exact, as for the digits' pixel/16), adds x_i ⊗ (dS_i,new − dS_i,old) for
+///   the rows that changed: exact, so G is bit for bit the full sum;
+/// * else (and always for softmax) sums G = Xaᵀ·dS afresh.
+struct FullBatch {
+    design: Rc<Design>,
+    c: usize,
+    /// The W and loss settings that `eval`, `ds` and `g` belong to (None: none).
+    at: Option<(Array2<f64>, Hyper)>,
+    eval: Eval,
+    /// Wᵀ ((D + 1) × C) for the score product.
+    wt: Vec<f64>,
+    /// S = Xa·Wᵀ (N × C).
+    scores: Vec<f64>,
+    /// dS (N × C) of the last pass.
+    ds: Vec<f64>,
+    /// G = Xaᵀ·ds, (D + 1) × C.
+    g: Vec<f64>,
+    /// Whether `g` is Xaᵀ·`ds` with `ds` an SVM pattern (integers), so it can be updated row by row.
+    g_svm: bool,
+    /// Whether `g` is Xaᵀ·`ds` at all.
+    g_valid: bool,
+    /// A change of one row of dS (C).
+    change: Vec<f64>,
+}
+
+impl FullBatch {
+    fn new(design: Rc<Design>, c: usize) -> FullBatch {
+        let (n, d1) = (design.rows(), design.cols());
+        FullBatch {
+            design,
+            c,
+            at: None,
+            eval: Eval { loss: f64::NAN, data_loss: f64::NAN, accuracy: f64::NAN },
+            wt: vec![0.0; d1 * c],
+            scores: vec![0.0; n * c],
+            ds: vec![0.0; n * c],
+            g: vec![0.0; d1 * c],
+            g_svm: false,
+            g_valid: false,
+            change: vec![0.0; c],
+        }
+    }
+
+    /// Whether the last pass was at exactly this W (bit for bit) and these settings.
+    fn is_at(&self, w: &Array2<f64>, h: &Hyper) -> bool {
+        match &self.at {
+            Some((at, ah)) => ah == h && at.dim() == w.dim() && at.iter().zip(w.iter()).all(|(a, b)| a.to_bits() == b.to_bits()),
+            None => false,
+        }
+    }
+
+    /// The pass at W: S = Xa·Wᵀ, then row by row L_i, whether argmax s_i = y_i, and dS_i;
+    /// then G brought up to date (see the type's notes).
+    fn pass(&mut self, w: &Array2<f64>, h: &Hyper) {
+        let (c, design) = (self.c, self.design.clone());
+        let n = design.rows();
+        let y = &design.data.y;
+        for ((j, k), &v) in w.indexed_iter() {
+            self.wt[k * c + j] = v;
+        }
+        let incremental = h.kind == LossKind::Svm && self.g_valid && self.g_svm && design.exact_sums();
+        let (sum, correct, changed) = match h.kind {
+            LossKind::Svm => {
+                let g = &mut self.g;
+                // G += x_i ⊗ (dS_i,new − dS_i,old) for a row whose pattern changed
+                let update = |i: usize, change: &[f64]| {
+                    if incremental {
+                        design.add_row(i, change, g)
+                    }
+                };
+                design.scores(&self.wt, c, &mut self.scores);
+                by_classes!(c, svm_rows, svm_rows_any, (&self.scores, y, h.delta, &mut self.ds, &mut self.change, update))
+            }
+            LossKind::Softmax => {
+                design.scores(&self.wt, c, &mut self.scores);
+                softmax_rows(&self.scores, y, &mut self.ds)
+            }
+        };
+        if !self.g_valid || (changed && !incremental) {
+            design.gradient(&self.ds, c, &mut self.g);
+        }
+        self.g_valid = true;
+        self.g_svm = h.kind == LossKind::Svm;
+        let data_loss = sum / n as f64;
+        self.eval = Eval { loss: data_loss + h.reg * sum_sq(w), data_loss, accuracy: correct as f64 / n as f64 };
+        match &mut self.at {
+            Some((at, ah)) if at.dim() == w.dim() => {
+                at.assign(w);
+                *ah = *h;
+            }
+            _ => self.at = Some((w.clone(), *h)),
+        }
+    }
+
+    /// dW = Gᵀ/N + 2·reg·W at the W of the last pass.
+    fn gradient_into(&self, w: &Array2<f64>, h: &Hyper, dw: &mut Array2<f64>) {
+        if dw.dim() != w.dim() {
+            *dw = Array2::zeros(w.dim());
+        }
+        let (c, scale) = (self.c, 1.0 / self.design.rows() as f64);
+        for ((j, k), v) in dw.indexed_iter_mut() {
+            *v = scale * self.g[k * c + j];
+        }
+        if h.reg != 0.0 {
+            dw.scaled_add(2.0 * h.reg, w);
+        }
+    }
+}
+
+/// The SVM's rows of the pass: for each example i, from its scores s (C),
+/// L_i = Σ_{j≠y_i} max(0, m_j) with m_j = s_j − s_{y_i} + Δ (summed as `svm_row` does), whether
+/// argmax_j s_j = y_i, and dS_i: 1(m_j > 0) for j ≠ y_i and −Σ_{j≠y_i} 1(m_j > 0) at y_i. A row of
+/// `ds` that changes is passed to `update` as (i, new − old) before being overwritten.
+/// Returns (Σ_i L_i, number correct, whether any row changed).
+fn svm_rows<const C: usize>(
+    scores: &[f64],
+    y: &[usize],
+    delta: f64,
+    ds: &mut [f64],
+    change: &mut [f64],
+    mut update: impl FnMut(usize, &[f64]),
+) -> (f64, usize, bool) {
+    let (mut sum, mut correct, mut changed) = (0.0, 0usize, false);
+    let ds: &mut [[f64; C]] = ds.as_chunks_mut::<C>().0;
+    let scores: &[[f64; C]] = scores.as_chunks::<C>().0;
+    for (i, ((s, old), &yi)) in scores.iter().zip(ds.iter_mut()).zip(y).enumerate() {
+        correct += usize::from(argmax(s) == yi);
+        let sy = s[yi];
+        let (mut l, mut active, mut d) = (0.0, 0.0, [0.0f64; C]);
+        // without branches: which margins are active does not follow a pattern the
+        // processor could predict
+        for j in 0..C {
+            let m = s[j] - sy + delta;
+            let on = (m > 0.0) & (j != yi);
+            l += if on { m } else { 0.0 };
+            d[j] = if on { 1.0 } else { 0.0 };
+            active += d[j];
+        }
+        d[yi] = -active;
+        sum += l;
+        if (0..C).fold(false, |a, j| a | (d[j] != old[j])) {
+            changed = true;
+            for j in 0..C {
+                change[j] = d[j] - old[j];
+            }
+            update(i, change);
+            *old = d;
+        }
+    }
+    (sum, correct, changed)
+}
+
+/// [`svm_rows`] for any number of classes.
+fn svm_rows_any(
+    scores: &[f64],
+    y: &[usize],
+    delta: f64,
+    ds: &mut [f64],
+    change: &mut [f64],
+    mut update: impl FnMut(usize, &[f64]),
+) -> (f64, usize, bool) {
+    let c = change.len();
+    let (mut sum, mut correct, mut changed) = (0.0, 0usize, false);
+    let mut d = vec![0.0; c];
+    for (i, ((s, old), &yi)) in scores.chunks_exact(c).zip(ds.chunks_exact_mut(c)).zip(y).enumerate() {
+        correct += usize::from(argmax(s) == yi);
+        let sy = s[yi];
+        let (mut l, mut active) = (0.0, 0.0);
+        for (j, (d, &sj)) in d.iter_mut().zip(s).enumerate() {
+            let m = sj - sy + delta;
+            let on = (m > 0.0) & (j != yi);
+            l += if on { m } else { 0.0 };
+            *d = if on { 1.0 } else { 0.0 };
+            active += *d;
+        }
+        d[yi] = -active;
+        sum += l;
+        if d[..] != old[..] {
+            changed = true;
+            for ((ch, &a), &b) in change.iter_mut().zip(&d).zip(old.iter()) {
+                *ch = a - b;
+            }
+            update(i, change);
+            old.copy_from_slice(&d);
+        }
+    }
+    (sum, correct, changed)
+}
+
+/// The softmax's rows of the pass: for each example i, from its scores s (C),
+/// L_i = log Σ_j e^{s_j − m} − (s_{y_i} − m) with m = max_j s_j (the same operations in the same
+/// order as `softmax_row`), whether argmax_j s_j = y_i, and dS_i = p − 1(j = y_i) with
+/// p = softmax(s). Returns (Σ_i L_i, number correct, true: every row changes).
+fn softmax_rows(scores: &[f64], y: &[usize], ds: &mut [f64]) -> (f64, usize, bool) {
+    let c = scores.len() / y.len().max(1);
+    let (mut sum, mut correct) = (0.0, 0usize);
+    for ((s, d), &yi) in scores.chunks_exact(c).zip(ds.chunks_exact_mut(c)).zip(y) {
+        correct += usize::from(argmax(s) == yi);
+        let m = s.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        let mut z = 0.0;
+        for (d, &sj) in d.iter_mut().zip(s) {
+            *d = (sj - m).exp();
+            z += *d;
+        }
+        sum += z.ln() - (s[yi] - m);
+        for d in d.iter_mut() {
+            *d /= z;
+        }
+        d[yi] -= 1.0;
+    }
+    (sum, correct, true)
 }
