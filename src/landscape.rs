@@ -592,8 +592,8 @@ impl Landscape {
     ///   m = max_j s_j and Z' = Σ_j e^{s_j − m} over the classes within 17 of m
     ///   ([`crate::simd::exp_f32x4`]); m goes to the point's shift.
     ///
-    /// An example whose scores move moderately is cut into the plane kernel's f32 tiles
-    /// (every score moves by ≤ 80 across one; at most [`PIC_TILES_MAX`] on the grid), each
+    /// An example whose scores move moderately is cut into tiles of the plane kernel's shape
+    /// (every score moves by ≤ 45 across one; at most [`PIC_TILES_MAX`] on the grid), each
     /// summed whole ([`PicWork::tile`]): wasm's lanes go fastest on long rows. One whose scores
     /// move fast (unstandardised features, large spans) goes down a quadtree ([`PicWork::node`]):
     /// a rectangle is halved (columns in whole groups of 4) until it is clean, or its terms
@@ -669,14 +669,14 @@ impl Landscape {
             w.ptab_w = 0;
             w.stack.clear();
             w.stack.extend(0..c);
-            // scores moving moderately: the plane kernel's tiles (every score moves by ≤ 80
+            // scores moving moderately: the plane kernel's f32 tiles (every score moves by ≤ 80
             // across one; few per example) summed whole, as fast as wasm's lanes go; moving
             // fast: the quadtree, whose clean leaves need no exp at all
             let m1 = ex.a1.iter().fold(0.0, |m, &v| fmax(m, v)) * da;
             let m2 = ex.a2.iter().fold(0.0, |m, &v| fmax(m, v)) * da;
             let (tw, th) = tile_shape(m1, m2, g, g, 16, PIC_TILE_SPREAD);
             let tw = tw / 4 * 4;
-            if tw >= 8 && gp.div_ceil(tw) * g.div_ceil(th) <= PIC_TILES_MAX {
+            if tw >= 4 && gp.div_ceil(tw) * g.div_ceil(th) <= PIC_TILES_MAX {
                 let mut r0 = row_lo / th * th;
                 while r0 < row_lo + nrows {
                     let mut k0 = 0;
@@ -738,10 +738,16 @@ const FRESH_ROWS: usize = 8;
 /// Z: below f64's rounding).
 const SOFTMAX_F64_SPREAD: (f64, f64) = (300.0, 40.0);
 
-/// The plane kernel's f32 tiles (total move ≤ 80 per tile), used whole where an example has at
-/// most this many of them on the grid.
+/// Tiles of the plane kernel's f32 shape (total move ≤ 80 per tile, half of it along the rows),
+/// used where an example has at most [`PIC_TILES_MAX`] of them on the grid.
 const PIC_TILE_SPREAD: f64 = 80.0;
-const PIC_TILES_MAX: usize = 256;
+const PIC_TILES_MAX: usize = 512;
+/// A tile is summed whole where M − floor + 2·max_j s1_j·(half width) ≤ [`PIC_GEO_LIMIT`]
+/// (every term that matters starts its row as a normal f32, as in the quadtree; the plane
+/// kernel's f32 tiles had no such check: a class rising along a row from below e^{−87} could
+/// round to 0 there); else the tile is halved along its rows (then, at 4 columns, goes down
+/// the quadtree).
+const PIC_TILE_LIMIT: f64 = PIC_GEO_LIMIT;
 /// A class more than this below the floor of a rectangle is left out of it: e^{−17} ≈ 4.1e-8 < 2⁻²⁴.
 const PIC_GAP: f64 = 17.0;
 /// Geometric sums only where M − floor + 2·max rad ≤ 64: every term kept is then
@@ -791,7 +797,8 @@ struct PicWork<'a> {
 }
 
 impl PicWork<'_> {
-    /// The rectangle of columns k0..k0 + kw (kw a multiple of 4) and rows r0..r0 + rh of the
+    /// The rectangle of columns k0..k0 + kw (kw a multiple of 4; halves keep whole groups of 4)
+    /// and rows r0..r0 + rh of the
     /// whole grid (cut at its edges), for the classes `self.stack[act]` (those its parent kept:
     /// a class left out of a rectangle stays out of its halves, whose floors are no lower).
     fn node(&mut self, ex: &PicExample, k0: usize, kw: usize, r0: usize, rh: usize, act: std::ops::Range<usize>) {
@@ -820,10 +827,11 @@ impl PicWork<'_> {
             }
         }
         let kept = start..self.stack.len();
-        // along a row a kept class's term falls by at most e^{2·|s1_j|·hw} from the rectangle's
-        // left column, so where it matters (within 17 of the point's largest, which is ≥ floor)
-        // its E_j at that column is ≥ e^{floor − 17 − 2·|s1_j|·hw − M} ≥ e^{−87}: a normal f32
-        let ra = kept.clone().map(|t| ex.a1[self.stack[t]]).fold(0.0, fmax) * hw;
+        // where a kept class matters (within 17 of the point's largest, which is ≥ floor) its
+        // term is ≥ e^{floor − 17 − M}; at the rectangle's left column, where its row starts,
+        // it is that or, if it rises along the row (s1_j > 0), up to e^{2·s1_j·hw} less: so
+        // E_j ≥ e^{floor − 17 − 2·ra − M} ≥ e^{−87}, a normal f32
+        let ra = rise(ex, &self.stack[kept.clone()]) * hw;
         let geo = mx - floor + 2.0 * ra <= PIC_GEO_LIMIT;
         if kept.len() == 1 {
             self.clean(ex, self.stack[start], k0, kw, r0, rh);
@@ -836,11 +844,13 @@ impl PicWork<'_> {
             let m1 = kept.clone().map(|t| ex.s1[self.stack[t]].abs()).fold(0.0, fmax) * kw as f64;
             let m2 = kept.clone().map(|t| ex.s2[self.stack[t]].abs()).fold(0.0, fmax) * rh as f64;
             if rh == 1 || (kw > 4 && m1 >= m2) {
-                self.node(ex, k0, kw / 2, r0, rh, kept.clone());
-                self.node(ex, k0 + kw / 2, kw / 2, r0, rh, kept.clone());
+                let left = kw / 8 * 4;
+                self.node(ex, k0, left, r0, rh, kept.clone());
+                self.node(ex, k0 + left, kw - left, r0, rh, kept.clone());
             } else {
-                self.node(ex, k0, kw, r0, rh / 2, kept.clone());
-                self.node(ex, k0, kw, r0 + rh / 2, rh / 2, kept.clone());
+                let top = rh / 2;
+                self.node(ex, k0, kw, r0, top, kept.clone());
+                self.node(ex, k0, kw, r0 + top, rh - top, kept.clone());
             }
         }
         self.stack.truncate(start);
@@ -848,9 +858,12 @@ impl PicWork<'_> {
 
     /// One tile of the plane kernel's shape (every score moves by ≤ [`PIC_TILE_SPREAD`] across
     /// it): the classes ≥ 17 below its floor left out, then one class (clean) or the geometric
-    /// sums. As in the plane kernel's f32 tiles, the largest term at every point is
-    /// ≥ e^{floor − M} ≥ e^{−80} (a normal f32).
+    /// sums where every class that matters starts its rows within f32's range
+    /// ([`PIC_TILE_LIMIT`]), else two tiles of half the width (at 4 columns, the quadtree).
     fn tile(&mut self, ex: &PicExample, k0: usize, kw: usize, r0: usize, rh: usize) {
+        if k0 >= self.gp {
+            return; // a half past the grid's last column
+        }
         let c = ex.s0.len();
         let (hw, hh) = (self.da * (kw - 1) as f64 / 2.0, self.da * (rh - 1) as f64 / 2.0);
         let (ac, bc) = (self.a0 + k0 as f64 * self.da + hw, self.a0 + r0 as f64 * self.da + hh);
@@ -869,10 +882,19 @@ impl PicWork<'_> {
             }
         }
         let kept = start..self.stack.len();
+        let ra = rise(ex, &self.stack[kept.clone()]) * hw;
         if kept.len() == 1 {
             self.clean(ex, self.stack[start], k0, kw, r0, rh);
-        } else {
+        } else if mx - floor + 2.0 * ra <= PIC_TILE_LIMIT {
             self.geometric(ex, kept, mx, k0, kw, r0, rh);
+        } else if kw >= 8 {
+            // a class that matters somewhere could start its row below f32's normal range (see
+            // `node`): halve the tile's width (halving the rise along its rows) and try again
+            let left = kw / 8 * 4;
+            self.tile(ex, k0, left, r0, rh);
+            self.tile(ex, k0 + left, kw - left, r0, rh);
+        } else {
+            self.node(ex, k0, kw, r0, rh, kept);
         }
         self.stack.truncate(start);
     }
@@ -987,6 +1009,11 @@ impl PicWork<'_> {
             self.pts[at + l] += m[l];
         }
     }
+}
+
+/// The largest s1_j over the classes `js` that rise along a row (0 if none does).
+fn rise(ex: &PicExample, js: &[usize]) -> f64 {
+    js.iter().fold(0.0, |m, &j| fmax(m, ex.s1[j]))
 }
 
 /// max(a, b) for values that are never NaN, as one compare: Rust's `f64::max` is a call to
