@@ -631,7 +631,6 @@ impl Landscape {
             pts: Vec::new(),
             ptab: vec![0.0f32; c * root_w],
             ptab_w: 0,
-            pnext: vec![1.0; c],
             pt_stride: root_w,
             stack: Vec::with_capacity(c * 24),
             cen: vec![0.0; c],
@@ -742,16 +741,10 @@ const SOFTMAX_F64_SPREAD: (f64, f64) = (300.0, 40.0);
 /// used where an example has at most [`PIC_TILES_MAX`] of them on the grid.
 const PIC_TILE_SPREAD: f64 = 80.0;
 const PIC_TILES_MAX: usize = 512;
-/// A tile is summed whole where M − floor + 2·max_j s1_j·(half width) ≤ [`PIC_GEO_LIMIT`]
-/// (every term that matters starts its row as a normal f32, as in the quadtree; the plane
-/// kernel's f32 tiles had no such check: a class rising along a row from below e^{−87} could
-/// round to 0 there); else the tile is halved along its rows (then, at 4 columns, goes down
-/// the quadtree).
-const PIC_TILE_LIMIT: f64 = PIC_GEO_LIMIT;
 /// A class more than this below the floor of a rectangle is left out of it: e^{−17} ≈ 4.1e-8 < 2⁻²⁴.
 const PIC_GAP: f64 = 17.0;
-/// Geometric sums only where M − floor + 2·max rad ≤ 64: every term kept is then
-/// ≥ e^{−64−17} (a normal f32: the least is e^{−87.3}) and ≤ 1.
+/// Geometric sums only where M − floor ≤ 70: the E_j of every class that matters (its largest
+/// term on a row, ≥ e^{floor − 17 − M}) is then ≥ e^{−87}, a normal f32 (the least is e^{−87.3}).
 const PIC_GEO_LIMIT: f64 = 70.0;
 
 /// One example's cached scores and ratios, for [`PicWork::node`].
@@ -783,10 +776,10 @@ struct PicWork<'a> {
     lin_a: Vec<f64>,
     lin_b: Vec<f64>,
     pts: Vec<f64>,
-    /// ptab[j·pt_stride + m] = ρ_j^m for m < ptab_w (this example's, built as far as needed)
+    /// ptab[j·pt_stride + m], m < ptab_w: this example's powers of ρ_j for rectangles ptab_w
+    /// columns wide (see `geometric`)
     ptab: Vec<f32>,
     ptab_w: usize,
-    pnext: Vec<f64>,
     pt_stride: usize,
     /// the classes kept, one slice per level of the quadtree
     stack: Vec<usize>,
@@ -828,11 +821,9 @@ impl PicWork<'_> {
         }
         let kept = start..self.stack.len();
         // where a kept class matters (within 17 of the point's largest, which is ≥ floor) its
-        // term is ≥ e^{floor − 17 − M}; at the rectangle's left column, where its row starts,
-        // it is that or, if it rises along the row (s1_j > 0), up to e^{2·s1_j·hw} less: so
-        // E_j ≥ e^{floor − 17 − 2·ra − M} ≥ e^{−87}, a normal f32
-        let ra = rise(ex, &self.stack[kept.clone()]) * hw;
-        let geo = mx - floor + 2.0 * ra <= PIC_GEO_LIMIT;
+        // term is ≥ e^{floor − 17 − M}, and so is its E_j (its largest term on the row): with
+        // M − floor ≤ 70, E_j ≥ e^{−87}, a normal f32
+        let geo = mx - floor <= PIC_GEO_LIMIT;
         if kept.len() == 1 {
             self.clean(ex, self.stack[start], k0, kw, r0, rh);
         } else if geo {
@@ -858,8 +849,8 @@ impl PicWork<'_> {
 
     /// One tile of the plane kernel's shape (every score moves by ≤ [`PIC_TILE_SPREAD`] across
     /// it): the classes ≥ 17 below its floor left out, then one class (clean) or the geometric
-    /// sums where every class that matters starts its rows within f32's range
-    /// ([`PIC_TILE_LIMIT`]), else two tiles of half the width (at 4 columns, the quadtree).
+    /// sums where M − floor ≤ [`PIC_GEO_LIMIT`] (every term that matters then has its E_j normal
+    /// in f32), else two tiles of half the width (at 4 columns, the quadtree).
     fn tile(&mut self, ex: &PicExample, k0: usize, kw: usize, r0: usize, rh: usize) {
         if k0 >= self.gp {
             return; // a half past the grid's last column
@@ -882,14 +873,13 @@ impl PicWork<'_> {
             }
         }
         let kept = start..self.stack.len();
-        let ra = rise(ex, &self.stack[kept.clone()]) * hw;
         if kept.len() == 1 {
             self.clean(ex, self.stack[start], k0, kw, r0, rh);
-        } else if mx - floor + 2.0 * ra <= PIC_TILE_LIMIT {
+        } else if mx - floor <= PIC_GEO_LIMIT {
             self.geometric(ex, kept, mx, k0, kw, r0, rh);
         } else if kw >= 8 {
-            // a class that matters somewhere could start its row below f32's normal range (see
-            // `node`): halve the tile's width (halving the rise along its rows) and try again
+            // a term that matters could be below f32's normal range (see `node`): halve the
+            // tile's width and try again
             let left = kw / 8 * 4;
             self.tile(ex, k0, left, r0, rh);
             self.tile(ex, k0 + left, kw - left, r0, rh);
@@ -922,25 +912,38 @@ impl PicWork<'_> {
     fn geometric(&mut self, ex: &PicExample, kept: std::ops::Range<usize>, mx: f64, k0: usize, kw: usize, r0: usize, rh: usize) {
         let (rl, rh_, v0, v1) = self.span(k0, kw, r0, rh);
         let width = (v1 - v0) * 4;
-        if self.ptab_w < width {
-            // ρ_j^m = e^{m·Δ·s1_j}, ≤ e^{70} (quadtree) or e^{80} (tiles) where it is read;
-            // pnext[j] = ρ_j^ptab_w carries on where the table stopped
+        if self.ptab_w != width {
+            // each class's powers anchored where its row peaks: ρ_j^m for a class falling along
+            // the row (s1_j ≤ 0; E_j at the left column), ρ_j^(m − width + 1) for a rising one
+            // (E_j at the right column): every entry ≤ 1, and every E_j is the class's largest
+            // term on its row
             let st = self.pt_stride;
             for j in 0..ex.r.len() {
-                let mut p = if self.ptab_w == 0 { 1.0 } else { self.pnext[j] };
-                for m in self.ptab_w..width {
+                let mut p = 1.0f64;
+                if ex.s1[j] > 0.0 {
+                    let inv = 1.0 / ex.r[j];
+                    for _ in 1..width {
+                        p *= inv;
+                    }
+                }
+                for m in 0..width {
                     self.ptab[j * st + m] = p as f32;
                     p *= ex.r[j];
                 }
-                self.pnext[j] = p;
             }
             self.ptab_w = width;
         }
         let act = &self.stack[kept];
-        // E_j = e^{s_j(a_k0, b_r0) − M}, then row by row to this call's first row
-        let (a, b) = (self.a0 + k0 as f64 * self.da, self.a0 + r0 as f64 * self.da);
+        // E_j = e^{s_j(anchor column, b_r0) − M}, then row by row to this call's first row
+        let b = self.a0 + r0 as f64 * self.da;
+        let (a_left, a_right) = (self.a0 + k0 as f64 * self.da, self.a0 + (k0 + width - 1) as f64 * self.da);
         for (t, js) in act.chunks(4).enumerate() {
-            let d = [0, 1, 2, 3].map(|l| js.get(l).map_or(0.0, |&j| ex.s0[j] + a * ex.s1[j] + b * ex.s2[j] - mx));
+            let d = [0, 1, 2, 3].map(|l| {
+                js.get(l).map_or(0.0, |&j| {
+                    let a = if ex.s1[j] > 0.0 { a_right } else { a_left };
+                    ex.s0[j] + a * ex.s1[j] + b * ex.s2[j] - mx
+                })
+            });
             let x = exp4(d);
             self.e[t * 4..t * 4 + js.len()].copy_from_slice(&x[..js.len()]);
         }
@@ -1009,11 +1012,6 @@ impl PicWork<'_> {
             self.pts[at + l] += m[l];
         }
     }
-}
-
-/// The largest s1_j over the classes `js` that rise along a row (0 if none does).
-fn rise(ex: &PicExample, js: &[usize]) -> f64 {
-    js.iter().fold(0.0, |m, &j| fmax(m, ex.s1[j]))
 }
 
 /// max(a, b) for values that are never NaN, as one compare: Rust's `f64::max` is a call to
