@@ -584,17 +584,21 @@ impl Landscape {
     ///
     /// * "clean" if one class j is left: log Z = s_j (to C·4e-8), linear in (a, b): its
     ///   coefficients are summed per 4 columns of a row, no exp;
-    /// * else summed as geometric sequences, as in the plane kernel: e^{s_j − M} =
-    ///   E_j(row)·ρ_j^m (m the column in the rectangle, ρ_j = e^{Δ·s1_j}) in f32x4 lanes over the
-    ///   classes kept, E_j fresh at the rectangle's first row and advanced by e^{Δ·s2_j} per row;
-    ///   M goes to the points' shift;
+    /// * else, where M − floor ≤ [`PIC_GEO_LIMIT`], summed as geometric sequences, as in the
+    ///   plane kernel: e^{s_j − M} = E_j(row)·ρ_j^(m − m_j) (m the column in the rectangle,
+    ///   ρ_j = e^{Δ·s1_j}, m_j the column where class j peaks on the row: the left one if it
+    ///   falls, the right one if it rises) in f32x4 lanes over the classes kept; E_j fresh at the
+    ///   rectangle's first row and advanced by e^{Δ·s2_j} per row; M goes to the points' shift.
+    ///   A class that matters somewhere on a row has E_j ≥ e^{floor − 17 − M} ≥ e^{−87} (a normal
+    ///   f32), and every power is ≤ 1;
     /// * or, for one group of 4 columns in one row where neither holds, per point:
     ///   m = max_j s_j and Z' = Σ_j e^{s_j − m} over the classes within 17 of m
     ///   ([`crate::simd::exp_f32x4`]); m goes to the point's shift.
     ///
-    /// An example whose scores move moderately is cut into tiles of the plane kernel's shape
-    /// (every score moves by ≤ 45 across one; at most [`PIC_TILES_MAX`] on the grid), each
-    /// summed whole ([`PicWork::tile`]): wasm's lanes go fastest on long rows. One whose scores
+    /// An example whose scores move moderately is cut into tiles of the plane kernel's f32 shape
+    /// (every score moves by ≤ 80 across one, at least 4 columns wide; at most
+    /// [`PIC_TILES_MAX`] on the grid), each summed whole ([`PicWork::tile`]; halved if
+    /// M − floor > 70): wasm's lanes go fastest on long rows. One whose scores
     /// move fast (unstandardised features, large spans) goes down a quadtree ([`PicWork::node`]):
     /// a rectangle is halved (columns in whole groups of 4) until it is clean, or its terms
     /// stay within f32's range for geometric sums, or it is one group in one row; most of such
