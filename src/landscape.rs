@@ -9,7 +9,7 @@
 use crate::data::Dataset;
 use crate::loss::{loss_grad, row_loss, Classifier, Hyper, LossKind, Workspace};
 use crate::rng::Rng;
-use crate::simd::{F32x4, F64x2, Lanes};
+use crate::simd::{exp_f32x4, exp_poly, F32x4, F64x2, Lanes};
 use ndarray::Array2;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -21,6 +21,8 @@ pub struct Landscape {
     pub w: [Array2<f64>; 3],
     /// S_k = Xa·W_kᵀ, N × C row-major, k = 0, 1, 2.
     s: [Vec<f64>; 3],
+    /// |S1|, |S2| entry-wise (the picture's bounds).
+    abs_s: [Vec<f64>; 2],
     /// Gram matrix of W0, W1, W2 under the Frobenius inner product.
     gram: [[f64; 3]; 3],
     /// Softmax: the ratios e^{Δ·S1} and e^{Δ·S2} of the last grid spacing Δ used (N × C each),
@@ -125,14 +127,27 @@ impl Landscape {
     pub fn with_directions(clf: &Classifier, w0: Array2<f64>, w1: Array2<f64>, w2: Array2<f64>) -> Landscape {
         let data = clf.data.clone();
         let w = [w0, w1, w2];
-        let s = [0, 1, 2].map(|k| data.xa.dot(&w[k].t()).iter().cloned().collect::<Vec<f64>>());
+        // S_k = Xa·W_kᵀ through the classifier's design (the zero-skipping products GD uses):
+        // ndarray's general `dot` took 17–27 ms for the digits' three in wasm, this ~1 ms
+        let design = clf.design();
+        let (c, d1) = w[0].dim();
+        let s = [0, 1, 2].map(|k| {
+            let mut wt = vec![0.0; d1 * c];
+            for ((j, col), &v) in w[k].indexed_iter() {
+                wt[col * c + j] = v;
+            }
+            let mut out = vec![0.0; data.xa.nrows() * c];
+            design.scores(&wt, c, &mut out);
+            out
+        });
         let mut gram = [[0.0; 3]; 3];
         for k in 0..3 {
             for l in 0..3 {
                 gram[k][l] = dot(&w[k], &w[l]);
             }
         }
-        Landscape { data, hyper: clf.hyper, w, s, gram, ratios: RefCell::new(Ratios { step: f64::NAN, r: Vec::new(), q: Vec::new() }) }
+        let abs_s = [1, 2].map(|k| s[k].iter().map(|v| v.abs()).collect());
+        Landscape { data, hyper: clf.hyper, w, s, abs_s, gram, ratios: RefCell::new(Ratios { step: f64::NAN, r: Vec::new(), q: Vec::new() }) }
     }
 
     fn classes(&self) -> usize {
@@ -202,28 +217,25 @@ impl Landscape {
     }
 
     /// Rows `rows` of the size × size plane like [`Landscape::plane_rows`], **for colour
-    /// only**: softmax (where [`Landscape::picture_in_f32`]; otherwise the f64 rows, which are
-    /// then as fast) sums its exponentials in f32 lanes (4 grid columns per 128-bit vector,
-    /// twice the f64 plane's 2; terms kept within e^{−80} of the largest, classes below f32's
-    /// rounding left out); the product over the examples, the shifts, the correct-class scores,
-    /// the logs and the result stay f64. The values differ from the f64 plane by about
-    /// (C + size/16 + 8)·2⁻²³ at most (an estimate of the f32 roundings a value goes through;
-    /// ~5e-7 on the digits): when that is more than 1e-4 of the range of the rows computed, the
-    /// rows are computed in f64 instead, so a picture is always within 1e-4 of its range of the
-    /// f64 plane (tested). Numbers shown to the learner (hover readouts, the minimum and
-    /// maximum) come from [`Landscape::loss_at`] and the f64 plane. SVM: the f64 plane (already
-    /// O(N·C + G) per row).
+    /// only**. Softmax: `picture_sums` (each example's grid in rectangles; one where a class
+    /// stays ≥ 17 above the rest adds that class's score, a linear function, with no exp at all;
+    /// elsewhere sums of exponentials in f32 lanes over the classes that matter). The product over the examples, the shifts, the correct-class scores,
+    /// the logs and the result stay f64. The values differ from the f64 plane by at most about
+    /// (2C + size/16 + 8)·2⁻²³ + C·e⁻¹⁷ (the f32 roundings a value goes through, and the
+    /// classes left out; ~4e-6 with 10 classes): when that is more than 1e-4 of the range of the
+    /// rows computed, the rows are computed in f64 instead, so a picture is always within 1e-4 of
+    /// its range of the f64 plane (tested). Numbers shown to the learner (hover readouts, the
+    /// minimum and maximum) come from [`Landscape::loss_at`] and the f64 plane. SVM: the f64
+    /// plane (already O(N·C + G) per row).
     pub fn picture_rows(&self, span: f64, size: usize, rows: std::ops::Range<usize>) -> Vec<f64> {
         let ax = axis(span, size);
         let rows = rows.start.min(size)..rows.end.min(size);
         let mut out = vec![0.0; rows.len() * size];
-        // f32 terms must stay within e^{−80} of the largest (f64: e^{−300}), so where scores move
-        // far across the grid the f32 tiles are many and small, each with its exps: then the
-        // f64 rows are as fast, and exact
         if self.picture_in_f32(span, size) {
-            self.softmax_sums::<F32x4>(&ax, &ax, rows.clone(), SOFTMAX_F32_SPREAD, &mut out);
+            self.picture_sums(&ax, rows.clone(), &mut out);
             self.finish_rows(&ax, &ax[rows.clone()], &mut out);
-            let bound = (self.classes() as f64 + size.div_ceil(16) as f64 + 8.0) * f32::EPSILON as f64;
+            let c = self.classes() as f64;
+            let bound = (2.0 * c + size.div_ceil(16) as f64 + 8.0) * f32::EPSILON as f64 + c * (-PIC_GAP).exp();
             let (lo, hi) = out.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
             if hi - lo >= 1e4 * bound {
                 return out;
@@ -344,26 +356,11 @@ impl Landscape {
     }
 
     /// Whether [`Landscape::picture_rows`] sums in f32 lanes at this span and size: softmax,
-    /// unless the f32 tiles would be more than 2.5 times as many as the f64 ones.
-    pub fn picture_in_f32(&self, span: f64, size: usize) -> bool {
-        let ax = axis(span, size);
+    /// at any span (the picture's blocks shrink to single vectors of 4 points where scores move
+    /// fast, and there most blocks need no exp at all; no case is slower than the f64 plane).
+    /// The picture still falls back to the f64 rows where its range is too flat for f32.
+    pub fn picture_in_f32(&self, _span: f64, _size: usize) -> bool {
         self.hyper.kind == LossKind::Softmax
-            && 2 * self.softmax_tiles(&ax, 16, SOFTMAX_F32_SPREAD.0) <= 5 * self.softmax_tiles(&ax, 8, SOFTMAX_F64_SPREAD.0)
-    }
-
-    /// The number of tiles [`Landscape::softmax_sums`] cuts the whole grid `ax` × `ax` into,
-    /// over all examples, with groups of `gw` columns and at most `spread` per tile.
-    fn softmax_tiles(&self, ax: &[f64], gw: usize, spread: f64) -> usize {
-        let (g, c) = (ax.len(), self.classes());
-        let da = if g > 1 { (ax[g - 1] - ax[0]) / (g - 1) as f64 } else { 0.0 };
-        let mut tiles = 0;
-        for i in 0..self.data.len() {
-            let m1 = self.s[1][i * c..(i + 1) * c].iter().fold(0.0f64, |m, v| m.max(v.abs())) * da;
-            let m2 = self.s[2][i * c..(i + 1) * c].iter().fold(0.0f64, |m, v| m.max(v.abs())) * da;
-            let (tw, th) = tile_shape(m1, m2, g, g, gw, spread);
-            tiles += g.div_ceil(tw) * g.div_ceil(th);
-        }
-        tiles
     }
 
     /// e^{Δ·s1_ij} and e^{Δ·s2_ij} (N × C each) for the grid spacing Δ, computed once per Δ.
@@ -588,6 +585,146 @@ impl Landscape {
         }
     }
 
+    /// Σ_i L_i (softmax) at every point of rows `rows` of the grid `ax` × `ax`, added into `out`,
+    /// for the picture (colour only; see [`Landscape::picture_rows`] for the accuracy).
+    ///
+    /// L_i = log Σ_j e^{s_ij} − s_{y_i}. Over a rectangle of the grid score j lies in
+    /// cen_j ± rad_j (linear in (a, b): its centre value ± |slope|·half-extent), so
+    /// M = max_j (cen_j + rad_j) bounds every score from above and floor = max_j (cen_j − rad_j)
+    /// bounds the largest from below; a class with cen_j + rad_j < floor − 17 adds < e^{−17}
+    /// ≈ 4e-8 (below f32's rounding) of Z at every point and is left out. A rectangle is then
+    ///
+    /// * "clean" if one class j is left: log Z = s_j (to C·4e-8), linear in (a, b): its
+    ///   coefficients are summed per 4 columns of a row, no exp;
+    /// * else, where M − floor ≤ [`PIC_GEO_LIMIT`], summed as geometric sequences, as in the
+    ///   plane kernel: e^{s_j − M} = E_j(row)·ρ_j^(m − m_j) (m the column in the rectangle,
+    ///   ρ_j = e^{Δ·s1_j}, m_j the column where class j peaks on the row: the left one if it
+    ///   falls, the right one if it rises) in f32x4 lanes over the classes kept; E_j fresh at the
+    ///   rectangle's first row and advanced by e^{Δ·s2_j} per row; M goes to the points' shift.
+    ///   A class that matters somewhere on a row has E_j ≥ e^{floor − 17 − M} ≥ e^{−87} (a normal
+    ///   f32), and every power is ≤ 1;
+    /// * or, for one group of 4 columns in one row where neither holds, per point:
+    ///   m = max_j s_j and Z' = Σ_j e^{s_j − m} over the classes within 17 of m
+    ///   ([`crate::simd::exp_f32x4`]); m goes to the point's shift.
+    ///
+    /// An example whose scores move moderately is cut into tiles of the plane kernel's f32 shape
+    /// (every score moves by ≤ 80 across one, at least 4 columns wide; at most
+    /// [`PIC_TILES_MAX`] on the grid), each summed whole ([`PicWork::tile`]; halved if
+    /// M − floor > 70): wasm's lanes go fastest on long rows. One whose scores
+    /// move fast (unstandardised features, large spans) goes down a quadtree ([`PicWork::node`]):
+    /// a rectangle is halved (columns in whole groups of 4) until it is clean, or its terms
+    /// stay within f32's range for geometric sums, or it is one group in one row; most of such
+    /// a grid is clean, and costs no exp.
+    ///
+    /// The product Π_i Z_i is kept per point in f64 with its exponent apart (as in the plane
+    /// kernel) and the log taken once per point. Every choice depends on the example and the
+    /// rectangle's place in the whole grid only, never on `rows`: rows computed apart equal the
+    /// whole picture bit for bit.
+    fn picture_sums(&self, ax: &[f64], rows: std::ops::Range<usize>, out: &mut [f64]) {
+        let (g, row_lo, nrows) = (ax.len(), rows.start, rows.len());
+        if g == 0 || nrows == 0 {
+            return;
+        }
+        let (n, c) = (self.data.len(), self.classes());
+        let da = if g > 1 { (ax[g - 1] - ax[0]) / (g - 1) as f64 } else { 0.0 };
+        let (gv, gp) = (g.div_ceil(4), g.div_ceil(4) * 4);
+        let root_w = gp.next_power_of_two().max(4);
+        let root_h = g.next_power_of_two();
+        let ratios = self.ratios(da);
+        let mut w = PicWork {
+            g,
+            gv,
+            gp,
+            row_lo,
+            nrows,
+            a0: ax[0],
+            da,
+            ax,
+            prod: vec![1.0f64; nrows * gp],
+            expo: vec![F64x2::expo_zero(); nrows * gp / 2],
+            lin_a: vec![0.0f64; nrows * gv],
+            lin_b: vec![0.0f64; nrows * gv],
+            pts: Vec::new(),
+            ptab: vec![0.0f32; c * root_w],
+            ptab_w: 0,
+            pt_stride: root_w,
+            stack: Vec::with_capacity(c * 24),
+            cen: vec![0.0; c],
+            e: vec![0.0; c],
+            sc: vec![0.0; c * 4],
+        };
+        // log2 bounds on every product: each example multiplies by Z ∈ [e^{−PIC_GEO_LIMIT}, C]
+        let (mut lo, mut hi) = (0.0f64, 1.0f64);
+        let log2c = (c as f64).log2() + 1e-6;
+        let ex_bits = PIC_GEO_LIMIT / std::f64::consts::LN_2 + 1.0;
+        let (mut sy0, mut sy1, mut sy2) = (0.0, 0.0, 0.0);
+        let y = &self.data.y;
+        for i in 0..n {
+            let at = i * c;
+            let ex = PicExample {
+                s0: &self.s[0][at..at + c],
+                s1: &self.s[1][at..at + c],
+                s2: &self.s[2][at..at + c],
+                a1: &self.abs_s[0][at..at + c],
+                a2: &self.abs_s[1][at..at + c],
+                r: &ratios.r[at..at + c],
+                q: &ratios.q[at..at + c],
+            };
+            sy0 += ex.s0[y[i]];
+            sy1 += ex.s1[y[i]];
+            sy2 += ex.s2[y[i]];
+            if lo - ex_bits < -F64x2::EXPO_BUDGET || hi + log2c > F64x2::EXPO_BUDGET {
+                for (v, e) in w.expo.iter_mut().enumerate() {
+                    F64x2::load(&w.prod, v * 2).renorm(e).store(&mut w.prod, v * 2);
+                }
+                (lo, hi) = (0.0, 1.0);
+            }
+            lo -= ex_bits;
+            hi += log2c;
+            w.ptab_w = 0;
+            w.stack.clear();
+            w.stack.extend(0..c);
+            // scores moving moderately: the plane kernel's f32 tiles (every score moves by ≤ 80
+            // across one; few per example) summed whole, as fast as wasm's lanes go; moving
+            // fast: the quadtree, whose clean leaves need no exp at all
+            let m1 = ex.a1.iter().fold(0.0, |m, &v| fmax(m, v)) * da;
+            let m2 = ex.a2.iter().fold(0.0, |m, &v| fmax(m, v)) * da;
+            let (tw, th) = tile_shape(m1, m2, g, g, 16, PIC_TILE_SPREAD);
+            let tw = tw / 4 * 4;
+            if tw >= 4 && gp.div_ceil(tw) * g.div_ceil(th) <= PIC_TILES_MAX {
+                let mut r0 = row_lo / th * th;
+                while r0 < row_lo + nrows {
+                    let mut k0 = 0;
+                    while k0 < gp {
+                        w.tile(&ex, k0, tw, r0, th);
+                        k0 += tw;
+                    }
+                    r0 += th;
+                }
+            } else {
+                w.node(&ex, 0, root_w, 0, root_h, 0..c);
+            }
+        }
+        // as in the plane kernel: a last renormalisation makes every product m·2^e, m ∈ [1, 2)
+        let PicWork { mut prod, mut expo, lin_a, lin_b, pts, .. } = w;
+        for (v, e) in expo.iter_mut().enumerate() {
+            F64x2::load(&prod, v * 2).renorm(e).store(&mut prod, v * 2);
+        }
+        let ln2 = std::f64::consts::LN_2;
+        for row in 0..nrows {
+            let b = ax[row_lo + row];
+            for k in 0..g {
+                let idx = row * gp + k;
+                let e = F64x2::expo_lane(expo[idx / 2], idx % 2);
+                let mut v = prod[idx].ln() + e as f64 * ln2 + lin_a[row * gv + k / 4] + ax[k] * lin_b[row * gv + k / 4];
+                if !pts.is_empty() {
+                    v += pts[idx];
+                }
+                out[row * g + k] += v - (sy0 + ax[k] * sy1 + b * sy2);
+            }
+        }
+    }
+
     /// Least-squares coordinates of W in the plane: W ≈ W0 + a·W1 + b·W2.
     /// Returns [a, b, ‖W − (W0 + a·W1 + b·W2)‖] (the distance off the plane, Frobenius norm).
     pub fn project(&self, w: &Array2<f64>) -> [f64; 3] {
@@ -613,9 +750,326 @@ impl Landscape {
 const FRESH_ROWS: usize = 8;
 
 /// Paired with the gap below which a class is left out of a tile (its terms are < e^{−gap} of
-/// Z: below f64's or f32's rounding).
+/// Z: below f64's rounding).
 const SOFTMAX_F64_SPREAD: (f64, f64) = (300.0, 40.0);
-const SOFTMAX_F32_SPREAD: (f64, f64) = (80.0, 20.0);
+
+/// Tiles of the plane kernel's f32 shape (total move ≤ 80 per tile, half of it along the rows),
+/// used where an example has at most [`PIC_TILES_MAX`] of them on the grid.
+const PIC_TILE_SPREAD: f64 = 80.0;
+const PIC_TILES_MAX: usize = 512;
+/// A class more than this below the floor of a rectangle is left out of it: e^{−17} ≈ 4.1e-8 < 2⁻²⁴.
+const PIC_GAP: f64 = 17.0;
+/// Geometric sums only where M − floor ≤ 70: the E_j of every class that matters (its largest
+/// term on a row, ≥ e^{floor − 17 − M}) is then ≥ e^{−87}, a normal f32 (the least is e^{−87.3}).
+const PIC_GEO_LIMIT: f64 = 70.0;
+
+/// One example's cached scores and ratios, for [`PicWork::node`].
+struct PicExample<'a> {
+    s0: &'a [f64],
+    s1: &'a [f64],
+    s2: &'a [f64],
+    /// |s1_j|, |s2_j|
+    a1: &'a [f64],
+    a2: &'a [f64],
+    r: &'a [f64],
+    q: &'a [f64],
+}
+
+/// The buffers of one picture ([`Landscape::picture_sums`]); rows are this call's rows.
+struct PicWork<'a> {
+    g: usize,
+    gv: usize,
+    gp: usize,
+    row_lo: usize,
+    nrows: usize,
+    a0: f64,
+    da: f64,
+    ax: &'a [f64],
+    /// Π_i Z_i per point (row-major, gp columns), its binary exponents apart
+    prod: Vec<f64>,
+    expo: Vec<<F64x2 as Lanes>::Expo>,
+    /// shifts: lin_a + a·lin_b per 4 columns of a row; pts per point (allocated when needed)
+    lin_a: Vec<f64>,
+    lin_b: Vec<f64>,
+    pts: Vec<f64>,
+    /// ptab[j·pt_stride + m], m < ptab_w: this example's powers of ρ_j for rectangles ptab_w
+    /// columns wide (see `geometric`)
+    ptab: Vec<f32>,
+    ptab_w: usize,
+    pt_stride: usize,
+    /// the classes kept, one slice per level of the quadtree
+    stack: Vec<usize>,
+    /// cen_j + rad_j of the rectangle being bounded
+    cen: Vec<f64>,
+    e: Vec<f64>,
+    sc: Vec<f64>,
+}
+
+impl PicWork<'_> {
+    /// The rectangle of columns k0..k0 + kw (kw a multiple of 4; halves keep whole groups of 4)
+    /// and rows r0..r0 + rh of the
+    /// whole grid (cut at its edges), for the classes `self.stack[act]` (those its parent kept:
+    /// a class left out of a rectangle stays out of its halves, whose floors are no lower).
+    fn node(&mut self, ex: &PicExample, k0: usize, kw: usize, r0: usize, rh: usize, act: std::ops::Range<usize>) {
+        let (g, row_lo) = (self.g, self.row_lo);
+        if k0 >= self.gp || r0 >= g || r0 + rh <= row_lo || r0 >= row_lo + self.nrows {
+            return; // outside the grid or outside this call's rows: nothing to add here
+        }
+        // the nominal rectangle (full size even where the grid cuts it: the bounds still hold)
+        let (hw, hh) = (self.da * (kw - 1) as f64 / 2.0, self.da * (rh - 1) as f64 / 2.0);
+        let (ac, bc) = (self.a0 + k0 as f64 * self.da + hw, self.a0 + r0 as f64 * self.da + hh);
+        let (mut mx, mut floor) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for t in act.clone() {
+            let j = self.stack[t];
+            let cen = ex.s0[j] + ac * ex.s1[j] + bc * ex.s2[j];
+            let rad = ex.a1[j] * hw + ex.a2[j] * hh;
+            self.cen[j] = cen + rad;
+            mx = fmax(mx, cen + rad);
+            floor = fmax(floor, cen - rad);
+        }
+        let start = self.stack.len();
+        let cut = floor - PIC_GAP;
+        for t in act.clone() {
+            let j = self.stack[t];
+            if !(self.cen[j] < cut) {
+                self.stack.push(j);
+            }
+        }
+        let kept = start..self.stack.len();
+        // where a kept class matters (within 17 of the point's largest, which is ≥ floor) its
+        // term is ≥ e^{floor − 17 − M}, and so is its E_j (its largest term on the row): with
+        // M − floor ≤ 70, E_j ≥ e^{−87}, a normal f32
+        let geo = mx - floor <= PIC_GEO_LIMIT;
+        if kept.len() == 1 {
+            self.clean(ex, self.stack[start], k0, kw, r0, rh);
+        } else if geo {
+            self.geometric(ex, kept.clone(), mx, k0, kw, r0, rh);
+        } else if kw == 4 && rh == 1 {
+            self.per_point(ex, kept.clone(), k0, r0);
+        } else {
+            // halve the side along which the scores move most (columns in whole groups of 4)
+            let m1 = kept.clone().map(|t| ex.s1[self.stack[t]].abs()).fold(0.0, fmax) * kw as f64;
+            let m2 = kept.clone().map(|t| ex.s2[self.stack[t]].abs()).fold(0.0, fmax) * rh as f64;
+            if rh == 1 || (kw > 4 && m1 >= m2) {
+                let left = kw / 8 * 4;
+                self.node(ex, k0, left, r0, rh, kept.clone());
+                self.node(ex, k0 + left, kw - left, r0, rh, kept.clone());
+            } else {
+                let top = rh / 2;
+                self.node(ex, k0, kw, r0, top, kept.clone());
+                self.node(ex, k0, kw, r0 + top, rh - top, kept.clone());
+            }
+        }
+        self.stack.truncate(start);
+    }
+
+    /// One tile of the plane kernel's shape (every score moves by ≤ [`PIC_TILE_SPREAD`] across
+    /// it): the classes ≥ 17 below its floor left out, then one class (clean) or the geometric
+    /// sums where M − floor ≤ [`PIC_GEO_LIMIT`] (every term that matters then has its E_j normal
+    /// in f32), else two tiles of half the width (at 4 columns, the quadtree).
+    fn tile(&mut self, ex: &PicExample, k0: usize, kw: usize, r0: usize, rh: usize) {
+        if k0 >= self.gp {
+            return; // a half past the grid's last column
+        }
+        let c = ex.s0.len();
+        let (hw, hh) = (self.da * (kw - 1) as f64 / 2.0, self.da * (rh - 1) as f64 / 2.0);
+        let (ac, bc) = (self.a0 + k0 as f64 * self.da + hw, self.a0 + r0 as f64 * self.da + hh);
+        let (mut mx, mut floor) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for j in 0..c {
+            let cen = ex.s0[j] + ac * ex.s1[j] + bc * ex.s2[j];
+            let rad = ex.a1[j] * hw + ex.a2[j] * hh;
+            self.cen[j] = cen + rad;
+            mx = fmax(mx, cen + rad);
+            floor = fmax(floor, cen - rad);
+        }
+        let start = self.stack.len();
+        for j in 0..c {
+            if !(self.cen[j] < floor - PIC_GAP) {
+                self.stack.push(j);
+            }
+        }
+        let kept = start..self.stack.len();
+        if kept.len() == 1 {
+            self.clean(ex, self.stack[start], k0, kw, r0, rh);
+        } else if mx - floor <= PIC_GEO_LIMIT {
+            self.geometric(ex, kept, mx, k0, kw, r0, rh);
+        } else if kw >= 8 {
+            // a term that matters could be below f32's normal range (see `node`): halve the
+            // tile's width and try again
+            let left = kw / 8 * 4;
+            self.tile(ex, k0, left, r0, rh);
+            self.tile(ex, k0 + left, kw - left, r0, rh);
+        } else {
+            self.node(ex, k0, kw, r0, rh, kept);
+        }
+        self.stack.truncate(start);
+    }
+
+    /// This call's rows of the rectangle, cut to the grid: (first row, end row) relative to
+    /// the call, and the vectors of 4 columns v0..v1.
+    fn span(&self, k0: usize, kw: usize, r0: usize, rh: usize) -> (usize, usize, usize, usize) {
+        let (lo, hi) = (r0.max(self.row_lo), (r0 + rh).min(self.g).min(self.row_lo + self.nrows));
+        (lo - self.row_lo, hi - self.row_lo, k0 / 4, (k0 + kw).min(self.gp) / 4)
+    }
+
+    /// log Z_i = s_j = (s0_j + b·s2_j) + a·s1_j over the rectangle.
+    fn clean(&mut self, ex: &PicExample, j: usize, k0: usize, kw: usize, r0: usize, rh: usize) {
+        let (rl, rh_, v0, v1) = self.span(k0, kw, r0, rh);
+        for row in rl..rh_ {
+            let al = ex.s0[j] + self.ax[self.row_lo + row] * ex.s2[j];
+            let at = row * self.gv;
+            self.lin_a[at + v0..at + v1].iter_mut().for_each(|v| *v += al);
+            self.lin_b[at + v0..at + v1].iter_mut().for_each(|v| *v += ex.s1[j]);
+        }
+    }
+
+    /// Z = Σ_j e^{s_j − M} over the rectangle, as geometric sequences along its rows.
+    #[allow(clippy::too_many_arguments)]
+    fn geometric(&mut self, ex: &PicExample, kept: std::ops::Range<usize>, mx: f64, k0: usize, kw: usize, r0: usize, rh: usize) {
+        let (rl, rh_, v0, v1) = self.span(k0, kw, r0, rh);
+        let width = (v1 - v0) * 4;
+        if self.ptab_w != width {
+            // each class's powers anchored where its row peaks: ρ_j^m for a class falling along
+            // the row (s1_j ≤ 0; E_j at the left column), ρ_j^(m − width + 1) for a rising one
+            // (E_j at the right column): every entry ≤ 1, and every E_j is the class's largest
+            // term on its row
+            let st = self.pt_stride;
+            for j in 0..ex.r.len() {
+                let mut p = 1.0f64;
+                if ex.s1[j] > 0.0 {
+                    let inv = 1.0 / ex.r[j];
+                    for _ in 1..width {
+                        p *= inv;
+                    }
+                }
+                for m in 0..width {
+                    self.ptab[j * st + m] = p as f32;
+                    p *= ex.r[j];
+                }
+            }
+            self.ptab_w = width;
+        }
+        let act = &self.stack[kept];
+        // E_j = e^{s_j(anchor column, b_r0) − M}, then row by row to this call's first row
+        let b = self.a0 + r0 as f64 * self.da;
+        let (a_left, a_right) = (self.a0 + k0 as f64 * self.da, self.a0 + (k0 + width - 1) as f64 * self.da);
+        for (t, js) in act.chunks(4).enumerate() {
+            let d = [0, 1, 2, 3].map(|l| {
+                js.get(l).map_or(0.0, |&j| {
+                    let a = if ex.s1[j] > 0.0 { a_right } else { a_left };
+                    ex.s0[j] + a * ex.s1[j] + b * ex.s2[j] - mx
+                })
+            });
+            let x = exp4(d);
+            self.e[t * 4..t * 4 + js.len()].copy_from_slice(&x[..js.len()]);
+        }
+        let e = &mut self.e[..act.len()];
+        for _ in r0..self.row_lo + rl {
+            for (ej, &j) in e.iter_mut().zip(act) {
+                *ej *= ex.q[j];
+            }
+        }
+        let st = self.pt_stride;
+        for row in rl..rh_ {
+            let mut v = v0;
+            while v < v1 {
+                let nv = (v1 - v).min(4);
+                let off = (v - v0) * 4;
+                let at = row * self.gp + v * 4;
+                let pr = &mut self.prod[at..at + nv * 4];
+                match nv {
+                    4 => geo_row::<4>(e, act, &self.ptab, st, off, pr),
+                    3 => geo_row::<3>(e, act, &self.ptab, st, off, pr),
+                    2 => geo_row::<2>(e, act, &self.ptab, st, off, pr),
+                    _ => geo_row::<1>(e, act, &self.ptab, st, off, pr),
+                }
+                v += nv;
+            }
+            let at = row * self.gv;
+            self.lin_a[at + v0..at + v1].iter_mut().for_each(|x| *x += mx);
+            for (ej, &j) in e.iter_mut().zip(act) {
+                *ej *= ex.q[j];
+            }
+        }
+    }
+
+    /// Per point of one group of 4 columns in one row: m = max_j s_j, Z' = Σ_j e^{s_j − m} ≥ 1.
+    fn per_point(&mut self, ex: &PicExample, kept: std::ops::Range<usize>, k0: usize, r0: usize) {
+        if self.pts.is_empty() {
+            self.pts = vec![0.0; self.nrows * self.gp];
+        }
+        let (g, row) = (self.g, r0 - self.row_lo);
+        let b = self.ax[r0];
+        // lanes past the grid's last column repeat it (padding, never read)
+        let ks = [0, 1, 2, 3].map(|l| (k0 + l).min(g - 1));
+        let act = &self.stack[kept];
+        let mut m = [f64::NEG_INFINITY; 4];
+        for (t, &j) in act.iter().enumerate() {
+            let bj = ex.s0[j] + b * ex.s2[j];
+            for l in 0..4 {
+                let sj = bj + self.ax[ks[l]] * ex.s1[j];
+                self.sc[t * 4 + l] = sj;
+                m[l] = fmax(m[l], sj);
+            }
+        }
+        let mut z = F32x4::splat(0.0);
+        for t in 0..act.len() {
+            let d = F32x4::from_fn(|l| self.sc[t * 4 + l] - m[l]);
+            if d.max_lane() as f64 > -PIC_GAP {
+                z = z.add(exp_f32x4(d));
+            }
+        }
+        let at = row * self.gp + k0;
+        let mut wide = [F64x2::splat(0.0); 2];
+        z.widen(&mut wide);
+        F64x2::load(&self.prod, at).mul(wide[0]).store(&mut self.prod, at);
+        F64x2::load(&self.prod, at + 2).mul(wide[1]).store(&mut self.prod, at + 2);
+        for l in 0..4 {
+            self.pts[at + l] += m[l];
+        }
+    }
+}
+
+/// max(a, b) for values that are never NaN, as one compare: Rust's `f64::max` is a call to
+/// libm's `fmax` in wasm (NaN and signed-zero rules), a quarter of the picture's time when it
+/// was used in the bounds.
+#[inline(always)]
+fn fmax(a: f64, b: f64) -> f64 {
+    if a < b { b } else { a }
+}
+
+/// One row of a picture rectangle, NV vectors of 4 columns from column `off` of the rectangle:
+/// Z = Σ_j E_j·ρ_j^m over the classes kept (`act`, with E_j in `e`), each group of 4 summed in
+/// a register; `prod` ← `prod`·Z.
+#[inline(always)]
+fn geo_row<const NV: usize>(e: &[f64], act: &[usize], ptab: &[f32], stride: usize, off: usize, prod: &mut [f64]) {
+    let mut z = [F32x4::splat(0.0); NV];
+    for (&ej, &j) in e.iter().zip(act) {
+        let pt = &ptab[j * stride + off..j * stride + off + 4 * NV];
+        let ev = F32x4::splat(ej);
+        for (u, zu) in z.iter_mut().enumerate() {
+            *zu = zu.add(ev.mul(F32x4::load(pt, u * 4)));
+        }
+    }
+    let mut wide = [F64x2::splat(0.0); 2];
+    for (u, zu) in z.iter().enumerate() {
+        zu.widen(&mut wide);
+        F64x2::load(prod, 4 * u).mul(wide[0]).store(prod, 4 * u);
+        F64x2::load(prod, 4 * u + 2).mul(wide[1]).store(prod, 4 * u + 2);
+    }
+}
+
+/// e^{d_l} for 4 values d_l ≤ 0 (the picture's fresh exps): d = n·ln 2 + r reduced in f64
+/// (so large |d| lose nothing), e^r by [`exp_poly`] in f32 lanes (relative error ~1e-7), times
+/// 2^n in f64 (exact). d < −1000 gives 0.
+fn exp4(d: [f64; 4]) -> [f64; 4] {
+    const MAGIC: f64 = 6_755_399_441_055_744.0; // 1.5·2⁵²: x + MAGIC − MAGIC rounds x to a whole number
+    let n = d.map(|x| fmax((x * std::f64::consts::LOG2_E + MAGIC) - MAGIC, -1000.0));
+    let r = F32x4::from_fn(|l| if n[l] > -1000.0 { d[l] - n[l] * std::f64::consts::LN_2 } else { 0.0 });
+    let p = exp_poly(r);
+    // 2^n from its exponent field (0 below 2^−1022)
+    [0, 1, 2, 3].map(|l| if n[l] >= -1022.0 { p.lane(l) * f64::from_bits(((n[l] as i64 + 1023) as u64) << 52) } else { 0.0 })
+}
 
 /// The tile (columns, rows) of one example in the softmax kernel: each score moves by at most
 /// m1 per column and m2 per row, so a tile of tw × th points spans m1·(tw − 1) + m2·(th − 1),
@@ -723,3 +1177,5 @@ impl RowWork {
         w
     }
 }
+
+

@@ -118,6 +118,33 @@ mod imp {
         }
     }
 
+    impl F32x4 {
+        /// Lane l ← if self_l < o_l { o_l } else { self_l } (wasm's pmax; NaN-free inputs).
+        #[inline(always)]
+        pub fn pmax(self, o: Self) -> Self {
+            F32x4(f32x4_pmax(self.0, o.0))
+        }
+        /// Lane l ← if o_l < self_l { o_l } else { self_l } (wasm's pmin).
+        #[inline(always)]
+        pub fn pmin(self, o: Self) -> Self {
+            F32x4(f32x4_pmin(self.0, o.0))
+        }
+        /// 2^n for lanes holding whole numbers n in [−126, 127]: the exponent field built
+        /// directly (exact).
+        #[inline(always)]
+        pub fn pow2(self) -> Self {
+            let n = i32x4_trunc_sat_f32x4(self.0);
+            F32x4(i32x4_shl(i32x4_add(n, i32x4_splat(127)), 23))
+        }
+        /// The largest lane.
+        #[inline(always)]
+        pub fn max_lane(self) -> f32 {
+            let m = f32x4_pmax(self.0, i32x4_shuffle::<2, 3, 0, 1>(self.0, self.0));
+            let m = f32x4_pmax(m, i32x4_shuffle::<1, 0, 3, 2>(m, m));
+            f32x4_extract_lane::<0>(m)
+        }
+    }
+
     impl Lanes for F32x4 {
         type Elem = f32;
         type Expo = v128;
@@ -263,6 +290,32 @@ mod imp {
         }
     }
 
+    impl F32x4 {
+        /// Lane l ← if self_l < o_l { o_l } else { self_l } (wasm's pmax; NaN-free inputs).
+        #[inline(always)]
+        pub fn pmax(self, o: Self) -> Self {
+            F32x4([0, 1, 2, 3].map(|l| if self.0[l] < o.0[l] { o.0[l] } else { self.0[l] }))
+        }
+        /// Lane l ← if o_l < self_l { o_l } else { self_l } (wasm's pmin).
+        #[inline(always)]
+        pub fn pmin(self, o: Self) -> Self {
+            F32x4([0, 1, 2, 3].map(|l| if o.0[l] < self.0[l] { o.0[l] } else { self.0[l] }))
+        }
+        /// 2^n for lanes holding whole numbers n in [−126, 127]: the exponent field built
+        /// directly (exact).
+        #[inline(always)]
+        pub fn pow2(self) -> Self {
+            F32x4([0, 1, 2, 3].map(|l| f32::from_bits(((self.0[l] as i32 + 127) as u32) << 23)))
+        }
+        /// The largest lane (the same pairings as the wasm form).
+        #[inline(always)]
+        pub fn max_lane(self) -> f32 {
+            let p = |a: f32, b: f32| if a < b { b } else { a };
+            let m = [p(self.0[0], self.0[2]), p(self.0[1], self.0[3])];
+            p(m[0], m[1])
+        }
+    }
+
     impl Lanes for F32x4 {
         type Elem = f32;
         type Expo = [i32; 4];
@@ -327,3 +380,30 @@ mod imp {
 }
 
 pub use imp::{F32x4, F64x2};
+
+/// e^r for |r| ≤ ln 2 / 2 in f32 lanes: Cephes' `expf` polynomial (S. L. Moshier's
+/// coefficients, relative error ~1e-7 on that interval), 1 + r + r²·P(r), by multiplies and
+/// adds only (so the wasm and native forms agree bit for bit).
+#[inline(always)]
+pub fn exp_poly(r: F32x4) -> F32x4 {
+    let mut p = F32x4::splat(1.987_569_150_0e-4);
+    for c in [1.398_199_950_7e-3, 8.333_451_907_3e-3, 4.166_579_589_4e-2, 1.666_666_545_9e-1, 5.000_000_120_1e-1] {
+        p = p.mul(r).add(F32x4::splat(c));
+    }
+    p.mul(r.mul(r)).add(r).add(F32x4::splat(1.0))
+}
+
+/// e^x in f32 lanes, x clamped to [−87, 88] (so e^x stays normal: e^−87 ≈ 1.6e-38):
+/// x = n·ln 2 + r with n = round(x·log₂e) (by the 1.5·2²³ trick: the add rounds to a whole
+/// number, ties to even) and r = x − n·ln 2 in two parts (Cody–Waite: n·ln2_hi is exact), then
+/// e^x = 2^n·e^r. Relative error ~1e-7 for |x| ≲ 1, growing to ~|x|·2⁻²⁴ (the rounding of x
+/// itself) for larger |x|.
+#[inline(always)]
+pub fn exp_f32x4(x: F32x4) -> F32x4 {
+    const MAGIC: f64 = 12_582_912.0; // 1.5·2²³
+    let x = x.pmax(F32x4::splat(-87.0)).pmin(F32x4::splat(88.0));
+    let n = x.mul(F32x4::splat(std::f64::consts::LOG2_E)).add(F32x4::splat(MAGIC)).add(F32x4::splat(-MAGIC));
+    // ln 2 = 0.693359375 − 2.12194440e-4 (the first part has 9 significant bits: n·it is exact)
+    let r = x.add(n.mul(F32x4::splat(-0.693_359_375))).add(n.mul(F32x4::splat(2.121_944_4e-4)));
+    exp_poly(r).mul(n.pow2())
+}

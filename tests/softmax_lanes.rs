@@ -7,7 +7,8 @@
 //!   from the cached scores) to 1e-9 relative (absolute below a loss of 1e-3), on hand-made data at every size from 1 to 20
 //!   and sizes around the lane groups (8 columns), on the digits and on a CSV at the caps;
 //! * the picture (f32x4 lanes, for colour only) within 1e-4 of the plane's range of the f64
-//!   plane, including spans where the f32 tiles are cut (scores moving by ≫ 80 across the grid);
+//!   plane, including spans where scores move by ≫ 80 across the grid (the picture's quadtree;
+//!   more of the picture in tests/picture.rs);
 //! * extreme spans: everything finite, plane still exact;
 //! * a plane or picture computed a few rows at a time equals the whole one bit for bit;
 //! * the peak microbenchmark measures something finite and positive.
@@ -66,8 +67,8 @@ fn hand_made_planes_at_every_small_size_and_around_the_lane_groups() {
 
 #[test]
 fn f32_tiles_are_cut_where_scores_move_far_and_stay_within_range() {
-    // scores in the tens to thousands across the grid: the f32 picture's tiles (spread ≤ 80)
-    // and, at the widest, the f64 plane's (≤ 300) are cut into many, some narrower than a group
+    // scores in the tens to thousands across the grid: the f64 plane's tiles (≤ 300) are cut
+    // into many at the widest, some narrower than a group; the picture goes down its quadtree
     for (scale, span, size) in [(1.0, 5.0, 33), (5.0, 50.0, 17), (0.1, 1000.0, 17), (50.0, 1.0, 24), (3.0, 20.0, 64)] {
         let c = classifier(Dataset::spiral(20, 3, 1).unwrap(), LossKind::Softmax, 0.0, 4, scale);
         let l = Landscape::new(&c, 9, false);
@@ -84,8 +85,7 @@ fn digits_planes_and_pictures() {
             check(&l, span, size, "digits");
         }
     }
-    // the page's defaults (W = 0.01·N(0, 1), span 3): scores move by ~80–300 across the grid,
-    // so the f32 tiles are cut (about 2 per example) and the picture still sums in f32
+    // the page's defaults (W = 0.01·N(0, 1), span 3): the picture sums in f32
     let c = classifier(Dataset::digits(), LossKind::Softmax, 0.0, 1, 0.01);
     let l = Landscape::new(&c, 2, false);
     assert!(l.picture_in_f32(3.0, 64));

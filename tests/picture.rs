@@ -1,0 +1,162 @@
+//! The softmax picture (`Landscape::picture_rows`: f32 sums, colour only) at the spans of a
+//! drag and far beyond, where its rectangles go from the plane kernel's tiles to quadtree leaves
+//! that are clean (one class, no exp), geometric sums, or per point:
+//!
+//! * against a direct f64 loop written here (W = W0 + a·W1 + b·W2, scores X·Wᵀ, log-sum-exp
+//!   with the largest score taken out), independent of the landscape's cached scores and of
+//!   both kernels: within 1e-4 of the grid's range, spans 1, 3, 8 and 200, on the spiral, the
+//!   digits and two seeded CSVs (features ≈ N(0, 1) like the bench's, and unstandardised 0–16);
+//! * the page's grid (64²) against `plane_direct` at spans 3 and 8;
+//! * rows computed apart equal the whole picture bit for bit, whichever kind of rectangle;
+//! * extreme spans give finite values;
+//! * the f32x4 exp the per-point leaves use, against f64's exp.
+
+mod common;
+
+use common::classifier;
+use lossland::data::Dataset;
+use lossland::landscape::{axis, Landscape};
+use lossland::limits::{MAX_SPAN, MIN_SPAN};
+use lossland::loss::LossKind;
+use lossland::simd::{exp_f32x4, F32x4, Lanes};
+
+/// L(W0 + a·W1 + b·W2) at every grid point, row ↔ b, column ↔ a, straight from the data and
+/// the three matrices: per example s = W·x, L_i = m + ln Σ_j e^{s_j − m} − s_{y_i} (m = max_j s_j).
+fn direct(l: &Landscape, span: f64, size: usize) -> Vec<f64> {
+    let ax = axis(span, size);
+    let (x, y) = (&l.data.xa, &l.data.y);
+    let (n, d1) = x.dim();
+    let c = l.w[0].nrows();
+    let mut out = Vec::with_capacity(size * size);
+    let mut s = vec![0.0; c];
+    for &b in &ax {
+        for &a in &ax {
+            let w = &l.w[0] + &(&l.w[1] * a) + &(&l.w[2] * b);
+            let mut sum = 0.0;
+            for i in 0..n {
+                for (j, sj) in s.iter_mut().enumerate() {
+                    *sj = (0..d1).map(|k| w[[j, k]] * x[[i, k]]).sum();
+                }
+                let m = s.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+                let z: f64 = s.iter().map(|v| (v - m).exp()).sum();
+                sum += m + z.ln() - s[y[i]];
+            }
+            out.push(sum / n as f64 + l.hyper.reg * w.iter().map(|v| v * v).sum::<f64>());
+        }
+    }
+    out
+}
+
+fn range(v: &[f64]) -> f64 {
+    let (lo, hi) = v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+    hi - lo
+}
+
+/// The picture within 1e-4 of `want`'s range, everywhere finite (a flat grid, range ~0, is the
+/// f64 plane: then within its rounding, 1e-12 of the values).
+fn within(l: &Landscape, span: f64, size: usize, want: &[f64], what: &str) {
+    let pic = l.picture_rows(span, size, 0..size);
+    assert!(pic.iter().all(|v| v.is_finite()), "{what}: picture({span}, {size}) not finite");
+    let err = pic.iter().zip(want).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+    let r = range(want);
+    let scale = want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    assert!(err <= 1e-4 * r || err <= 1e-12 * scale, "{what}: picture({span}, {size}) off by {err:e}, range {r:e} ({:e} of it)", err / r);
+}
+
+/// N × D seeded features: `kind` 0 ≈ N(0, 1) (a sum of three uniforms, as bench/bench.mjs's
+/// CSVs), 1 whole numbers 0–16 (unstandardised, like a digits-style CSV); 10 classes.
+fn seeded(n: usize, d: usize, seed: u32, kind: u8) -> Dataset {
+    let mut s = seed;
+    let mut u = move || {
+        s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        s as f64 / 4_294_967_296.0
+    };
+    let mut x = vec![0.0; n * d];
+    for v in x.iter_mut() {
+        *v = if kind == 0 { (u() + u() + u() - 1.5) * 2.0 } else { (u() * 17.0).floor() };
+    }
+    let y: Vec<usize> = (0..n).map(|_| (u() * 10.0) as usize).collect();
+    Dataset::from_arrays(&x, &y, d, 10, "seeded").expect("valid")
+}
+
+/// The page's defaults: W = 0.01·N(0, 1), directions N(0, 1), not normalised.
+fn page(data: Dataset, reg: f64) -> Landscape {
+    Landscape::new(&classifier(data, LossKind::Softmax, reg, 1, 0.01), 2, false)
+}
+
+#[test]
+fn picture_against_a_direct_f64_loop() {
+    let sets = [
+        ("spiral", Dataset::spiral(30, 3, 1).unwrap(), 0.001),
+        ("digits", Dataset::digits(), 0.0),
+        ("CSV ≈ N(0, 1)", seeded(1500, 60, 7, 0), 0.0),
+        ("CSV 0–16", seeded(800, 60, 9, 1), 0.0),
+    ];
+    for (name, data, reg) in sets {
+        let l = page(data, reg);
+        for span in [1.0, 3.0, 8.0, 200.0] {
+            let size = 17;
+            let want = direct(&l, span, size);
+            // the reference itself agrees with the exact f64 plane
+            let plane = l.plane(span, size);
+            let rel = plane.iter().zip(&want).map(|(a, b)| (a - b).abs() / b.abs().max(1e-3)).fold(0.0, f64::max);
+            assert!(rel <= 1e-9, "{name}: plane vs direct {rel:e} at span {span}");
+            within(&l, span, size, &want, name);
+        }
+    }
+}
+
+#[test]
+fn the_page_grid_at_drag_spans() {
+    for (name, data) in [("digits", Dataset::digits()), ("CSV ≈ N(0, 1)", seeded(2000, 60, 7, 0)), ("CSV 0–16", seeded(600, 60, 9, 1))] {
+        let l = page(data, 0.0);
+        for span in [3.0, 8.0] {
+            within(&l, span, 64, &l.plane_direct(span, 64), name);
+        }
+    }
+}
+
+#[test]
+fn rows_computed_apart_equal_the_whole_picture_bit_for_bit() {
+    // the spiral at small spans (tiles), the 0–16 CSV (quadtree: clean, geometric and per-point
+    // leaves), span 200 (per-point leaves nearly everywhere), a size that is no multiple of 4
+    for (name, data) in [("spiral", Dataset::spiral(20, 3, 1).unwrap()), ("digits", Dataset::digits()), ("CSV 0–16", seeded(400, 60, 9, 1))] {
+        let l = page(data, 0.0);
+        for (span, size) in [(1.0, 64), (3.0, 64), (8.0, 64), (200.0, 64), (8.0, 37)] {
+            let whole = l.picture_rows(span, size, 0..size);
+            for (a, b) in [(0, 1), (1, 5), (5, 13), (13, 30), (30, size)] {
+                assert_eq!(l.picture_rows(span, size, a..b), whole[a * size..b * size], "{name}: rows {a}..{b}, span {span}, size {size}");
+            }
+        }
+    }
+}
+
+#[test]
+fn extreme_spans_give_finite_pictures_within_range() {
+    for (name, data) in [("spiral", Dataset::spiral(15, 3, 2).unwrap()), ("CSV 0–16", seeded(200, 60, 9, 1))] {
+        let l = page(data, 0.001);
+        for span in [MIN_SPAN, 1e-8, 1e3, MAX_SPAN] {
+            for size in [1, 2, 9, 17] {
+                within(&l, span, size, &l.plane_direct(span, size), name);
+            }
+        }
+    }
+}
+
+#[test]
+fn f32x4_exp_against_f64() {
+    // x rounded to f32 first (the argument the lanes hold): the error is the algorithm's
+    let mut worst = 0.0f64;
+    for k in 0..=17_500 {
+        let x = -87.0 + k as f64 * 0.01;
+        let xs = x as f32 as f64;
+        let e = exp_f32x4(F32x4::from_fn(|l| xs + l as f64 * 0.0)).lane(0);
+        worst = worst.max((e - xs.exp()).abs() / xs.exp());
+    }
+    assert!(worst <= 4e-7, "exp_f32x4 relative error {worst:e}");
+    let v = exp_f32x4(F32x4::from_fn(|l| [0.0, -1000.0, 1000.0, -17.0][l]));
+    assert_eq!(v.lane(0), 1.0);
+    assert!(v.lane(1) > 0.0 && v.lane(1) <= 2e-38, "clamped below: {}", v.lane(1));
+    assert!(v.lane(2).is_finite() && v.lane(2) >= 1e38, "clamped above: {}", v.lane(2));
+    assert!((v.lane(3) - (-17.0f64).exp()).abs() <= 4e-7 * (-17.0f64).exp());
+}
