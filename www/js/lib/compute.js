@@ -340,15 +340,6 @@ export async function plane({ key, dataset, clf, land, span, size, colour = fals
 export const QUICK_PLANE_MS = 25;
 
 /**
- * A grid the Worker took under this long is tried once on the page's thread, which then decides
- * by its own measure: the Worker's is wall time, and while the page, the Worker and the
- * compositor share one core it counts the others' turns too (the CSV 5000 × 60 SVM grid, 19 ms
- * alone, took 79 ms from request to picture in the busy page bench).
- * Under 50 ms, so the trial is not a long task.
- */
-export const QUICK_TRY_MS = 45;
-
-/**
  * `plane` in one call on this thread (jobs.js planeNow: { values, lo, hi, picture, ms }), for
  * a grid measured under QUICK_PLANE_MS. Counted apart from the jobs (stats.quick).
  */

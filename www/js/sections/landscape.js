@@ -5,7 +5,7 @@
 import { el, button } from "../lib/ui.js";
 import { heatMap, eventToData } from "../lib/canvas.js";
 import { fmt, datasetName } from "../lib/format.js";
-import { plane, quickPlane, QUICK_PLANE_MS, QUICK_TRY_MS, jobKey, computeWhere } from "../lib/compute.js";
+import { plane, quickPlane, QUICK_PLANE_MS, jobKey, computeWhere } from "../lib/compute.js";
 
 export default {
   name: "landscape",
@@ -18,12 +18,6 @@ export default {
     let land = null, built = null, chart = null, last = null; // last: { values, size, span, land }
     const key = jobKey("landscape"); // this widget's jobs: a newer one supersedes the older
     const cost = new Map(); // grid size → measured ms to compute it on the current landscape
-    const pageCost = new Map(); // the same, measured on this page's thread (a quick grid)
-    // Whether the grid of this size is computed here (see QUICK_PLANE_MS): by this thread's own
-    // last measure once there is one; before that, tried once if the Worker's measure is under
-    // QUICK_TRY_MS (the Worker's is wall time, inflated when it shares a core with this page)
-    const quick = (size) => size > 16 && computeWhere() === "worker" &&
-      (pageCost.has(size) ? pageCost.get(size) < QUICK_PLANE_MS : cost.get(size) < QUICK_TRY_MS);
     let busy = null; // the grid being computed in the Worker: { land, size, again }
     // every request is numbered; a grid is drawn only if no later request's grid was drawn (a
     // Worker's answer may come after a quick grid of a newer slider position)
@@ -39,7 +33,6 @@ export default {
       const clf = (built = w.classifier());
       land = w.hold("land", new w.L.Landscape(clf, { seed: w.settings.seed * 1000 + 500 + o.directions, normalize: o.normalize }));
       cost.clear();
-      pageCost.clear();
       return compute();
     }
 
@@ -67,7 +60,7 @@ export default {
     async function compute() {
       const my = w.epoch, mine = land, clf = built;
       const s = o.span, size = o.resolution;
-      if (quick(size)) return quickSoon();
+      if (size > 16 && computeWhere() === "worker" && cost.get(size) < QUICK_PLANE_MS) return quickSoon();
       const seq = ++asked;
       const t0 = performance.now();
       const stale = () => w.stale(my) || land !== mine || o.span !== s || o.resolution !== size;
@@ -154,11 +147,10 @@ export default {
 
     function quickNow() {
       const s = o.span, size = o.resolution;
-      if (!land || !quick(size)) return compute(); // changed meanwhile
+      if (!land || !(cost.get(size) < QUICK_PLANE_MS)) return compute(); // changed meanwhile
       const seq = ++asked, t0 = performance.now();
       const r = quickPlane({ land, span: s, size, colour: true });
       cost.set(size, r.ms);
-      pageCost.set(size, r.ms);
       draw(r.values, size, s, { lo: r.lo, hi: r.hi }, seq);
       performance.measure("lossland:plane-redraw", { start: t0, detail: size });
       w.say(`Computed ${size * size} loss values in ${fmt(r.ms, 3)} ms on this page's thread (a grid this quick is drawn in the frame it is asked for).`);
