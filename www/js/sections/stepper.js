@@ -1,7 +1,7 @@
 // Section 4, the heart: the numerical gradient one coordinate at a time, with the lecture's
 // pseudo-code and every number it computes (lib/numloop.js), the gradient filling in cell by
 // cell, and the error of the finite difference against h on a log–log plot (lib/hplot.js).
-import { el, button, slider } from "../lib/ui.js";
+import { el, button, slider, nextTurn } from "../lib/ui.js";
 import { drawGrid, colName } from "../lib/matrix.js";
 import { fmt, fmtLong, fmtH } from "../lib/format.js";
 import { loopLines, loopItems, valueRows } from "../lib/numloop.js";
@@ -141,11 +141,18 @@ export default {
       clf = w.classifier();
       // the smooth reference of the error plot: the same W under the softmax loss
       smooth = w.settings.loss === "svm" ? w.classifier({ loss: "softmax" }) : null;
-      reset();
-      return plotBusy; // the widget is ready once its error plot is drawn too
+      reset({ drawNow: false });
+      // its drawing in a turn of its own: on a CSV at the caps (10 × 257 weights) the stepper,
+      // the analytic gradient and the drawing were one task of 70–100 ms on a busy core
+      const my = w.epoch, mine = st;
+      return nextTurn().then(() => {
+        if (w.stale(my) || st !== mine) return undefined;
+        render();
+        return plotBusy; // the widget is ready once its error plot is drawn too
+      });
     }
 
-    function reset() {
+    function reset({ drawNow = true } = {}) {
       play.stop();
       w.clearError();
       plotToken++; // an error plot in progress is for the old stepper: dropped
@@ -157,7 +164,7 @@ export default {
       reveal = 0;
       for (let k = o.stepped; k > 0 && !st.done; k--) rec = st.step(); // a link's progress (0 after a reset)
       if (rec) reveal = loopLines(o.centered).length;
-      render();
+      if (drawNow) render();
     }
 
     function restart() {
