@@ -29,24 +29,6 @@ use std::rc::Rc;
 /// load and address), so the break-even lies between 0.52 and 0.65.
 pub const SPARSE_BELOW: f64 = 0.6;
 
-/// Calls `$f::<C>` for the class counts the data sets use (a fixed C keeps the C running
-/// sums in registers and lets the compiler vectorise them), else the runtime-C version.
-macro_rules! by_classes {
-    ($c:expr, $f:ident, $g:ident, ($($arg:expr),*)) => {
-        match $c {
-            2 => $f::<2>($($arg),*),
-            3 => $f::<3>($($arg),*),
-            4 => $f::<4>($($arg),*),
-            5 => $f::<5>($($arg),*),
-            6 => $f::<6>($($arg),*),
-            8 => $f::<8>($($arg),*),
-            10 => $f::<10>($($arg),*),
-            _ => $g($($arg),*),
-        }
-    };
-}
-pub(crate) use by_classes;
-
 /// Xa arranged for S = Xa·Wᵀ and G = Xaᵀ·dS (see the module notes).
 #[derive(Clone, Debug)]
 pub struct Design {

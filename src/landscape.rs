@@ -805,7 +805,31 @@ struct PicWork<'a> {
     sc: Vec<f64>,
 }
 
+/// Bounds each score of `classes` over a rectangle of the grid, `(hw, hh, ac, bc)` (its
+/// half-widths and centre in (a, b), [`PicWork::rect`]): s_j is linear, so over the rectangle it
+/// lies within cen_j ± rad_j, cen_j its value at the centre and rad_j = |s1_j|·hw + |s2_j|·hh.
+/// Stores cen_j + rad_j in `cen[j]`; returns (M, floor): the largest upper bound and the largest
+/// lower bound (no point of the rectangle has a maximum score below the floor).
+fn bound_scores(ex: &PicExample, cen: &mut [f64], classes: impl Iterator<Item = usize>, (hw, hh, ac, bc): (f64, f64, f64, f64)) -> (f64, f64) {
+    let (mut mx, mut floor) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+    for j in classes {
+        let mid = ex.s0[j] + ac * ex.s1[j] + bc * ex.s2[j];
+        let rad = ex.a1[j] * hw + ex.a2[j] * hh;
+        cen[j] = mid + rad;
+        mx = fmax(mx, mid + rad);
+        floor = fmax(floor, mid - rad);
+    }
+    (mx, floor)
+}
+
 impl PicWork<'_> {
+    /// The rectangle of columns k0..k0 + kw and rows r0..r0 + rh as (hw, hh, ac, bc): its
+    /// half-widths and its centre in (a, b).
+    fn rect(&self, k0: usize, kw: usize, r0: usize, rh: usize) -> (f64, f64, f64, f64) {
+        let (hw, hh) = (self.da * (kw - 1) as f64 / 2.0, self.da * (rh - 1) as f64 / 2.0);
+        (hw, hh, self.a0 + k0 as f64 * self.da + hw, self.a0 + r0 as f64 * self.da + hh)
+    }
+
     /// The rectangle of columns k0..k0 + kw (kw a multiple of 4; halves keep whole groups of 4)
     /// and rows r0..r0 + rh of the
     /// whole grid (cut at its edges), for the classes `self.stack[act]` (those its parent kept:
@@ -816,17 +840,8 @@ impl PicWork<'_> {
             return; // outside the grid or outside this call's rows: nothing to add here
         }
         // the nominal rectangle (full size even where the grid cuts it: the bounds still hold)
-        let (hw, hh) = (self.da * (kw - 1) as f64 / 2.0, self.da * (rh - 1) as f64 / 2.0);
-        let (ac, bc) = (self.a0 + k0 as f64 * self.da + hw, self.a0 + r0 as f64 * self.da + hh);
-        let (mut mx, mut floor) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
-        for t in act.clone() {
-            let j = self.stack[t];
-            let cen = ex.s0[j] + ac * ex.s1[j] + bc * ex.s2[j];
-            let rad = ex.a1[j] * hw + ex.a2[j] * hh;
-            self.cen[j] = cen + rad;
-            mx = fmax(mx, cen + rad);
-            floor = fmax(floor, cen - rad);
-        }
+        let rect = self.rect(k0, kw, r0, rh);
+        let (mx, floor) = bound_scores(ex, &mut self.cen, self.stack[act.clone()].iter().copied(), rect);
         let start = self.stack.len();
         let cut = floor - PIC_GAP;
         for t in act.clone() {
@@ -872,16 +887,8 @@ impl PicWork<'_> {
             return; // a half past the grid's last column
         }
         let c = ex.s0.len();
-        let (hw, hh) = (self.da * (kw - 1) as f64 / 2.0, self.da * (rh - 1) as f64 / 2.0);
-        let (ac, bc) = (self.a0 + k0 as f64 * self.da + hw, self.a0 + r0 as f64 * self.da + hh);
-        let (mut mx, mut floor) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
-        for j in 0..c {
-            let cen = ex.s0[j] + ac * ex.s1[j] + bc * ex.s2[j];
-            let rad = ex.a1[j] * hw + ex.a2[j] * hh;
-            self.cen[j] = cen + rad;
-            mx = fmax(mx, cen + rad);
-            floor = fmax(floor, cen - rad);
-        }
+        let rect = self.rect(k0, kw, r0, rh);
+        let (mx, floor) = bound_scores(ex, &mut self.cen, 0..c, rect);
         let start = self.stack.len();
         for j in 0..c {
             if !(self.cen[j] < floor - PIC_GAP) {

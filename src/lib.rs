@@ -26,6 +26,24 @@
 //!
 //! Everything except `web` is plain Rust, compiled and tested natively.
 
+/// Calls `$f::<C>` for the class counts the data sets use (a fixed C keeps the C running
+/// sums in registers and lets the compiler vectorise them), else the runtime-C version.
+/// Defined before the modules so that `design` and `loss` share it.
+macro_rules! by_classes {
+    ($c:expr, $f:ident, $g:ident, ($($arg:expr),*)) => {
+        match $c {
+            2 => $f::<2>($($arg),*),
+            3 => $f::<3>($($arg),*),
+            4 => $f::<4>($($arg),*),
+            5 => $f::<5>($($arg),*),
+            6 => $f::<6>($($arg),*),
+            8 => $f::<8>($($arg),*),
+            10 => $f::<10>($($arg),*),
+            _ => $g($($arg),*),
+        }
+    };
+}
+
 pub mod data;
 pub mod design;
 pub mod inspect;

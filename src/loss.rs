@@ -140,22 +140,6 @@ impl Workspace {
     }
 }
 
-/// Calls `$f::<C>` for the class counts the data sets use (a fixed C keeps the C running
-/// sums in registers and lets the compiler vectorise them), else the runtime-C version.
-macro_rules! by_classes {
-    ($c:expr, $f:ident, $g:ident, ($($arg:expr),*)) => {
-        match $c {
-            2 => $f::<2>($($arg),*),
-            3 => $f::<3>($($arg),*),
-            4 => $f::<4>($($arg),*),
-            5 => $f::<5>($($arg),*),
-            6 => $f::<6>($($arg),*),
-            8 => $f::<8>($($arg),*),
-            10 => $f::<10>($($arg),*),
-            _ => $g($($arg),*),
-        }
-    };
-}
 
 /// s_i = Σ_k x_ik · (Wᵀ)_k for each row i, the C sums kept in registers. Zeros x_ik = 0 are
 /// not skipped: the branch measured slower in wasm with simd128 than the multiply-adds it

@@ -9,7 +9,7 @@
 //! undone, the optimizer reports `diverged` and stops changing W from then on.
 
 use crate::data::sample_batch;
-use crate::design::{by_classes, Design};
+use crate::design::Design;
 use crate::loss::{argmax, evaluate, loss_grad, sum_sq, Classifier, Eval, Hyper, LossKind, Workspace};
 use std::rc::Rc;
 use crate::rng::Rng;
