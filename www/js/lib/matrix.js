@@ -148,8 +148,10 @@ export function drawGrid(canvas, opt) {
   ctx.textAlign = "center";
   if (opt.colLabel) {
     const every = Math.max(1, Math.ceil((font * 2.2) / cw));
-    for (let c = 0; c < cols; c += every) ctx.fillText(opt.colLabel(c), left + c * cw + cw / 2, top / 2);
-    if ((cols - 1) % every !== 0) ctx.fillText(opt.colLabel(cols - 1), left + (cols - 1) * cw + cw / 2, top / 2);
+    // every `every`-th column and always the last (the bias, "b"): a label closer than
+    // `every` columns to the last one is left out, so the two never overlap
+    for (let c = 0; c < cols - 1; c += every) if (cols - 1 - c >= every) ctx.fillText(opt.colLabel(c), left + c * cw + cw / 2, top / 2);
+    ctx.fillText(opt.colLabel(cols - 1), left + (cols - 1) * cw + cw / 2, top / 2);
   }
   return (ev) => {
     const rect = canvas.getBoundingClientRect();
