@@ -16,7 +16,8 @@
 // Works with and without the compute Worker (data-compute on <html> says which path ran) and
 // with and without an f32 `picture` export on Landscape (printed when present).
 // Usage: node bench/page.mjs [--quick] [--plain | --busy] [--tasks] [--page-json OUT]
-//   --plain / --busy  only that condition;  --tasks  only the longest tasks of the data set changes
+//   --plain / --busy  only that condition;  --tasks  only the longest tasks of the data set changes;
+//   --drags  only the drags.  LOSSLAND_ROOT=DIR serves DIR instead of www/ (an A/B of two copies)
 import { gzipSync } from "node:zlib";
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -24,10 +25,12 @@ import os from "node:os";
 import path from "node:path";
 import { startServer, DEFAULT_ROOT } from "../tests/browser/server.mjs";
 import { launch, CHROMIUM } from "../tests/browser/lib/chromium.mjs";
+import { spanSlider, dragSpan, csvAt, loadCsv } from "./lib/drive.mjs";
 
 const argv = process.argv.slice(2);
 const quick = argv.includes("--quick");
 const tasksOnly = argv.includes("--tasks");
+const dragsOnly = argv.includes("--drags");
 const jsonOut = argv.includes("--page-json") ? argv[argv.indexOf("--page-json") + 1] : null;
 const conditions = argv.includes("--plain") ? ["plain"] : argv.includes("--busy") ? ["busy"] : ["plain", "busy"];
 const SITE = path.join(DEFAULT_ROOT, "..", "dist", "site");
@@ -97,29 +100,8 @@ async function newPage(browser) {
 }
 const waitReady = (p) => p.waitForFunction(() => document.documentElement.dataset.status === "ready", null, { timeout: 60000 });
 
-// a seeded CSV: n rows of d integer features 0–16 (like the digits') and a label 0–9
-function csvAt(n, d, seed) {
-  let s = seed >>> 0;
-  const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  const lines = [];
-  for (let i = 0; i < n; i++) {
-    const y = i % 10, row = [];
-    for (let j = 0; j < d; j++) row.push(Math.min(16, Math.floor(rnd() * 12 + ((j * 7 + y * 3) % 11 < 3 ? 5 : 0))));
-    lines.push(`${row.join(",")},${y}`);
-  }
-  const file = path.join(os.tmpdir(), `lossland-bench-${n}x${d}-${process.pid}.csv`);
-  fs.writeFileSync(file, lines.join("\n") + "\n");
-  return file;
-}
 const CSVS = {};
 const csvFile = (n, d) => (CSVS[`${n}x${d}`] ??= csvAt(n, d, 7));
-async function loadCsv(p, file) {
-  const chooser = p.waitForEvent("filechooser");
-  await p.locator("#settings").getByRole("button", { name: "Load CSV…" }).click();
-  await (await chooser).setFiles(file);
-  await p.locator("#csv-status").filter({ hasText: "Loaded" }).waitFor({ timeout: 120000 });
-}
-
 // ---------------------------------------------------------------- the figures
 /** Bytes a fresh load of index.html from `root` transfers, each body gzipped (level 9) as a compressing server would send it. */
 async function transfer(browser, root) {
@@ -157,31 +139,17 @@ async function firstLandscape(browser, url, loads) {
 }
 
 /**
- * The span slider dragged for `seconds`: a key press every 1/60 s (the direction turns every
- * 20 presses, so the span stays in 3…8), as fast as a learner's drag sends input events; a press
- * the page is too busy to take is simply later. Counts the 64 × 64 landscapes drawn in full
- * during the drag; the longest main-thread task in the same time.
+ * The span slider dragged for `seconds` (lib/drag.mjs): the 64 × 64 landscapes drawn in full
+ * during the drag and the frames that showed a new one; the longest main-thread task in the
+ * same time.
  */
 async function dragRate(p, seconds = 2) {
-  const slider = p.locator('[data-widget="landscape"]').getByRole("slider", { name: "Span of a and b" });
-  await slider.scrollIntoViewIfNeeded();
-  await slider.focus();
-  await p.waitForTimeout(300);
+  await spanSlider(p);
   // grids drawn straight from the page's thread (compute.js's quick path; www/ only, where the
   // page's own compute.js module can be imported)
   const quickCount = () => p.evaluate(async () => (await import("./js/lib/compute.js")).computeStats().quick?.count ?? 0).catch(() => null);
   const q1 = await quickCount();
-  const t1 = await p.evaluate(() => performance.now());
-  const start = Date.now();
-  let presses = 0;
-  while (Date.now() - start < seconds * 1000) {
-    await p.keyboard.press(Math.floor(presses / 20) % 2 === 0 ? "ArrowRight" : "ArrowLeft");
-    presses++;
-    const next = start + (presses * 1000) / 60;
-    const wait = next - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  }
-  const t2 = await p.evaluate(() => performance.now());
+  const { presses, t1, t2, secs, shown } = await dragSpan(p, seconds);
   const q2 = await quickCount();
   await p.waitForTimeout(1500); // the last position's grid
   const d = await p.evaluate(([a, b]) => {
@@ -192,8 +160,7 @@ async function dragRate(p, seconds = 2) {
   }, [t1, t2]);
   const tasks = await longestIn(p, t1, t2);
   d.quick = q1 === null || q2 === null ? null : q2 - q1;
-  const secs = (t2 - t1) / 1000;
-  return { fps: d.full / secs, ...d, presses, secs, one: median(d.redraws), tasks };
+  return { fps: shown / secs, shown, ...d, presses, secs, one: median(d.redraws), tasks };
 }
 
 /** The longest task from `change(page)` until 4 s after, on a fresh notebook (toy). Median of `rounds`. */
@@ -224,17 +191,18 @@ const row = (what, target) => {
 const put = (what, target, cond, text, ok) => { const r = row(what, target); r.text[cond] = text; r.ok[cond] = ok; };
 const notes = [];
 
-const server = await startServer({ root: DEFAULT_ROOT, csp: true });
+const ROOT = process.env.LOSSLAND_ROOT ? path.resolve(process.env.LOSSLAND_ROOT) : DEFAULT_ROOT;
+const server = await startServer({ root: ROOT, csp: true });
 const hasSite = fs.existsSync(path.join(SITE, "index.html"));
 const site = hasSite ? await startServer({ root: SITE, csp: true }) : null;
 const url = (q = "") => new URL(`index.html${q}`, server.url).href;
 try {
   // once: bytes, and how the page computes (Worker or main thread; f32 picture or not)
-  if (!tasksOnly) {
+  if (!tasksOnly && !dragsOnly) {
     const browser = await launch();
     try {
       const kb = (t) => `${(t.gz / 1024).toFixed(1)} KB in ${t.files} files (wasm ${(t.wasmGz / 1024).toFixed(1)} KB, JS ${(t.jsGz / 1024).toFixed(1)} KB; ${(t.raw / 1024).toFixed(0)} KB raw)`;
-      const repo = await transfer(browser, DEFAULT_ROOT);
+      const repo = await transfer(browser, ROOT);
       if (hasSite) {
         const dep = await transfer(browser, SITE);
         put("transferred by a fresh load, gzip, as deployed (dist/site)", `≤ ${T.kb} KB`, "once", kb(dep), dep.gz <= T.kb * 1024);
@@ -264,7 +232,7 @@ try {
       if (!tasksOnly) {
         const loads = quick ? 3 : 7;
         for (const [name, srv] of [["as deployed (dist/site)", site], ["www/", server]]) {
-          if (!srv) continue;
+          if (!srv || dragsOnly) continue;
           const f = await firstLandscape(browser, new URL("index.html", srv.url).href, loads);
           put(`first landscape drawn after navigation, ${name}`, `≤ ${T.firstMs} ms`, cond, `${ms(f.first)} (median of ${loads}: ${f.firsts.map((v) => v.toFixed(0)).join(", ")}); on screen ${ms(f.shown)}; 64 × 64 grid ${ms(f.full)}`, f.first <= T.firstMs);
         }
@@ -279,7 +247,7 @@ try {
             await p.waitForTimeout(1500);
             const d = await dragRate(p, quick ? 1.5 : 2);
             put(`64 × 64 redraws per s while the span slider is dragged, ${what}`, `≥ ${T.fps} per s`, cond,
-              `${d.fps.toFixed(1)} per s (${d.full} full grids${d.previews ? ` and ${d.previews} previews` : ""}${d.quick ? `, ${d.quick} of them computed on the page's thread` : ""} for ${d.presses} key presses in ${d.secs.toFixed(2)} s; one grid ${ms(d.one)})`, d.fps >= T.fps);
+              `${d.fps.toFixed(1)} per s (${d.shown} frames showed a new grid of the ${d.full} drawn${d.previews ? ` and ${d.previews} previews` : ""}${d.quick ? `, ${d.quick} of them computed on the page's thread` : ""}, for ${d.presses} key presses in ${d.secs.toFixed(2)} s; one grid ${ms(d.one)})`, d.fps >= T.fps);
             put(`longest main-thread task during that drag, ${what}`, `< ${T.taskMs} ms`, cond, taskText(d.tasks), d.tasks.longest < T.taskMs);
           } catch (e) {
             put(`64 × 64 redraws per s while the span slider is dragged, ${what}`, `≥ ${T.fps} per s`, cond, `failed: ${String(e.message).split("\n")[0]}`, false);
@@ -288,10 +256,10 @@ try {
           }
         }
       }
-      const rounds = quick ? 3 : 5;
+      const rounds = dragsOnly ? 0 : quick ? 3 : 5;
       const changes = [["data set switched to digits", (p) => p.locator("#settings").getByLabel("Data set", { exact: true }).selectOption("digits")]];
       for (const [n, d] of [[1900, 256], [5000, 60]]) changes.push([`Load CSV… of ${n.toLocaleString("en")} × ${d} (the caps)`, (p) => loadCsv(p, csvFile(n, d))]);
-      for (const [what, change] of changes) {
+      for (const [what, change] of rounds ? changes : []) {
         const t = await longestTask(browser, url("?dataset=toy"), change, rounds);
         const show = (v) => (v > 0 ? `${v.toFixed(0)} ms` : "none");
         put(`longest main-thread task, ${what}`, `< ${T.taskMs} ms`, cond, `${show(t.med)} (median of ${t.all.length}: ${t.all.map(show).join(", ")})`, t.med < T.taskMs);
@@ -303,7 +271,7 @@ try {
   }
 
   // once: wasm memory after a minute of use (play four widgets, switch data sets)
-  if (!tasksOnly) {
+  if (!tasksOnly && !dragsOnly) {
     const browser = await launch();
     try {
       const { c, p } = await newPage(browser);

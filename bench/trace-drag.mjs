@@ -3,20 +3,27 @@
 // thread (compute.js's quick path), the trips of the Worker's answers to the page (ms from its
 // postMessage to the page's handling), and, unless --no-trace, a Chromium trace of the drag
 // summed per thread (CPU ms) and per event on the page's main thread and the Worker.
-// Usage: node bench/trace-drag.mjs [QUERY] [--busy] [--no-trace]
+// Usage: node bench/trace-drag.mjs [QUERY] [--busy] [--no-trace] [--runs N] [--secs S]
 //   QUERY   the notebook's query, e.g. "?dataset=digits&loss=softmax" (default: the toy set)
 //   --busy  the other core kept busy as bench/page.mjs does (taskset: Chromium on CPU 0)
+//   --runs  N drags on the same page, a second apart (the last one traced), and their median
+//   --secs  each drag's length (1.5 s)
+//   --csv   NxD: a seeded CSV of N rows and D features loaded first (bench/page.mjs's)
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startServer } from "../tests/browser/server.mjs";
 import { launch, CHROMIUM } from "../tests/browser/lib/chromium.mjs";
+import { spanSlider, dragSpan, csvAt, loadCsv } from "./lib/drive.mjs";
 
 const args = process.argv.slice(2);
-const q = args.find((a) => !a.startsWith("--")) ?? "";
+const q = args.find((a, i) => !a.startsWith("--") && !/^--(runs|secs|csv)$/.test(args[i - 1] ?? "")) ?? "";
 const busy = args.includes("--busy");
 const traced = !args.includes("--no-trace");
+const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : dflt; };
+const runs = opt("--runs", 1), secsWanted = opt("--secs", 1.5);
+const csv = args.includes("--csv") ? args[args.indexOf("--csv") + 1] : null; // "5000x60"
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lossland-trace-"));
 let child = null, browser;
 if (busy) {
@@ -27,38 +34,35 @@ if (busy) {
 } else browser = await launch();
 const stop = () => child?.kill("SIGKILL");
 process.once("exit", stop);
-const srv = await startServer({ port: 0 });
+const srv = await startServer({ port: 0, ...(process.env.LOSSLAND_ROOT ? { root: process.env.LOSSLAND_ROOT } : {}) });
 const c = await browser.newContext({ viewport: { width: 1280, height: 900 } });
 const p = await c.newPage();
 await p.goto(new URL(`index.html${q}${q.includes("?") ? "&" : "?"}predict=off`, srv.url).href);
 await p.waitForFunction(() => document.documentElement.dataset.status === "ready");
+if (csv) await loadCsv(p, csvAt(...csv.split("x").map(Number), 7));
 await p.waitForTimeout(1500);
-const slider = p.locator('[data-widget="landscape"]').getByRole("slider", { name: "Span of a and b" });
-await slider.scrollIntoViewIfNeeded();
-await slider.focus();
-await p.waitForTimeout(300);
+await spanSlider(p);
 const stats = () => p.evaluate(async () => (await import("./js/lib/compute.js")).computeStats());
-const before = await stats();
 const file = path.join(tmp, "trace.json");
-if (traced) await browser.startTracing(p, { path: file, categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "toplevel"] });
-const t1 = await p.evaluate(() => performance.now());
-const start = Date.now();
-let presses = 0;
-while (Date.now() - start < 1500) {
-  await p.keyboard.press(Math.floor(presses / 20) % 2 === 0 ? "ArrowRight" : "ArrowLeft");
-  presses++;
-  const wait = start + (presses * 1000) / 60 - Date.now();
-  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+let before, after;
+const rates = [];
+for (let run = 0; run < runs; run++) {
+  before = await stats();
+  if (traced && run === runs - 1) await browser.startTracing(p, { path: file, categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "toplevel"] });
+  const { presses, t1, t2, secs, drawn, shown } = await dragSpan(p, secsWanted);
+  if (traced && run === runs - 1) await browser.stopTracing();
+  after = await stats();
+  rates.push(shown / secs);
+  console.log(`${q || "(toy)"} ${busy ? "busy" : "plain"}${traced && run === runs - 1 ? " (traced)" : ""}: ${presses} key presses in ${secs.toFixed(2)} s, ${drawn} full 64 × 64 grids drawn (${(drawn / secs).toFixed(1)} per s) in ${shown} frames (${(shown / secs).toFixed(1)} per s), ${after.quick.count - before.quick.count} computed on the page's thread`);
+  await p.waitForTimeout(1000);
 }
-const t2 = await p.evaluate(() => performance.now());
-if (traced) await browser.stopTracing();
-const after = await stats();
-const drawn = await p.evaluate(([a, b]) => performance.getEntriesByName("lossland:plane-drawn").filter((e) => e.startTime >= a && e.startTime <= b && e.detail === 64).length, [t1, t2]);
+if (runs > 1) {
+  const sorted = [...rates].sort((x, y) => x - y);
+  console.log(`median of ${runs}: ${sorted[Math.floor(runs / 2)].toFixed(1)} frames with a new grid per s (${sorted.map((v) => v.toFixed(1)).join(" ")})`);
+}
 stop();
 await browser.close();
 await srv.close();
-const secs = (t2 - t1) / 1000;
-console.log(`${q || "(toy)"} ${busy ? "busy" : "plain"}: ${presses} key presses in ${secs.toFixed(2)} s, ${drawn} full 64 × 64 grids drawn (${(drawn / secs).toFixed(1)} per s), ${after.quick.count - before.quick.count} computed on the page's thread`);
 const trips = after.trips.slice(before.trips.length >= 200 ? 0 : before.trips.length);
 console.log(`Worker → page trips during the drag (ms): ${trips.length ? trips.map((v) => v.toFixed(1)).join(" ") : "none"}`);
 if (traced) {

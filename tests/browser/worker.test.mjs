@@ -111,9 +111,9 @@ test("the notebook: the landscape, the scoreboard at 10000, a 2000 × 64 CSV and
   }
 });
 
-test("a grid measured under QUICK_PLANE_MS is drawn from the page's thread while a slider moves; the Worker makes the first, and both draw the same landscape", async () => {
-  // the toy set: its 64² grid takes well under a millisecond, so the quick path is taken even on
-  // a loaded machine; whether it is, is read from compute.js's counts (not from any timing)
+test("while a slider moves the grids are drawn from the page's thread (in frame callbacks); the Worker makes the first, and both draw the same landscape", async () => {
+  // whether a grid came from the page's thread or the Worker is read from compute.js's counts
+  // (not from any timing)
   const log = await suite.open("?loss=softmax");
   const { page } = log;
   const land = section(page, "landscape");
@@ -131,7 +131,8 @@ test("a grid measured under QUICK_PLANE_MS is drawn from the page's thread while
     const after = await stats(page);
     assert.ok(after.quick.count > 0, "no grid was computed on the page's thread during the drag");
     assert.equal(after.main.plane, before.main.plane, "a grid was computed in pieces on the main thread");
-    assert.ok(after.quick.count <= 7, `more quick grids (${after.quick.count}) than slider positions (7)`);
+    assert.ok(after.quick.count <= 7, `more grids on the page (${after.quick.count}) than slider positions (7)`);
+    assert.equal(after.worker.plane, before.worker.plane, "a grid of the drag went to the Worker");
 
     // the same span by link: a fresh page whose grid comes from the Worker says the same numbers
     const span = await land.getByLabel("Span of a and b").inputValue();
@@ -148,6 +149,37 @@ test("a grid measured under QUICK_PLANE_MS is drawn from the page's thread while
     }
     await assertInked(page, "after the quick grids");
     await assertNoNaN(page, "after the quick grids");
+    assertClean(log);
+  } finally {
+    await log.context.close();
+  }
+});
+
+test("while a landscape's slider moves, the Worker's jobs of other widgets wait (holdOthers), then go on", async () => {
+  // the page holds for a widget key of its own every 50 ms while the scoreboard's Run is clicked:
+  // the runs' job waits (the worker counts it) and, once the holds stop, finishes
+  const log = await suite.open("?dataset=iris&scoreboard.budget=10000");
+  const { page } = log;
+  try {
+    await page.waitForFunction(() => document.documentElement.dataset.compute !== undefined, null, { timeout: 30000 });
+    assert.equal(await where(page), "worker");
+    const done = section(page, "scoreboard").getByText("Done: 10000 loss evaluations each.");
+    await done.waitFor({ timeout: 120000 }); // the runs the page starts by itself
+    const worker = page.workers()[0];
+    const before = await worker.evaluate(() => self.__lossland.counts.held);
+    await page.evaluate(async () => {
+      const { holdOthers } = await import("./js/lib/compute.js");
+      holdOthers("a-moving-slider#0");
+      window.__holding = setInterval(() => holdOthers("a-moving-slider#0"), 50);
+    });
+    await section(page, "scoreboard").getByRole("button", { name: "Run", exact: true }).click();
+    await page.waitForTimeout(1000);
+    const during = await worker.evaluate(() => self.__lossland.counts.held);
+    assert.ok(during > before, "no job of the Worker waited for the hold");
+    assert.equal(await done.count(), 0, "the runs finished during the hold");
+    await page.evaluate(() => clearInterval(window.__holding));
+    await done.waitFor({ timeout: 120000 });
+    await assertNoNaN(page, "after the hold");
     assertClean(log);
   } finally {
     await log.context.close();

@@ -5,7 +5,7 @@
 // id, one classifier and one landscape per widget key) and frees every wasm object it makes.
 //
 // Page → worker: { type: "init", module } | { type: "job", id, key, gen, kind, data, args } |
-//                { type: "cancel", key, gen } | { type: "forget", key }
+//                { type: "cancel", key, gen } | { type: "forget", key } | { type: "hold", key, ms }
 // Worker → page: { type: "ready" } | { type: "failed", message } | { type: "done", id, result } |
 //                { type: "progress", id, result } | { type: "cancelled", id } |
 //                { type: "error", id, message, missing? }
@@ -18,13 +18,21 @@ const MAX_CSV = 4; // uploaded data sets kept (least recently used freed first)
 const MAX_WIDGETS = 16; // widgets' mirrors kept (a re-mounted element is a new widget key)
 const PROGRESS_MS = 120; // partial results at most this often
 
-const counts = { plane: 0, runs: 0, gradCheck: 0, parseCsv: 0, cancelled: 0, pictures: 0 }; // pictures: planes coloured by land.picture
+// pictures: planes coloured by land.picture; held: waits of a job for another widget's hold
+const counts = { plane: 0, runs: 0, gradCheck: 0, parseCsv: 0, cancelled: 0, pictures: 0, held: 0 };
 self.__lossland = { counts }; // read by the browser tests (what ran here)
 
 const datasets = new Map(); // "name:iris" | "csv:7" → Dataset (insertion order = recency)
 const clfs = new Map(); // widget key → { dataKey, opts, clf }
 const lands = new Map(); // widget key → { landId, clf, land }
 const latest = new Map(); // widget key → newest gen seen
+// the page's hold (compute.js holdOthers): jobs of other widgets than `key` wait until `until`
+let hold = { key: null, until: 0 };
+async function held(key) {
+  if (hold.key === key || performance.now() >= hold.until) return;
+  counts.held++;
+  while (hold.key !== key && performance.now() < hold.until) await new Promise((r) => setTimeout(r, hold.until - performance.now()));
+}
 
 // a pause that lets queued messages (a newer job, a cancel) in: a MessageChannel round trip
 const channel = new MessageChannel();
@@ -152,6 +160,7 @@ async function job(msg) {
     budget: BUDGET,
     async pause() {
       await yieldTurn();
+      await held(key);
       return !stale();
     },
     progress(snapshot) {
@@ -164,6 +173,7 @@ async function job(msg) {
   };
   try {
     if (!run[kind]) throw new Error(`unknown job ${kind}`);
+    await held(key);
     if (stale()) { counts.cancelled++; self.postMessage({ type: "cancelled", id }); return; }
     counts[kind]++;
     const result = await run[kind](ctx, key, data, args);
@@ -188,6 +198,8 @@ self.onmessage = (ev) => {
     job(msg);
   } else if (msg.type === "cancel") {
     if ((latest.get(msg.key) ?? -1) < msg.gen) latest.set(msg.key, msg.gen);
+  } else if (msg.type === "hold") {
+    hold = { key: msg.key, until: performance.now() + msg.ms };
   } else if (msg.type === "forget") {
     dropWidget(msg.key);
     latest.delete(msg.key);

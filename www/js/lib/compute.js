@@ -25,7 +25,7 @@ let nextJob = 1;
 const pending = new Map(); // job id → { resolve, reject, onProgress, key, gen }
 const gens = new Map(); // widget key → newest gen
 // jobs run on each thread, by kind and by the widget that asked (its key's name)
-// (quick: the grids drawn straight from the main thread, each measured under QUICK_PLANE_MS)
+// (quick: the grids of a moving slider, computed on the main thread: quickPlane)
 // (trips: ms from the Worker's postMessage of a result to the page's handling of it, the last 200)
 const stats = { worker: { plane: 0, runs: 0, gradCheck: 0, parseCsv: 0 }, main: { plane: 0, runs: 0, gradCheck: 0, parseCsv: 0 }, widgets: {}, quick: { count: 0, longestMs: 0 }, trips: [] };
 function count(thread, kind, key) {
@@ -330,25 +330,57 @@ export async function plane({ key, dataset, clf, land, span, size, colour = fals
 }
 
 /**
- * A landscape grid this cheap (ms, as last measured on either thread) is computed on the thread
- * that draws it, in the same task: while a slider moves, Chromium hands the page a Worker's
- * answer 0.4–87 ms after it was sent (measured on this 2-core machine during a key-press drag,
- * 14–87 ms with the other core busy), which for a 4 ms grid is most of the wait. The bound is
- * the kernel target of issue 12 (a 64² grid in ≤ 25 ms, so that 30 redraws a second hold on one
- * core); a grid at it keeps the task that draws it at about half of a long task (50 ms).
+ * While a slider of a landscape moves, its grids are computed on the page's thread, in the
+ * callbacks of animation frames, at most this many ms of computing in each frame (a grid of
+ * the digits' softmax, 11–19 ms alone, fits one). Measured on this 2-core machine during a
+ * key-press drag, Chromium runs the page's ordinary tasks late while input events come: a
+ * Worker's answer 0.4–87 ms after it was posted (14–87 ms with the other core busy), a task
+ * posted with scheduler.postTask "user-blocking" or a MessageChannel up to 144 ms late,
+ * while frames kept their 16.7 ms. A frame's callback is never starved that way, and a piece
+ * at this bound keeps the frame's task at about half a long task (50 ms).
  */
-export const QUICK_PLANE_MS = 25;
+export const DRAG_FRAME_MS = 20;
 
 /**
- * `plane` in one call on this thread (jobs.js planeNow: { values, lo, hi, picture, ms }), for
- * a grid measured under QUICK_PLANE_MS. Counted apart from the jobs (stats.quick).
+ * `plane` on this thread while a slider moves, in pieces of about DRAG_FRAME_MS, one per
+ * animation frame (the first in the frame the caller is in): { values, lo, hi, picture, ms,
+ * frames }, or null when `isStale()` turns true between pieces. Counted apart from the jobs
+ * (stats.quick: grids, and the longest piece).
  */
-export function quickPlane({ land, span, size, colour = false }) {
-  const r = jobs.planeNow(land, span, size, colour);
+export async function quickPlane({ land, span, size, colour = false, isStale = never }) {
+  const ctx = { budget: DRAG_FRAME_MS, pause: async () => { await nextFrame(); return !isStale(); }, pieces: [] };
+  const r = await jobs.plane(ctx, { land, span, size, colour });
+  if (!r) return null;
   stats.quick.count++;
-  stats.quick.longestMs = Math.max(stats.quick.longestMs, r.ms);
-  return r;
+  stats.quick.longestMs = Math.max(stats.quick.longestMs, ...ctx.pieces);
+  return { ...r, ms: ctx.work, frames: ctx.pieces.length };
 }
+
+/** Resolves in the next animation frame's callback (or within 100 ms where frames do not come: a hidden tab). */
+export function nextFrame() {
+  return new Promise((resolve) => {
+    let timer = 0;
+    const raf = requestAnimationFrame(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    timer = setTimeout(() => {
+      cancelAnimationFrame(raf);
+      resolve();
+    }, 100);
+  });
+}
+
+/**
+ * While a slider of the widget `key` moves: the Worker's jobs of other widgets (a scoreboard's
+ * runs, a gradient check) wait at their next pause until HOLD_MS after the last call, so that
+ * the moving slider's grids get the core on a busy machine (the Worker and the page share it).
+ * A gradient check is one call: it is held before it starts, not in its middle.
+ */
+export function holdOthers(key) {
+  worker?.postMessage({ type: "hold", key, ms: HOLD_MS });
+}
+const HOLD_MS = 300;
 
 /**
  * The scoreboard's runs (jobs.js runs): `methods` from `clf`'s W on `dataset`, `total` loss

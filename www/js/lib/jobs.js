@@ -38,24 +38,13 @@ export async function plane(ctx, { land, span, size, colour = false }) {
     r = end;
     const dt = performance.now() - t0;
     work += dt;
+    ctx.pieces?.push(dt);
     rates.set(key, dt / rowsDone);
     rowsPerPiece = Math.max(1, Math.min(size, Math.round(rowsPerPiece * (ctx.budget / Math.max(0.5, dt)))));
     if (r < size && !(await ctx.pause())) return null;
   }
   ctx.work = work;
   return { values: out, ...extremes(land, out, span, size, picture), picture };
-}
-
-/**
- * The same grid as `plane` in one call, on the thread that asks (a grid measured to take a
- * fraction of a frame: see landscape.js) → { values, lo, hi, picture, ms }.
- */
-export function planeNow(land, span, size, colour = false) {
-  const picture = colour && typeof land.picture === "function";
-  const t0 = performance.now();
-  const values = picture ? land.picture(span, size, 0, size) : land.planeRows(span, size, 0, size);
-  const ms = performance.now() - t0;
-  return { values, ...extremes(land, values, span, size, picture), picture, ms };
 }
 
 /**

@@ -1,11 +1,11 @@
 // Section 1, the 2-D slice: L(W + a·W1 + b·W2) as a heat map with colour bar and a hover
 // readout; the grid is computed in the compute Worker (lib/compute.js), or where none can run,
-// as a 16 × 16 preview first and then in pieces of rows, so the page never freezes. A grid
-// measured to take under QUICK_PLANE_MS is computed here, once per frame, while a slider moves.
+// as a 16 × 16 preview first and then in pieces of rows, so the page never freezes. While a
+// slider moves, the grids are computed here, in pieces in the callbacks of animation frames.
 import { el, button } from "../lib/ui.js";
 import { heatMap, eventToData } from "../lib/canvas.js";
 import { fmt, datasetName } from "../lib/format.js";
-import { plane, quickPlane, QUICK_PLANE_MS, jobKey, computeWhere } from "../lib/compute.js";
+import { plane, quickPlane, nextFrame, holdOthers, jobKey, computeWhere } from "../lib/compute.js";
 
 export default {
   name: "landscape",
@@ -22,7 +22,9 @@ export default {
     // every request is numbered; a grid is drawn only if no later request's grid was drawn (a
     // Worker's answer may come after a quick grid of a newer slider position)
     let asked = 0, shown = 0;
-    let frame = null; // the quick grid waiting for the next frame: { promise }
+    let drag = null; // the grids of a moving slider: { again, promise }
+    // a slider of a drawn landscape moves: a full grid of this landscape and size is on the canvas
+    const dragging = () => o.resolution > 16 && last?.land === land && last.size === o.resolution;
 
     const newDir = button("New directions", () => { w.setState("directions", o.directions + 1); w.rebuild(); });
     w.root.append(el("h3", {}, "Two directions: L(W + a·W1 + b·W2)"),
@@ -60,7 +62,7 @@ export default {
     async function compute() {
       const my = w.epoch, mine = land, clf = built;
       const s = o.span, size = o.resolution;
-      if (size > 16 && computeWhere() === "worker" && cost.get(size) < QUICK_PLANE_MS) return quickSoon();
+      if (dragging()) return dragSoon();
       const seq = ++asked;
       const t0 = performance.now();
       const stale = () => w.stale(my) || land !== mine || o.span !== s || o.resolution !== size;
@@ -125,36 +127,46 @@ export default {
         : `Computed ${size * size} loss values in ${fmt(work, 3)} ms in the compute Worker (${fmt(wall, 3)} ms from the request to the picture).`);
     }
 
-    // A cheap grid while a slider moves: computed and drawn here in the next frame (or within
-    // 100 ms where frames do not come: a hidden tab), for the newest position of the sliders;
-    // the key presses of one frame share it.
-    function quickSoon() {
-      if (frame) return frame.promise;
-      let go, raf = 0, timer = 0;
-      const promise = new Promise((resolve) => { go = resolve; });
-      const mine = (frame = { promise }), my = w.epoch;
-      const run = () => {
-        if (frame !== mine) return;
-        frame = null;
-        cancelAnimationFrame(raf);
-        clearTimeout(timer);
-        go(w.stale(my) ? undefined : quickNow()); // a rebuilt or removed widget: nothing to draw
-      };
-      raf = requestAnimationFrame(run);
-      timer = setTimeout(run, 100);
-      return promise;
+    // While a slider moves (a grid of this landscape and size is on the canvas): the grids
+    // are computed and drawn on this thread in the callbacks of animation frames, in pieces
+    // of at most DRAG_FRAME_MS (compute.js quickPlane), one grid after the other, each for the
+    // newest position of the sliders (the key presses that come while one is computed share
+    // the next); the Worker's jobs of other widgets wait meanwhile (holdOthers).
+    function dragSoon() {
+      if (drag) {
+        drag.again = true;
+        return drag.promise;
+      }
+      const mine = (drag = { again: true, promise: null }), my = w.epoch;
+      mine.promise = (async () => {
+        try {
+          while (mine.again) {
+            mine.again = false;
+            await nextFrame();
+            if (w.stale(my)) return;
+            if (!dragging()) {
+              drag = null;
+              return compute(); // rebuilt or resized meanwhile
+            }
+            holdOthers(key);
+            await dragGrid(my);
+          }
+        } finally {
+          if (drag === mine) drag = null;
+        }
+      })();
+      return mine.promise;
     }
 
-    function quickNow() {
-      const s = o.span, size = o.resolution;
-      if (!land || !(cost.get(size) < QUICK_PLANE_MS)) return compute(); // changed meanwhile
+    async function dragGrid(my) {
+      const s = o.span, size = o.resolution, mine = land;
       const seq = ++asked, t0 = performance.now();
-      const r = quickPlane({ land, span: s, size, colour: true });
+      const r = await quickPlane({ land, span: s, size, colour: true, isStale: () => w.stale(my) || land !== mine || o.resolution !== size });
+      if (!r) return;
       cost.set(size, r.ms);
       draw(r.values, size, s, { lo: r.lo, hi: r.hi }, seq);
       performance.measure("lossland:plane-redraw", { start: t0, detail: size });
-      w.say(`Computed ${size * size} loss values in ${fmt(r.ms, 3)} ms on this page's thread (a grid this quick is drawn in the frame it is asked for).`);
-      return undefined;
+      w.say(`Computed ${size * size} loss values in ${fmt(r.ms, 3)} ms on this page's thread, ${r.frames === 1 ? "in one frame" : `in pieces over ${r.frames} frames`} (while a slider moves, grids are computed here).`);
     }
 
     w.on(canvas, "mousemove", (ev) => {
