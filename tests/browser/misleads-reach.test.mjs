@@ -170,8 +170,17 @@ for (const dataset of ["toy", "digits"]) {
           page: document.documentElement.scrollWidth,
           // the wide display formula scrolls inside its own box (nothing is cut off)
           formula: [...document.querySelectorAll(".formula")].filter((f) => f.offsetParent !== null).map((f) => ({ wide: f.scrollWidth > f.clientWidth, scrolls: getComputedStyle(f).overflowX === "auto" })),
+          // what reaches past the viewport's right edge, outside a box that scrolls sideways (a
+          // section's paint containment, content-visibility, would cut it off rather than
+          // widen the page, so the page's width alone does not show it)
+          past: [...document.querySelectorAll("main *")].filter((e) => {
+            if (e.getClientRects().length === 0) return false;
+            for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) if (/auto|scroll|hidden/.test(getComputedStyle(a).overflowX)) return false;
+            return e.getBoundingClientRect().right > window.innerWidth + 0.5;
+          }).map((e) => `${e.tagName.toLowerCase()}${e.className ? `.${String(e.className).split(" ")[0]}` : ""} (right edge ${Math.round(e.getBoundingClientRect().right)})`).slice(0, 5),
         }));
         assert.ok(m.page <= 360, `the page is ${m.page} px wide at a 360 px viewport`);
+        assert.deepEqual(m.past, [], "elements reach past the 360 px viewport");
         assert.ok(m.formula.every((f) => f.scrolls), "every display formula scrolls in its own box");
         if (loss === "svm") assert.ok(m.formula.some((f) => f.wide), "the SVM gradient formula, wider than the phone, is there (not cut off)");
         assertClean(log);
