@@ -80,7 +80,10 @@ const sameBits = (a, b) => {
 // --- the widget --------------------------------------------------------------------------------
 
 async function render({ model, el: cell }) {
-  const host = el("div", { class: "lossland-jupyter-host" });
+  // data-lm-suppress-shortcuts: JupyterLab's keyboard shortcuts (Lumino's) leave the keys pressed
+  // inside the widget alone; without it the arrow keys on a slider moved nothing in JupyterLab 4
+  // (tests/jupyter: the span slider of a Landscape)
+  const host = el("div", { class: "lossland-jupyter-host", "data-lm-suppress-shortcuts": "true" });
   cell.append(host);
   const shadow = host.attachShadow({ mode: "open" });
   const errorBox = el("p", { class: "status error", role: "alert", hidden: true });
