@@ -241,3 +241,26 @@ test("axe: no violations with the share buttons, an open Embed panel and a Copy 
     }
   }
 });
+
+test("the landscape's summary never has W's loss outside the grid's range unexplained (W is no grid point on an even grid)", async () => {
+  // digits/softmax at span 4.5: the darkest of the 64 × 64 grid's points (2.327) is above W's own
+  // loss (2.305), since a = b = 0 lies between points; at span 1 on the toy set W is within
+  const cases = [["?dataset=digits&loss=softmax&landscape.span=4.5", true], ["?dataset=toy&loss=svm&landscape.span=1", false]];
+  for (const [q, outside] of cases) {
+    const log = await open(suite.url(`index.html${q}`), { width: 1280, height: 900 });
+    const { page } = log;
+    try {
+      const summary = page.locator('[data-widget="landscape"]').getByText(/^64 × 64 grid: loss from/);
+      await summary.waitFor({ timeout: 60000 });
+      const text = await summary.textContent();
+      const m = /loss from (\S+) \(dark\) to (\S+) \(bright\); W sits at the white dot, loss (\S+?)( \(W lies between the grid's points: with an even number of them per side, none is at a = b = 0\))?\.$/.exec(text);
+      assert.ok(m, `summary: ${text}`);
+      const [lo, hi, w] = m.slice(1, 4).map(Number);
+      assert.equal(w < lo || w > hi, outside, `${q}: W's loss ${w} against the grid's ${lo}…${hi}`);
+      assert.equal(Boolean(m[4]), outside, `${q}: the explanation is ${m[4] ? "there" : "missing"} (${text})`);
+      assertClean(log);
+    } finally {
+      await log.context.close();
+    }
+  }
+});

@@ -61,7 +61,11 @@ export default {
       last = { values, size, span: s, land, ext };
       performance.measure("lossland:plane-paint", { start: tp, detail: size }); // the chart alone, on this thread
       performance.mark("lossland:plane-drawn", { detail: size });
-      summary.textContent = `${size} × ${size} grid: loss from ${fmt(lo)} (dark) to ${fmt(hi)} (bright); W sits at the white dot, loss ${fmt(land.lossAt(0, 0))}.`;
+      // W's own loss can fall outside the grid's range: the grid has an even number of points
+      // per side, so a = b = 0 is none of them (said, so that the two numbers do not disagree)
+      const atW = land.lossAt(0, 0);
+      const between = size % 2 === 0 && (atW < lo || atW > hi) ? " (W lies between the grid's points: with an even number of them per side, none is at a = b = 0)" : "";
+      summary.textContent = `${size} × ${size} grid: loss from ${fmt(lo)} (dark) to ${fmt(hi)} (bright); W sits at the white dot, loss ${fmt(atW)}${between}.`;
     }
 
     async function compute() {
