@@ -127,13 +127,19 @@ export default {
         }
       }
       if (!values || stale() || seq < shown) return;
+      const work = cost.get(size);
+      finish(values, size, s, ext, seq, t0, computeWhere() === "worker" && work !== undefined ? { where: "worker", ms: work } : { where: "here" });
+    }
+
+    // Draws a computed grid and says what it cost: the computing time alone; from the Worker,
+    // the wait for it (its start, the trip) said apart; while a slider moves, the frames it took
+    function finish(values, size, s, ext, seq, t0, how) {
       draw(values, size, s, ext, seq);
       performance.measure("lossland:plane-redraw", { start: t0, detail: size });
-      const wall = performance.now() - t0, work = cost.get(size);
-      // the computing time alone; in the Worker, the wait for it (its start, the trip) said apart
-      w.say(computeWhere() !== "worker" || work === undefined
-        ? `Computed ${size * size} loss values in ${fmt(wall, 3)} ms.`
-        : `Computed ${size * size} loss values in ${fmt(work, 3)} ms in the compute Worker (${fmt(wall, 3)} ms from the request to the picture).`);
+      const wall = performance.now() - t0, n = size * size;
+      w.say(how.where === "worker" ? `Computed ${n} loss values in ${fmt(how.ms, 3)} ms in the compute Worker (${fmt(wall, 3)} ms from the request to the picture).`
+        : how.where === "drag" ? `Computed ${n} loss values in ${fmt(how.ms, 3)} ms on this page's thread, ${how.frames === 1 ? "in one frame" : `in pieces over ${how.frames} frames`} (while a slider moves, grids are computed here).`
+        : `Computed ${n} loss values in ${fmt(wall, 3)} ms.`);
     }
 
     // While a slider moves (a grid of this landscape and size is on the canvas): the grids
@@ -173,9 +179,7 @@ export default {
       const r = await quickPlane({ land, span: s, size, colour: true, isStale: () => w.stale(my) || land !== mine || o.resolution !== size });
       if (!r) return;
       cost.set(size, r.ms);
-      draw(r.values, size, s, { lo: r.lo, hi: r.hi }, seq);
-      performance.measure("lossland:plane-redraw", { start: t0, detail: size });
-      w.say(`Computed ${size * size} loss values in ${fmt(r.ms, 3)} ms on this page's thread, ${r.frames === 1 ? "in one frame" : `in pieces over ${r.frames} frames`} (while a slider moves, grids are computed here).`);
+      finish(r.values, size, s, { lo: r.lo, hi: r.hi }, seq, t0, { where: "drag", ms: r.ms, frames: r.frames });
     }
 
     w.on(canvas, "mousemove", (ev) => {
