@@ -1,6 +1,6 @@
 // A/B of the softmax picture (Landscape.picture, 64², colour only) of two builds, alternating
 // in one process so both see the same machine load:
-//   node bench/pic-ab.mjs OLD_PKG_DIR [NEW_PKG_DIR=www/pkg] [--rounds R] [--spans 3,5,8]
+//   node bench/pic-ab.mjs OLD_PKG_DIR [NEW_PKG_DIR=www/pkg] [--rounds R] [--spans 3,5,8] [--sets digits,CSV 1900]
 // The set-up of bench/bench.mjs's "one full 64 × 64 landscape" table: W = 0.01·N(0, 1) seed 1,
 // directions seed 2, reg 0; the digits and its three seeded CSVs. Prints, per data set and span,
 // the median over rounds of each round's median of 3 timings, and new/old.
@@ -13,6 +13,7 @@ const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(name); if (i < 0) return dflt; const v = args[i + 1]; args.splice(i, 2); return v; };
 const rounds = Number(opt("--rounds", 7));
 const spans = opt("--spans", "3,8").split(",").map(Number);
+const only = opt("--sets", ""); // e.g. --sets digits: the data sets whose name starts with one of these
 const [oldDir, newDir = "www/pkg"] = args;
 if (!oldDir) { console.error("usage: node bench/pic-ab.mjs OLD_PKG_DIR [NEW_PKG_DIR] [--rounds R] [--spans 3,8]"); process.exit(2); }
 async function load(dir) {
@@ -27,12 +28,13 @@ function seeded(L, n, d, classes, seed, unstandardised = false) {
   const y = new Uint32Array(n); for (let i = 0; i < n; i++) y[i] = Math.floor(u() * classes);
   return L.Dataset.fromArrays(x, y, d, classes);
 }
-const sets = [
+const allSets = [
   ["digits", (L, dir) => L.Dataset.digits(readFileSync(path.join(path.resolve(dir), "digits.bin")))],
   ["CSV 5000×60", (L) => seeded(L, 5000, 60, 10, 7)],
   ["CSV 1900×256", (L) => seeded(L, 1900, 256, 10, 8)],
   ["CSV 5000×60 0–16", (L) => seeded(L, 5000, 60, 10, 9, true)],
 ];
+const sets = only ? allSets.filter(([n]) => only.split(",").some((o) => n.startsWith(o))) : allSets;
 const builds = [["old", oldDir], ["new", newDir]];
 const libs = {};
 for (const [name, dir] of builds) libs[name] = await load(dir);
