@@ -28,6 +28,16 @@ pub struct Landscape {
     /// Softmax: the ratios e^{Δ·S1} and e^{Δ·S2} of the last grid spacing Δ used (N × C each),
     /// kept so that a plane computed a few rows at a time pays for them once.
     ratios: RefCell<Ratios>,
+    /// The picture's gap and its lower bound on the grid's range, for the last grid asked
+    /// ([`Landscape::picture_gap`]): a plane computed a few rows at a time pays for them once.
+    pic_gap: RefCell<PicGap>,
+}
+
+/// [`Landscape::picture_gap`] for the grid `key` = (its first and last axis values' bits, size).
+struct PicGap {
+    key: (u64, u64, usize),
+    gap: f64,
+    range_lb: f64,
 }
 
 /// e^{Δ·s1_ij} and e^{Δ·s2_ij} for one grid spacing Δ.
@@ -147,7 +157,9 @@ impl Landscape {
             }
         }
         let abs_s = [1, 2].map(|k| s[k].iter().map(|v| v.abs()).collect());
-        Landscape { data, hyper: clf.hyper, w, s, abs_s, gram, ratios: RefCell::new(Ratios { step: f64::NAN, r: Vec::new(), q: Vec::new() }) }
+        Landscape { data, hyper: clf.hyper, w, s, abs_s, gram, ratios: RefCell::new(Ratios { step: f64::NAN, r: Vec::new(), q: Vec::new() }),
+            pic_gap: RefCell::new(PicGap { key: (0, 0, 0), gap: PIC_GAP, range_lb: 0.0 }),
+        }
     }
 
     fn classes(&self) -> usize {
@@ -218,13 +230,16 @@ impl Landscape {
 
     /// Rows `rows` of the size × size plane like [`Landscape::plane_rows`], **for colour
     /// only**. Softmax: `picture_sums` (each example's grid in rectangles; one where a class
-    /// stays ≥ 17 above the rest adds that class's score, a linear function, with no exp at all;
-    /// elsewhere sums of exponentials in f32 lanes over the classes that matter). The product over the examples, the shifts, the correct-class scores,
-    /// the logs and the result stay f64. The values differ from the f64 plane by at most about
-    /// (2C + size/16 + 8)·2⁻²³ + C·e⁻¹⁷ (the f32 roundings a value goes through, and the
-    /// classes left out; ~4e-6 with 10 classes): when that is more than 1e-4 of the range of the
-    /// rows computed, the rows are computed in f64 instead, so a picture is always within 1e-4 of
-    /// its range of the f64 plane (tested). Numbers shown to the learner (hover readouts, the
+    /// stays more than a gap γ above the rest adds that class's score, a linear function, with
+    /// no exp at all; elsewhere sums of exponentials in f32 lanes over the classes that matter).
+    /// The product over the examples, the shifts, the correct-class scores, the logs and the
+    /// result stay f64. The values differ from the f64 plane by at most about
+    /// (2C + size/16 + 8)·2⁻²³ + C·e^{−γ} (the f32 roundings a value goes through, ~4e-6 with
+    /// 10 classes, and the classes left out). γ is 17 (e^{−17} ≈ 4e-8), or smaller where a lower
+    /// bound R on the whole grid's range allows: C·e^{−γ} ≈ a quarter of 1e-4·R
+    /// ([`Landscape::picture_gap`]; the digits at spans 3–8: γ ≈ 8–9). When the bound is more
+    /// than 1e-4 of the larger of R and the range of the rows computed, the rows are computed
+    /// in f64 instead, so a picture is always within 1e-4 of its range of the f64 plane (tested). Numbers shown to the learner (hover readouts, the
     /// minimum and maximum) come from [`Landscape::loss_at`] and the f64 plane. SVM: the f64
     /// plane (already O(N·C + G) per row).
     pub fn picture_rows(&self, span: f64, size: usize, rows: std::ops::Range<usize>) -> Vec<f64> {
@@ -232,12 +247,15 @@ impl Landscape {
         let rows = rows.start.min(size)..rows.end.min(size);
         let mut out = vec![0.0; rows.len() * size];
         if self.picture_in_f32(span, size) {
-            self.picture_sums(&ax, rows.clone(), &mut out);
+            let (gap, range_lb) = self.picture_gap(&ax);
+            self.picture_sums(&ax, rows.clone(), gap, &mut out);
             self.finish_rows(&ax, &ax[rows.clone()], &mut out);
             let c = self.classes() as f64;
-            let bound = (2.0 * c + size.div_ceil(16) as f64 + 8.0) * f32::EPSILON as f64 + c * (-PIC_GAP).exp();
+            let bound = (2.0 * c + size.div_ceil(16) as f64 + 8.0) * f32::EPSILON as f64 + c * (-gap).exp();
             let (lo, hi) = out.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
-            if hi - lo >= 1e4 * bound {
+            // the whole grid's range is at least the larger of these two; range_lb is the same
+            // for every call on this grid, so where it decides, rows computed apart decide alike
+            if fmax(hi - lo, range_lb) >= 1e4 * bound {
                 return out;
             }
         }
@@ -361,6 +379,54 @@ impl Landscape {
     /// The picture still falls back to the f64 rows where its range is too flat for f32.
     pub fn picture_in_f32(&self, _span: f64, _size: usize) -> bool {
         self.hyper.kind == LossKind::Softmax
+    }
+
+    /// The gap below which [`Landscape::picture_rows`] leaves a class out of a rectangle, and a
+    /// lower bound on the range of the whole grid `ax` × `ax` (0 if none is found), computed
+    /// once per grid.
+    ///
+    /// A class left out at gap γ is below some kept class by more than γ at every point of the
+    /// rectangle, so each one left out adds less than e^{−γ}·Z_kept to Z and log Z is short by
+    /// less than (C − 1)·e^{−γ}; so is L, a mean over the examples. The colour needs L within
+    /// 1e-4 of the grid's range; a quarter of that goes to the classes left out:
+    /// γ = ln((C − 1) / (PIC_DROP_SHARE·1e-4·R)), R a lower bound on the range, between
+    /// [`PIC_GAP_MIN`] and [`PIC_GAP`] (17, below f32's rounding: where no bound is found).
+    /// R comes with no exp from the grid's corners and centre: per example
+    /// max_j s_j − s_y ≤ L_i ≤ max_j s_j − s_y + ln C, so L(P) ∈ [ℓ(P), ℓ(P) + ln C] with ℓ the
+    /// mean of the left side (plus the regulariser), and R = max_P ℓ(P) − min_P ℓ(P) − ln C.
+    fn picture_gap(&self, ax: &[f64]) -> (f64, f64) {
+        let g = ax.len();
+        let (n, c) = (self.data.len(), self.classes());
+        if g == 0 || n == 0 || c < 2 {
+            return (PIC_GAP, 0.0);
+        }
+        let key = (ax[0].to_bits(), ax[g - 1].to_bits(), g);
+        if self.pic_gap.borrow().key == key {
+            let p = self.pic_gap.borrow();
+            return (p.gap, p.range_lb);
+        }
+        let (mut top, mut bottom) = (f64::NEG_INFINITY, f64::INFINITY);
+        for (ka, kb) in [(0, 0), (g - 1, 0), (0, g - 1), (g - 1, g - 1), (g / 2, g / 2)] {
+            let (a, b) = (ax[ka], ax[kb]);
+            let mut sum = 0.0;
+            for i in 0..n {
+                let at = i * c;
+                let s = |j: usize| self.s[0][at + j] + a * self.s[1][at + j] + b * self.s[2][at + j];
+                let m = (0..c).map(s).fold(f64::NEG_INFINITY, fmax);
+                sum += m - s(self.data.y[i]);
+            }
+            let l = sum / n as f64 + self.reg_term(a, b);
+            top = fmax(top, l);
+            bottom = if l < bottom { l } else { bottom };
+        }
+        let range_lb = top - bottom - (c as f64).ln();
+        let (gap, range_lb) = if range_lb > 0.0 && range_lb.is_finite() {
+            (((c - 1) as f64 / (PIC_DROP_SHARE * 1e-4 * range_lb)).ln().clamp(PIC_GAP_MIN, PIC_GAP), range_lb)
+        } else {
+            (PIC_GAP, 0.0)
+        };
+        *self.pic_gap.borrow_mut() = PicGap { key, gap, range_lb };
+        (gap, range_lb)
     }
 
     /// e^{Δ·s1_ij} and e^{Δ·s2_ij} (N × C each) for the grid spacing Δ, computed once per Δ.
@@ -590,21 +656,23 @@ impl Landscape {
     ///
     /// L_i = log Σ_j e^{s_ij} − s_{y_i}. Over a rectangle of the grid score j lies in
     /// cen_j ± rad_j (linear in (a, b): its centre value ± |slope|·half-extent), so
-    /// M = max_j (cen_j + rad_j) bounds every score from above and floor = max_j (cen_j − rad_j)
-    /// bounds the largest from below; a class with cen_j + rad_j < floor − 17 adds < e^{−17}
-    /// ≈ 4e-8 (below f32's rounding) of Z at every point and is left out. A rectangle is then
+    /// floor = max_j (cen_j − rad_j) bounds the largest from below (the leader ℓ reaches it); a
+    /// class j with s_ℓ − s_j > γ at every point of the rectangle (`gap`, [`Landscape::picture_gap`];
+    /// the difference is linear, its least value exact) adds < e^{−γ} of Z there and is left out
+    /// ([`PicWork::keep`]); M = max (cen_j + rad_j) over the classes kept bounds their scores from
+    /// above. A rectangle is then
     ///
-    /// * "clean" if one class j is left: log Z = s_j (to C·4e-8), linear in (a, b): its
+    /// * "clean" if one class j is left: log Z = s_j (to C·e^{−γ}), linear in (a, b): its
     ///   coefficients are summed per 4 columns of a row, no exp;
     /// * else, where M − floor ≤ [`PIC_GEO_LIMIT`], summed as geometric sequences, as in the
     ///   plane kernel: e^{s_j − M} = E_j(row)·ρ_j^(m − m_j) (m the column in the rectangle,
     ///   ρ_j = e^{Δ·s1_j}, m_j the column where class j peaks on the row: the left one if it
     ///   falls, the right one if it rises) in f32x4 lanes over the classes kept; E_j fresh at the
     ///   rectangle's first row and advanced by e^{Δ·s2_j} per row; M goes to the points' shift.
-    ///   A class that matters somewhere on a row has E_j ≥ e^{floor − 17 − M} ≥ e^{−87} (a normal
-    ///   f32), and every power is ≤ 1;
+    ///   A class that matters somewhere on a row has E_j ≥ e^{floor − γ − M} ≥ e^{−87} (a normal
+    ///   f32; γ ≤ 17), and every power is ≤ 1;
     /// * or, for one group of 4 columns in one row where neither holds, per point:
-    ///   m = max_j s_j and Z' = Σ_j e^{s_j − m} over the classes within 17 of m
+    ///   m = max_j s_j and Z' = Σ_j e^{s_j − m} over the classes within γ of m
     ///   ([`crate::simd::exp_f32x4`]); m goes to the point's shift.
     ///
     /// An example whose scores move moderately is cut into tiles of the plane kernel's f32 shape
@@ -620,7 +688,7 @@ impl Landscape {
     /// kernel) and the log taken once per point. Every choice depends on the example and the
     /// rectangle's place in the whole grid only, never on `rows`: rows computed apart equal the
     /// whole picture bit for bit.
-    fn picture_sums(&self, ax: &[f64], rows: std::ops::Range<usize>, out: &mut [f64]) {
+    fn picture_sums(&self, ax: &[f64], rows: std::ops::Range<usize>, gap: f64, out: &mut [f64]) {
         let (g, row_lo, nrows) = (ax.len(), rows.start, rows.len());
         if g == 0 || nrows == 0 {
             return;
@@ -640,6 +708,7 @@ impl Landscape {
             a0: ax[0],
             da,
             ax,
+            gap,
             prod: vec![1.0f64; nrows * gp],
             expo: vec![F64x2::expo_zero(); nrows * gp / 2],
             lin_a: vec![0.0f64; nrows * gv],
@@ -757,10 +826,15 @@ const SOFTMAX_F64_SPREAD: (f64, f64) = (300.0, 40.0);
 /// used where an example has at most [`PIC_TILES_MAX`] of them on the grid.
 const PIC_TILE_SPREAD: f64 = 80.0;
 const PIC_TILES_MAX: usize = 512;
-/// A class more than this below the floor of a rectangle is left out of it: e^{−17} ≈ 4.1e-8 < 2⁻²⁴.
+/// The largest gap: a class more than this below another over a rectangle is left out of it,
+/// e^{−17} ≈ 4.1e-8 < 2⁻²⁴ (where no bound on the range allows a smaller one).
 const PIC_GAP: f64 = 17.0;
+/// The share of the colour's 1e-4 of the range given to the classes left out, and the least
+/// gap (e^{−6} ≈ 2.5e-3: reached where the range is over ~900).
+const PIC_DROP_SHARE: f64 = 0.25;
+const PIC_GAP_MIN: f64 = 6.0;
 /// Geometric sums only where M − floor ≤ 70: the E_j of every class that matters (its largest
-/// term on a row, ≥ e^{floor − 17 − M}) is then ≥ e^{−87}, a normal f32 (the least is e^{−87.3}).
+/// term on a row, ≥ e^{floor − γ − M}, γ ≤ 17) is then ≥ e^{−87}, a normal f32 (the least is e^{−87.3}).
 const PIC_GEO_LIMIT: f64 = 70.0;
 
 /// One example's cached scores and ratios, for [`PicWork::node`].
@@ -785,6 +859,9 @@ struct PicWork<'a> {
     a0: f64,
     da: f64,
     ax: &'a [f64],
+    /// classes more than this below another over a rectangle are left out of it
+    /// ([`Landscape::picture_gap`])
+    gap: f64,
     /// Π_i Z_i per point (row-major, gp columns), its binary exponents apart
     prod: Vec<f64>,
     expo: Vec<<F64x2 as Lanes>::Expo>,
@@ -799,30 +876,49 @@ struct PicWork<'a> {
     pt_stride: usize,
     /// the classes kept, one slice per level of the quadtree
     stack: Vec<usize>,
-    /// cen_j + rad_j of the rectangle being bounded
+    /// each class's value at the centre of the rectangle being bounded
     cen: Vec<f64>,
     e: Vec<f64>,
     sc: Vec<f64>,
 }
 
-/// Bounds each score of `classes` over a rectangle of the grid, `(hw, hh, ac, bc)` (its
-/// half-widths and centre in (a, b), [`PicWork::rect`]): s_j is linear, so over the rectangle it
-/// lies within cen_j ± rad_j, cen_j its value at the centre and rad_j = |s1_j|·hw + |s2_j|·hh.
-/// Stores cen_j + rad_j in `cen[j]`; returns (M, floor): the largest upper bound and the largest
-/// lower bound (no point of the rectangle has a maximum score below the floor).
-fn bound_scores(ex: &PicExample, cen: &mut [f64], classes: impl Iterator<Item = usize>, (hw, hh, ac, bc): (f64, f64, f64, f64)) -> (f64, f64) {
-    let (mut mx, mut floor) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
-    for j in classes {
-        let mid = ex.s0[j] + ac * ex.s1[j] + bc * ex.s2[j];
-        let rad = ex.a1[j] * hw + ex.a2[j] * hh;
-        cen[j] = mid + rad;
-        mx = fmax(mx, mid + rad);
-        floor = fmax(floor, mid - rad);
-    }
-    (mx, floor)
-}
-
 impl PicWork<'_> {
+    /// The classes of `self.stack[act]` that matter over the rectangle `(hw, hh, ac, bc)` (its
+    /// half-widths and centre in (a, b), [`PicWork::rect`]), pushed onto the stack; returns
+    /// (M, floor, their range on the stack). Each score is linear, so over the rectangle s_j lies
+    /// within mid_j ± rad_j (mid_j at the centre, rad_j = |s1_j|·hw + |s2_j|·hh); the leader ℓ
+    /// is the class whose lower end is highest, floor = mid_ℓ − rad_ℓ: no point of the rectangle
+    /// has a largest score below it. Class j is left out when s_ℓ − s_j > gap at every point —
+    /// the difference is linear too, so its least value is exact: (mid_ℓ − mid_j) −
+    /// |s1_ℓ − s1_j|·hw − |s2_ℓ − s2_j|·hh (tighter than comparing the two ends, as two scores
+    /// often move together). M = the largest upper end mid_j + rad_j of the classes kept.
+    fn keep(&mut self, ex: &PicExample, act: std::ops::Range<usize>, (hw, hh, ac, bc): (f64, f64, f64, f64)) -> (f64, f64, std::ops::Range<usize>) {
+        let mut floor = f64::NEG_INFINITY;
+        let mut lead = self.stack[act.start];
+        for t in act.clone() {
+            let j = self.stack[t];
+            let mid = ex.s0[j] + ac * ex.s1[j] + bc * ex.s2[j];
+            self.cen[j] = mid;
+            let low = mid - (ex.a1[j] * hw + ex.a2[j] * hh);
+            if low > floor {
+                floor = low;
+                lead = j;
+            }
+        }
+        let (ml, s1l, s2l) = (self.cen[lead], ex.s1[lead], ex.s2[lead]);
+        let start = self.stack.len();
+        let mut mx = f64::NEG_INFINITY;
+        for t in act {
+            let j = self.stack[t];
+            let least = (ml - self.cen[j]) - (s1l - ex.s1[j]).abs() * hw - (s2l - ex.s2[j]).abs() * hh;
+            if !(least > self.gap) {
+                self.stack.push(j);
+                mx = fmax(mx, self.cen[j] + ex.a1[j] * hw + ex.a2[j] * hh);
+            }
+        }
+        (mx, floor, start..self.stack.len())
+    }
+
     /// The rectangle of columns k0..k0 + kw and rows r0..r0 + rh as (hw, hh, ac, bc): its
     /// half-widths and its centre in (a, b).
     fn rect(&self, k0: usize, kw: usize, r0: usize, rh: usize) -> (f64, f64, f64, f64) {
@@ -841,18 +937,10 @@ impl PicWork<'_> {
         }
         // the nominal rectangle (full size even where the grid cuts it: the bounds still hold)
         let rect = self.rect(k0, kw, r0, rh);
-        let (mx, floor) = bound_scores(ex, &mut self.cen, self.stack[act.clone()].iter().copied(), rect);
-        let start = self.stack.len();
-        let cut = floor - PIC_GAP;
-        for t in act.clone() {
-            let j = self.stack[t];
-            if !(self.cen[j] < cut) {
-                self.stack.push(j);
-            }
-        }
-        let kept = start..self.stack.len();
-        // where a kept class matters (within 17 of the point's largest, which is ≥ floor) its
-        // term is ≥ e^{floor − 17 − M}, and so is its E_j (its largest term on the row): with
+        let (mx, floor, kept) = self.keep(ex, act, rect);
+        let start = kept.start;
+        // where a kept class matters (within γ ≤ 17 of the point's largest, which is ≥ floor)
+        // its term is ≥ e^{floor − 17 − M}, and so is its E_j (its largest term on the row): with
         // M − floor ≤ 70, E_j ≥ e^{−87}, a normal f32
         let geo = mx - floor <= PIC_GEO_LIMIT;
         if kept.len() == 1 {
@@ -879,7 +967,7 @@ impl PicWork<'_> {
     }
 
     /// One tile of the plane kernel's shape (every score moves by ≤ [`PIC_TILE_SPREAD`] across
-    /// it): the classes ≥ 17 below its floor left out, then one class (clean) or the geometric
+    /// it): the classes more than γ below its leader left out, then one class (clean) or the geometric
     /// sums where M − floor ≤ [`PIC_GEO_LIMIT`] (every term that matters then has its E_j normal
     /// in f32), else two tiles of half the width (at 4 columns, the quadtree).
     fn tile(&mut self, ex: &PicExample, k0: usize, kw: usize, r0: usize, rh: usize) {
@@ -888,14 +976,8 @@ impl PicWork<'_> {
         }
         let c = ex.s0.len();
         let rect = self.rect(k0, kw, r0, rh);
-        let (mx, floor) = bound_scores(ex, &mut self.cen, 0..c, rect);
-        let start = self.stack.len();
-        for j in 0..c {
-            if !(self.cen[j] < floor - PIC_GAP) {
-                self.stack.push(j);
-            }
-        }
-        let kept = start..self.stack.len();
+        let (mx, floor, kept) = self.keep(ex, 0..c, rect);
+        let start = kept.start;
         if kept.len() == 1 {
             self.clean(ex, self.stack[start], k0, kw, r0, rh);
         } else if mx - floor <= PIC_GEO_LIMIT {
@@ -1022,7 +1104,7 @@ impl PicWork<'_> {
         let mut z = F32x4::splat(0.0);
         for t in 0..act.len() {
             let d = F32x4::from_fn(|l| self.sc[t * 4 + l] - m[l]);
-            if d.max_lane() as f64 > -PIC_GAP {
+            if d.max_lane() as f64 > -self.gap {
                 z = z.add(exp_f32x4(d));
             }
         }

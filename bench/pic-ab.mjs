@@ -1,0 +1,67 @@
+// A/B of the softmax picture (Landscape.picture, 64², colour only) of two builds, alternating
+// in one process so both see the same machine load:
+//   node bench/pic-ab.mjs OLD_PKG_DIR [NEW_PKG_DIR=www/pkg] [--rounds R] [--spans 3,5,8] [--sets digits,CSV 1900]
+// The set-up of bench/bench.mjs's "one full 64 × 64 landscape" table: W = 0.01·N(0, 1) seed 1,
+// directions seed 2, reg 0; the digits and its three seeded CSVs. Prints, per data set and span,
+// the median over rounds of each round's median of 3 timings, and new/old.
+import { readFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { loadavg } from "node:os";
+import { performance } from "node:perf_hooks";
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => { const i = args.indexOf(name); if (i < 0) return dflt; const v = args[i + 1]; args.splice(i, 2); return v; };
+const rounds = Number(opt("--rounds", 7));
+const spans = opt("--spans", "3,8").split(",").map(Number);
+const only = opt("--sets", ""); // e.g. --sets digits: the data sets whose name starts with one of these
+const [oldDir, newDir = "www/pkg"] = args;
+if (!oldDir) { console.error("usage: node bench/pic-ab.mjs OLD_PKG_DIR [NEW_PKG_DIR] [--rounds R] [--spans 3,8]"); process.exit(2); }
+async function load(dir) {
+  const m = await import(new URL(`file://${path.resolve(dir)}/lossland.js`).href);
+  await m.default({ module_or_path: readFileSync(`${path.resolve(dir)}/lossland_bg.wasm`) });
+  return m;
+}
+function seeded(L, n, d, classes, seed, unstandardised = false) {
+  let s = seed >>> 0; const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const x = new Float64Array(n * d);
+  for (let i = 0; i < x.length; i++) x[i] = unstandardised ? Math.floor(u() * 17) : (u() + u() + u() - 1.5) * 2;
+  const y = new Uint32Array(n); for (let i = 0; i < n; i++) y[i] = Math.floor(u() * classes);
+  return L.Dataset.fromArrays(x, y, d, classes);
+}
+const allSets = [
+  ["digits", (L, dir) => L.Dataset.digits(readFileSync(path.join(path.resolve(dir), "digits.bin")))],
+  ["CSV 5000×60", (L) => seeded(L, 5000, 60, 10, 7)],
+  ["CSV 1900×256", (L) => seeded(L, 1900, 256, 10, 8)],
+  ["CSV 5000×60 0–16", (L) => seeded(L, 5000, 60, 10, 9, true)],
+];
+const sets = only ? allSets.filter(([n]) => only.split(",").some((o) => n.startsWith(o))) : allSets;
+const builds = [["old", oldDir], ["new", newDir]];
+const libs = {};
+for (const [name, dir] of builds) libs[name] = await load(dir);
+// one landscape per build and data set, kept for the whole run
+const ls = {};
+for (const [name, dir] of builds) {
+  const L = libs[name];
+  for (const [set, mk] of sets) {
+    const d = mk(L, dir);
+    const c = new L.Classifier(d, { loss: "softmax", reg: 0 }); c.randomize(1, 0.01);
+    ls[`${name} ${set}`] = new L.Landscape(c, { seed: 2 });
+  }
+}
+const med = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+const res = {};
+const load0 = loadavg()[0];
+for (let r = 0; r < rounds; r++) {
+  for (const [set] of sets) for (const span of spans) {
+    const order = r % 2 ? [...builds].reverse() : builds;
+    for (const [name] of order) {
+      const l = ls[`${name} ${set}`];
+      l.picture(span, 64, 0, 64); // warm: the ratios for this spacing
+      const t = [];
+      for (let k = 0; k < 3; k++) { const t0 = performance.now(); l.picture(span, 64, 0, 64); t.push(performance.now() - t0); }
+      ((res[`${set} span ${span}`] ??= { old: [], new: [] })[name]).push(med(t));
+    }
+  }
+}
+console.log(`picture 64², medians of ${rounds} rounds (each the median of 3); load average ${load0.toFixed(2)} → ${loadavg()[0].toFixed(2)}`);
+for (const [k, v] of Object.entries(res)) console.log(`  ${k.padEnd(28)} old ${med(v.old).toFixed(2).padStart(7)} ms   new ${med(v.new).toFixed(2).padStart(7)} ms   new/old ${(med(v.new) / med(v.old)).toFixed(3)}`);
