@@ -215,7 +215,7 @@ for (const [name, k] of [["one SVM loss", "svm_loss"], ["one softmax loss", "sof
 const DRAG_SPANS = [3, 8], DRAG_SCALE = 0.01; // the page's slider runs span 3 … 8 in a drag; W = 0.01·N(0, 1), directions N(0, 1) (normalize off)
 console.log(`\none full 64 × 64 landscape (the softmax picture at spans ${DRAG_SPANS.join(" and ")}, the ends of a drag; the f64 planes at span 3), median; target ≤ 25 ms on one core (30 redraws/s with the other core busy)`);
 console.log("of f32 peak: 64²·N·C multiply-adds (one per point, example and class, as the plane kernel does) per second / this core's f32x4 peak;");
-console.log("the picture does fewer (classes ≥ 17 below the largest are left out, rectangles where one class leads need none), so above 100 % is possible");
+console.log("the picture does fewer (classes more than a gap γ below the leader are left out, γ = 17 or less where a bound on the grid's range allows (~8–9 on the digits), rectangles where one class leads need none), so above 100 % is possible");
 function seeded(n, d, classes, seed, unstandardised = false) {
   let s = seed >>> 0; const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
   const x = new Float64Array(n * d);
