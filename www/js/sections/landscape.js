@@ -137,9 +137,11 @@ export default {
       draw(values, size, s, ext, seq);
       performance.measure("lossland:plane-redraw", { start: t0, detail: size });
       const wall = performance.now() - t0, n = size * size;
-      w.say(how.where === "worker" ? `Computed ${n} loss values in ${fmt(how.ms, 3)} ms in the compute Worker (${fmt(wall, 3)} ms from the request to the picture).`
-        : how.where === "drag" ? `Computed ${n} loss values in ${fmt(how.ms, 3)} ms on this page's thread, ${how.frames === 1 ? "in one frame" : `in pieces over ${how.frames} frames`} (while a slider moves, grids are computed here).`
-        : `Computed ${n} loss values in ${fmt(wall, 3)} ms.`);
+      // the browser's clock has a coarse grain (0.1 ms here): a tiny grid reads "<0.1 ms", not "0 ms"
+      const ms = (v) => (v < 0.1 ? "<0.1 ms" : `${fmt(v, 3)} ms`);
+      w.say(how.where === "worker" ? `Computed ${n} loss values in ${ms(how.ms)} in the compute Worker (${ms(wall)} from the request to the picture).`
+        : how.where === "drag" ? `Computed ${n} loss values in ${ms(how.ms)} on this page's thread, ${how.frames === 1 ? "in one frame" : `in pieces over ${how.frames} frames`} (while a slider moves, grids are computed here).`
+        : `Computed ${n} loss values in ${ms(wall)}.`);
     }
 
     // While a slider moves (a grid of this landscape and size is on the canvas): the grids
