@@ -17,7 +17,7 @@
 // with and without an f32 `picture` export on Landscape (printed when present).
 // Usage: node bench/page.mjs [--quick] [--plain | --busy] [--tasks] [--page-json OUT]
 //   --plain / --busy  only that condition;  --tasks  only the longest tasks of the data set changes;
-//   --drags  only the drags;  --unpinned  busy without taskset (nothing pinned).
+//   --drags  only the drags;  --first  only the first landscape;  --unpinned  busy without taskset (nothing pinned).
 //   LOSSLAND_ROOT=DIR serves DIR instead of www/ (an A/B of two copies)
 import { gzipSync } from "node:zlib";
 import { spawn, spawnSync } from "node:child_process";
@@ -32,6 +32,7 @@ const argv = process.argv.slice(2);
 const quick = argv.includes("--quick");
 const tasksOnly = argv.includes("--tasks");
 const dragsOnly = argv.includes("--drags");
+const firstOnly = argv.includes("--first");
 const jsonOut = argv.includes("--page-json") ? argv[argv.indexOf("--page-json") + 1] : null;
 const conditions = argv.includes("--plain") ? ["plain"] : argv.includes("--busy") ? ["busy"] : ["plain", "busy"];
 const SITE = path.join(DEFAULT_ROOT, "..", "dist", "site");
@@ -201,7 +202,7 @@ const site = hasSite ? await startServer({ root: SITE, csp: true }) : null;
 const url = (q = "") => new URL(`index.html${q}`, server.url).href;
 try {
   // once: bytes, and how the page computes (Worker or main thread; f32 picture or not)
-  if (!tasksOnly && !dragsOnly) {
+  if (!tasksOnly && !dragsOnly && !firstOnly) {
     const browser = await launch();
     try {
       const kb = (t) => `${(t.gz / 1024).toFixed(1)} KB in ${t.files} files (wasm ${(t.wasmGz / 1024).toFixed(1)} KB, JS ${(t.jsGz / 1024).toFixed(1)} KB; ${(t.raw / 1024).toFixed(0)} KB raw)`;
@@ -239,7 +240,7 @@ try {
           const f = await firstLandscape(browser, new URL("index.html", srv.url).href, loads);
           put(`first landscape drawn after navigation, ${name}`, `≤ ${T.firstMs} ms`, cond, `${ms(f.first)} (median of ${loads}: ${f.firsts.map((v) => v.toFixed(0)).join(", ")}); on screen ${ms(f.shown)}; 64 × 64 grid ${ms(f.full)}`, f.first <= T.firstMs);
         }
-        const drags = [["toy", "", null], ["digits SVM", "?dataset=digits&loss=svm", null], ["digits softmax", "?dataset=digits&loss=softmax", null],
+        const drags = firstOnly ? [] : [["toy", "", null], ["digits SVM", "?dataset=digits&loss=svm", null], ["digits softmax", "?dataset=digits&loss=softmax", null],
           ["CSV 5000 × 60 SVM", "?loss=svm", [5000, 60]], ["CSV 5000 × 60 softmax", "?loss=softmax", [5000, 60]]];
         for (const [what, q, csv] of drags) {
           const { c, p } = await newPage(browser);
@@ -259,7 +260,7 @@ try {
           }
         }
       }
-      const rounds = dragsOnly ? 0 : quick ? 3 : 5;
+      const rounds = dragsOnly || firstOnly ? 0 : quick ? 3 : 5;
       const changes = [["data set switched to digits", (p) => p.locator("#settings").getByLabel("Data set", { exact: true }).selectOption("digits")]];
       for (const [n, d] of [[1900, 256], [5000, 60]]) changes.push([`Load CSV… of ${n.toLocaleString("en")} × ${d} (the caps)`, (p) => loadCsv(p, csvFile(n, d))]);
       for (const [what, change] of rounds ? changes : []) {
@@ -274,7 +275,7 @@ try {
   }
 
   // once: wasm memory after a minute of use (play four widgets, switch data sets)
-  if (!tasksOnly && !dragsOnly) {
+  if (!tasksOnly && !dragsOnly && !firstOnly) {
     const browser = await launch();
     try {
       const { c, p } = await newPage(browser);

@@ -250,17 +250,58 @@ impl Landscape {
             let (gap, range_lb) = self.picture_gap(&ax);
             self.picture_sums(&ax, rows.clone(), gap, &mut out);
             self.finish_rows(&ax, &ax[rows.clone()], &mut out);
-            let c = self.classes() as f64;
-            let bound = (2.0 * c + size.div_ceil(16) as f64 + 8.0) * f32::EPSILON as f64 + c * (-gap).exp();
-            let (lo, hi) = out.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
-            // the whole grid's range is at least the larger of these two; range_lb is the same
-            // for every call on this grid, so where it decides, rows computed apart decide alike
-            if fmax(hi - lo, range_lb) >= 1e4 * bound {
+            // range_lb is the same for every call on this grid, so where it decides, rows
+            // computed apart decide alike
+            if self.picture_fits(&out, size, gap, range_lb) {
                 return out;
             }
         }
         self.rows_into(&ax, &ax, rows, &mut out);
         out
+    }
+
+    /// The whole picture ([`Landscape::picture_rows`] of rows 0..size) a few examples at a
+    /// time, for a caller that must stop between pieces (the page's thread, a frame at a time):
+    /// `None` where the picture is not summed in f32 (SVM: [`Landscape::plane_rows`] is the
+    /// picture, already cheap in row pieces).
+    pub fn picture_run(&self, span: f64, size: usize) -> Option<PictureRun> {
+        if !self.picture_in_f32(span, size) || size == 0 {
+            return None;
+        }
+        let ax = axis(span, size);
+        let (gap, range_lb) = self.picture_gap(&ax);
+        Some(PictureRun { span, size, gap, range_lb, acc: PicAcc::new(size, 0..size) })
+    }
+
+    /// The next `examples` examples into `run`; returns how many are left.
+    pub fn picture_run_step(&self, run: &mut PictureRun, examples: usize) -> usize {
+        let ax = axis(run.span, run.size);
+        let until = run.acc.next.saturating_add(examples);
+        self.picture_examples(&ax, run.gap, &mut run.acc, until);
+        run.left(self)
+    }
+
+    /// The finished picture (any examples left are added first), or `None` where its range is
+    /// too flat for the f32 sums: then the f64 plane is the picture ([`Landscape::picture_rows`]
+    /// computes it itself in that case; a caller working in pieces computes
+    /// [`Landscape::plane_rows`] in pieces).
+    pub fn picture_run_finish(&self, mut run: PictureRun) -> Option<Vec<f64>> {
+        let ax = axis(run.span, run.size);
+        self.picture_examples(&ax, run.gap, &mut run.acc, self.data.len());
+        let mut out = vec![0.0; run.size * run.size];
+        let (gap, range_lb) = (run.gap, run.range_lb);
+        self.picture_out(&ax, run.acc, &mut out);
+        self.finish_rows(&ax, &ax, &mut out);
+        self.picture_fits(&out, run.size, gap, range_lb).then_some(out)
+    }
+
+    /// Whether f32 sums `out` (finished rows) are within 1e-4 of the grid's range: the range
+    /// is at least the larger of the rows' own and the lower bound `range_lb`.
+    fn picture_fits(&self, out: &[f64], size: usize, gap: f64, range_lb: f64) -> bool {
+        let c = self.classes() as f64;
+        let bound = (2.0 * c + size.div_ceil(16) as f64 + 8.0) * f32::EPSILON as f64 + c * (-gap).exp();
+        let (lo, hi) = out.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+        fmax(hi - lo, range_lb) >= 1e4 * bound
     }
 
     /// The whole size × size plane L(W0 + a·W1 + b·W2), row-major, row ↔ b, column ↔ a.
@@ -689,11 +730,24 @@ impl Landscape {
     /// rectangle's place in the whole grid only, never on `rows`: rows computed apart equal the
     /// whole picture bit for bit.
     fn picture_sums(&self, ax: &[f64], rows: std::ops::Range<usize>, gap: f64, out: &mut [f64]) {
-        let (g, row_lo, nrows) = (ax.len(), rows.start, rows.len());
-        if g == 0 || nrows == 0 {
+        if ax.is_empty() || rows.is_empty() {
             return;
         }
-        let (n, c) = (self.data.len(), self.classes());
+        let mut acc = PicAcc::new(ax.len(), rows);
+        self.picture_examples(ax, gap, &mut acc, self.data.len());
+        self.picture_out(ax, acc, out);
+    }
+
+    /// Examples `acc.next..until` of a picture (see [`Landscape::picture_sums`]) multiplied
+    /// into `acc`'s products, in order: the products after the last example are the same
+    /// whether the examples came in one call or in many.
+    fn picture_examples(&self, ax: &[f64], gap: f64, acc: &mut PicAcc, until: usize) {
+        let (g, row_lo, nrows) = (ax.len(), acc.rows.start, acc.rows.len());
+        let until = until.min(self.data.len());
+        if g == 0 || nrows == 0 || acc.next >= until {
+            return;
+        }
+        let c = self.classes();
         let da = if g > 1 { (ax[g - 1] - ax[0]) / (g - 1) as f64 } else { 0.0 };
         let (gv, gp) = (g.div_ceil(4), g.div_ceil(4) * 4);
         let root_w = gp.next_power_of_two().max(4);
@@ -709,11 +763,11 @@ impl Landscape {
             da,
             ax,
             gap,
-            prod: vec![1.0f64; nrows * gp],
-            expo: vec![F64x2::expo_zero(); nrows * gp / 2],
-            lin_a: vec![0.0f64; nrows * gv],
-            lin_b: vec![0.0f64; nrows * gv],
-            pts: Vec::new(),
+            prod: std::mem::take(&mut acc.prod),
+            expo: std::mem::take(&mut acc.expo),
+            lin_a: std::mem::take(&mut acc.lin_a),
+            lin_b: std::mem::take(&mut acc.lin_b),
+            pts: std::mem::take(&mut acc.pts),
             ptab: vec![0.0f32; c * root_w],
             ptab_w: 0,
             pt_stride: root_w,
@@ -723,12 +777,12 @@ impl Landscape {
             sc: vec![0.0; c * 4],
         };
         // log2 bounds on every product: each example multiplies by Z ∈ [e^{−PIC_GEO_LIMIT}, C]
-        let (mut lo, mut hi) = (0.0f64, 1.0f64);
+        let (mut lo, mut hi) = (acc.lo, acc.hi);
         let log2c = (c as f64).log2() + 1e-6;
         let ex_bits = PIC_GEO_LIMIT / std::f64::consts::LN_2 + 1.0;
-        let (mut sy0, mut sy1, mut sy2) = (0.0, 0.0, 0.0);
+        let [mut sy0, mut sy1, mut sy2] = acc.sy;
         let y = &self.data.y;
-        for i in 0..n {
+        for i in acc.next..until {
             let at = i * c;
             let ex = PicExample {
                 s0: &self.s[0][at..at + c],
@@ -774,8 +828,18 @@ impl Landscape {
                 w.node(&ex, 0, root_w, 0, root_h, 0..c);
             }
         }
+        (acc.lo, acc.hi, acc.sy, acc.next) = (lo, hi, [sy0, sy1, sy2], until);
+        (acc.prod, acc.expo, acc.lin_a, acc.lin_b, acc.pts) = (w.prod, w.expo, w.lin_a, w.lin_b, w.pts);
+    }
+
+    /// The picture's sums from `acc` once every example is in (see [`Landscape::picture_sums`]),
+    /// added into `out` (row-major, `acc`'s rows).
+    fn picture_out(&self, ax: &[f64], acc: PicAcc, out: &mut [f64]) {
+        let g = ax.len();
+        let (row_lo, nrows, gv, gp) = (acc.rows.start, acc.rows.len(), g.div_ceil(4), g.div_ceil(4) * 4);
+        let [sy0, sy1, sy2] = acc.sy;
         // as in the plane kernel: a last renormalisation makes every product m·2^e, m ∈ [1, 2)
-        let PicWork { mut prod, mut expo, lin_a, lin_b, pts, .. } = w;
+        let PicAcc { mut prod, mut expo, lin_a, lin_b, pts, .. } = acc;
         for (v, e) in expo.iter_mut().enumerate() {
             F64x2::load(&prod, v * 2).renorm(e).store(&mut prod, v * 2);
         }
@@ -847,6 +911,61 @@ struct PicExample<'a> {
     a2: &'a [f64],
     r: &'a [f64],
     q: &'a [f64],
+}
+
+/// What a picture carries from one example to the next ([`Landscape::picture_examples`]): the
+/// products Π_i Z_i of its rows with their exponents apart, the shifts, the bounds that decide
+/// a renormalisation, the correct-class score sums and the next example. Kept between calls, it
+/// lets a grid be computed a few examples at a time at the cost of one call for all of them
+/// (row pieces set each example's rectangles up again for every piece: 16 pieces of 4 rows
+/// cost 2–4× one call for the whole grid).
+struct PicAcc {
+    rows: std::ops::Range<usize>,
+    prod: Vec<f64>,
+    expo: Vec<<F64x2 as Lanes>::Expo>,
+    lin_a: Vec<f64>,
+    lin_b: Vec<f64>,
+    pts: Vec<f64>,
+    lo: f64,
+    hi: f64,
+    sy: [f64; 3],
+    next: usize,
+}
+
+impl PicAcc {
+    fn new(g: usize, rows: std::ops::Range<usize>) -> PicAcc {
+        let (gv, gp, nrows) = (g.div_ceil(4), g.div_ceil(4) * 4, rows.len());
+        PicAcc {
+            rows,
+            prod: vec![1.0f64; nrows * gp],
+            expo: vec![F64x2::expo_zero(); nrows * gp / 2],
+            lin_a: vec![0.0f64; nrows * gv],
+            lin_b: vec![0.0f64; nrows * gv],
+            pts: Vec::new(),
+            lo: 0.0,
+            hi: 1.0,
+            sy: [0.0; 3],
+            next: 0,
+        }
+    }
+}
+
+/// A whole picture computed a few examples at a time: [`Landscape::picture_run`],
+/// [`Landscape::picture_run_step`], [`Landscape::picture_run_finish`]. Its values are
+/// [`Landscape::picture_rows`] of every row, bit for bit.
+pub struct PictureRun {
+    span: f64,
+    size: usize,
+    gap: f64,
+    range_lb: f64,
+    acc: PicAcc,
+}
+
+impl PictureRun {
+    /// Examples not yet in.
+    pub fn left(&self, l: &Landscape) -> usize {
+        l.data.len() - self.acc.next.min(l.data.len())
+    }
 }
 
 /// The buffers of one picture ([`Landscape::picture_sums`]); rows are this call's rows.

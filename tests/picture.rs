@@ -132,6 +132,41 @@ fn rows_computed_apart_equal_the_whole_picture_bit_for_bit() {
 }
 
 #[test]
+fn a_picture_run_in_example_pieces_equals_the_whole_picture_bit_for_bit() {
+    // the page's drag computes a grid a few examples at a time (picture_run): whatever the
+    // pieces, the same numbers as picture_rows of every row
+    for (name, data) in [("spiral", Dataset::spiral(20, 3, 1).unwrap()), ("digits", Dataset::digits()), ("CSV 0–16", seeded(400, 60, 9, 1))] {
+        let l = page(data, 0.0);
+        let n = l.data.len();
+        for (span, size) in [(1.0, 64), (3.0, 64), (8.0, 64), (200.0, 64), (8.0, 37)] {
+            let whole = l.picture_rows(span, size, 0..size);
+            for piece in [1, 7, 64, n - 1, n, n + 5] {
+                let mut run = l.picture_run(span, size).expect("softmax: a picture run");
+                let mut left = n;
+                let mut steps = 0;
+                while left > 0 && steps < 3 {
+                    let now = l.picture_run_step(&mut run, piece);
+                    assert_eq!(now, left.saturating_sub(piece), "{name}: examples left after a piece of {piece}");
+                    left = now;
+                    steps += 1;
+                }
+                // the rest, if any, comes in with the finish
+                let got = l.picture_run_finish(run).expect("not flat");
+                assert_eq!(got, whole, "{name}: pieces of {piece} examples, span {span}, size {size}");
+            }
+        }
+    }
+    // where the f32 sums are too flat for the colour, the run says so (None) and picture_rows
+    // is the f64 plane; the SVM has no run (its f64 rows are cheap)
+    let l = page(Dataset::spiral(15, 3, 2).unwrap(), 0.001);
+    let run = l.picture_run(MIN_SPAN, 9).expect("softmax");
+    assert!(l.picture_run_finish(run).is_none(), "a grid of range ~0 is too flat for f32 sums");
+    assert_eq!(l.picture_rows(MIN_SPAN, 9, 0..9), l.plane_rows(MIN_SPAN, 9, 0..9));
+    let svm = Landscape::new(&classifier(Dataset::spiral(15, 3, 2).unwrap(), LossKind::Svm, 0.001, 1, 0.01), 2, false);
+    assert!(svm.picture_run(3.0, 16).is_none());
+}
+
+#[test]
 fn extreme_spans_give_finite_pictures_within_range() {
     for (name, data) in [("spiral", Dataset::spiral(15, 3, 2).unwrap()), ("CSV 0–16", seeded(200, 60, 9, 1))] {
         let l = page(data, 0.001);

@@ -1,16 +1,26 @@
 //! `Landscape`: slices of the loss around a snapshot of W.
 
-use super::args::{count, error, f64s, js_number, matrix, number, Opts, R};
+use super::args::{count, error, f64s, integer, js_number, matrix, number, Opts, R};
 use super::classifier::{borrow, Classifier};
 use crate::landscape;
 use crate::limits as lim;
 use js_sys::Float64Array;
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 
 /// Slices of the loss around a snapshot W0 of a classifier along directions W1, W2.
 #[wasm_bindgen]
 pub struct Landscape {
     inner: landscape::Landscape,
+    /// The picture being computed a few examples at a time (`pictureStart`), with its id.
+    run: RefCell<Option<(u32, landscape::PictureRun)>>,
+    runs: Cell<u32>,
+}
+
+impl Landscape {
+    fn wrap(inner: landscape::Landscape) -> Landscape {
+        Landscape { inner, run: RefCell::new(None), runs: Cell::new(0) }
+    }
 }
 
 fn span_points(span: &JsValue, points: &JsValue, max: usize) -> R<(f64, usize)> {
@@ -28,7 +38,7 @@ impl Landscape {
         let seed = o.integer("seed", 0.0, 0.0, lim::MAX_SEED)? as u64;
         let normalize = o.boolean("normalize", false)?;
         let c = borrow(&classifier.inner)?;
-        Ok(Landscape { inner: landscape::Landscape::new(&c, seed, normalize) })
+        Ok(Landscape::wrap(landscape::Landscape::new(&c, seed, normalize)))
     }
 
     /// A landscape through the classifier's W along given directions (row-major, each
@@ -38,7 +48,7 @@ impl Landscape {
         let dim = c.w.dim();
         let w1 = matrix(&w1, "w1", dim)?;
         let w2 = matrix(&w2, "w2", dim)?;
-        Ok(Landscape { inner: landscape::Landscape::with_directions(&c, c.w.clone(), w1, w2) })
+        Ok(Landscape::wrap(landscape::Landscape::with_directions(&c, c.w.clone(), w1, w2)))
     }
 
     /// `Landscape.downhill(classifier, { seed: 0 })`: the gradient-descent slice. W0 = the
@@ -49,7 +59,7 @@ impl Landscape {
         let o = Opts::new(&options, "options", &["seed"])?;
         let seed = o.integer("seed", 0.0, 0.0, lim::MAX_SEED)? as u64;
         let c = borrow(&classifier.inner)?;
-        Ok(Landscape { inner: landscape::Landscape::downhill(&c, seed) })
+        Ok(Landscape::wrap(landscape::Landscape::downhill(&c, seed)))
     }
 
     /// [‖W1‖, ‖W2‖], the Frobenius norms of the directions (Float64Array of 2).
@@ -117,6 +127,56 @@ impl Landscape {
         let a = count(&start, "start", 0, n)?;
         let b = count(&end, "end", a, n)?;
         Ok(f64s(&self.inner.picture_rows(s, n, a..b)))
+    }
+
+    /// `pictureStart(span, size)`: begins the whole size × size picture (as
+    /// `picture(span, size, 0, size)`) to be computed a few examples at a time with
+    /// `pictureStep`, for a page that must stop between pieces; pieces of rows would set every
+    /// example up again for each piece (2–4× the work at 4 rows a piece). Returns the run's id,
+    /// or 0 where there is no run (SVM: its `picture` is cheap in row pieces). A landscape has
+    /// one run: a newer `pictureStart` replaces it.
+    #[wasm_bindgen(js_name = pictureStart)]
+    pub fn picture_start(&self, span: JsValue, size: JsValue) -> R<u32> {
+        let s = number(&span, "span", lim::MIN_SPAN, lim::MAX_SPAN)?;
+        let n = count(&size, "size", 2, lim::MAX_PLANE_SIZE)?;
+        let Some(run) = self.inner.picture_run(s, n) else {
+            *self.run.borrow_mut() = None;
+            return Ok(0);
+        };
+        let id = self.runs.get().wrapping_add(1).max(1);
+        self.runs.set(id);
+        *self.run.borrow_mut() = Some((id, run));
+        Ok(id)
+    }
+
+    /// `pictureStep(id, examples)`: the next `examples` examples into run `id`; returns how
+    /// many are left, or −1 if `id` is not this landscape's run (a newer one replaced it).
+    #[wasm_bindgen(js_name = pictureStep)]
+    pub fn picture_step(&self, id: JsValue, examples: JsValue) -> R<f64> {
+        let id = integer(&id, "id", 1.0, u32::MAX as f64)? as u32;
+        let k = count(&examples, "examples", 1, u32::MAX as usize)?;
+        let mut run = self.run.borrow_mut();
+        match run.as_mut() {
+            Some((now, r)) if *now == id => Ok(self.inner.picture_run_step(r, k) as f64),
+            _ => Ok(-1.0),
+        }
+    }
+
+    /// `pictureFinish(id)`: run `id`'s picture (a Float64Array like `picture(span, size, 0,
+    /// size)`, bit for bit; examples not yet stepped are added first), or undefined where the
+    /// grid is too flat for its f32 sums: then `planeRows` is the picture. The run ends.
+    #[wasm_bindgen(js_name = pictureFinish)]
+    pub fn picture_finish(&self, id: JsValue) -> R<Option<Float64Array>> {
+        let id = integer(&id, "id", 1.0, u32::MAX as f64)? as u32;
+        let mut slot = self.run.borrow_mut();
+        match slot.take() {
+            Some((now, r)) if now == id => Ok(self.inner.picture_run_finish(r).map(|v| f64s(&v))),
+            other => {
+                let have = other.as_ref().map(|(n, _)| *n);
+                *slot = other;
+                Err(error(format!("id must be this landscape's picture run{}, got {id}", have.map(|n| format!(" ({n})")).unwrap_or_else(|| " (none is under way)".into()))))
+            }
+        }
     }
 
     /// [a, b, distance off the plane] of W (row-major C × (D + 1)).

@@ -51,6 +51,7 @@ test("10,000+ hostile calls: no trap, every rejection an Error with a message, m
   const toy = L.Dataset.toy(0);
   const clf = new L.Classifier(toy, { loss: "svm" });
   const land = new L.Landscape(clf, { seed: 1 });
+  const sland = new L.Landscape(new L.Classifier(toy, { loss: "softmax" }), { seed: 2 }); // a picture run's
   const stepper = new L.GradientStepper(clf, {});
   const opt = new L.Optimizer(clf, { method: "gd", stepSize: 0.1 });
   const calls = [
@@ -83,6 +84,10 @@ test("10,000+ hostile calls: no trap, every rejection an Error with a message, m
     () => land.plane(...args(2)),
     () => land.planeRows(...args(4)),
     () => land.exampleLine(...args(3)),
+    () => land.picture(...args(4)),
+    () => sland.pictureStart(...args(2)),
+    () => sland.pictureStep(...args(2)),
+    () => sland.pictureFinish(pick()),
     () => land.project(pick()),
     () => L.Landscape.downhill(clf, pick()),
     () => L.Landscape.downhill(pick(), pick()),

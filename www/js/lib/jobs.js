@@ -8,43 +8,80 @@
 // A job frees every wasm object it makes; it never frees what it is given.
 
 /**
- * The size × size plane of `land` over [−span, span]², in pieces of rows → { values, lo, hi,
- * picture }, or null if stopped. With `colour`, and where the wasm has it, the values come from
- * `land.picture` (f32 sums inside, for colour only: within 1e-4 of the range of the f64 plane),
- * and `lo`, `hi` are the f64 losses (`lossAt`) at its darkest and brightest grid points; else the
+ * The size × size plane of `land` over [−span, span]², in pieces → { values, lo, hi, picture },
+ * or null if stopped. With `colour`, and where the wasm has it, the values come from the
+ * picture (f32 sums inside, for colour only: within 1e-4 of the range of the f64 plane), and
+ * `lo`, `hi` are the f64 losses (`lossAt`) at its darkest and brightest grid points; else the
  * values are the f64 plane and `lo`, `hi` its least and greatest finite values. Every number
  * shown (the summary, the colour bar's ends) is f64 either way.
+ *
+ * A softmax picture comes a few examples at a time over the whole grid (`pictureStart`,
+ * `pictureStep`): its pieces cost what one call for the whole grid costs. Pieces of rows set
+ * every example up again for each piece (for a CSV at the caps, 16 pieces of 4 rows took 2–3×
+ * one call); the SVM's rows and the f64 plane still come in pieces of rows.
  */
-const rowCost = new WeakMap(); // Landscape → Map("size:picture" → ms per row, last measured)
+const unitCost = new WeakMap(); // Landscape → Map("size:kind" → ms per unit (a row, an example), last measured)
 
 export async function plane(ctx, { land, span, size, colour = false }) {
-  const picture = colour && typeof land.picture === "function";
-  const rows = picture ? (a, b) => land.picture(span, size, a, b) : (a, b) => land.planeRows(span, size, a, b);
-  const out = new Float64Array(size * size);
-  // Pieces as large as the budget allows from the first one on: the ms per row measured by the
-  // previous job on this landscape and grid (a drag asks for the same grid again and again), so
-  // a grid is not cut into one-row calls (each call sets up its rows' terms again: 64 one-row
-  // calls of the digits' softmax plane take ~3.5× the time of one call for the whole grid).
-  const rates = rowCost.get(land) ?? new Map();
-  rowCost.set(land, rates);
-  const key = `${size}:${picture}`;
-  let r = 0, rowsPerPiece = rates.has(key) ? Math.max(1, Math.min(size, Math.floor(ctx.budget / Math.max(0.01, rates.get(key))))) : 4;
-  let work = 0;
-  while (r < size) {
-    const t0 = performance.now();
-    const end = Math.min(size, r + rowsPerPiece);
-    const rowsDone = end - r;
-    out.set(rows(r, end), r * size);
-    r = end;
-    const dt = performance.now() - t0;
-    work += dt;
-    ctx.pieces?.push(dt);
-    rates.set(key, dt / rowsDone);
-    rowsPerPiece = Math.max(1, Math.min(size, Math.round(rowsPerPiece * (ctx.budget / Math.max(0.5, dt)))));
-    if (r < size && !(await ctx.pause())) return null;
+  const rates = unitCost.get(land) ?? new Map();
+  unitCost.set(land, rates);
+  ctx.work = 0;
+  let values = null, picture = false, flat = false;
+  if (colour && typeof land.pictureStart === "function") {
+    const id = land.pictureStart(span, size);
+    if (id) {
+      // the examples in pieces; a run another job replaced (-1) is a stopped job
+      const done = await inPieces(ctx, rates, `${size}:example`, 8, (k) => {
+        const left = land.pictureStep(id, k);
+        return left < 0 ? null : left;
+      });
+      if (!done) return null;
+      values = land.pictureFinish(id) ?? null; // undefined: too flat for f32 sums
+      picture = values !== null;
+      flat = !picture;
+    }
   }
-  ctx.work = work;
-  return { values: out, ...extremes(land, out, span, size, picture), picture };
+  if (flat && !(await ctx.pause())) return null;
+  if (!values) {
+    // the SVM's picture (its f64 rows) and a wasm without picture runs: `picture` in pieces
+    // of rows; a grid too flat for f32 sums: the f64 plane
+    const pic = colour && !flat && typeof land.picture === "function";
+    const rows = pic ? (a, b) => land.picture(span, size, a, b) : (a, b) => land.planeRows(span, size, a, b);
+    values = new Float64Array(size * size);
+    let r = 0;
+    const done = await inPieces(ctx, rates, `${size}:row:${pic}`, 4, (k) => {
+      const end = Math.min(size, r + k);
+      values.set(rows(r, end), r * size);
+      r = end;
+      return size - r;
+    });
+    if (!done) return null;
+    picture = pic;
+  }
+  return { values, ...extremes(land, values, span, size, picture), picture };
+}
+
+/**
+ * Runs `step(k)` (k units of work; returns the units left, or null: stopped) in pieces of about
+ * `ctx.budget` ms, pausing between them; true when no unit is left. Pieces are as large as the
+ * budget allows from the first one on: the ms per unit measured by the previous job of this
+ * kind (a drag asks for the same grid again and again), else `first` units.
+ */
+async function inPieces(ctx, rates, key, first, step) {
+  const most = 2 ** 31; // a piece of more units than any job has
+  let per = rates.has(key) ? Math.min(most, Math.max(1, Math.floor(ctx.budget / Math.max(1e-6, rates.get(key))))) : first;
+  for (;;) {
+    const t0 = performance.now();
+    const left = step(per);
+    if (left === null) return false;
+    const dt = performance.now() - t0;
+    ctx.work += dt;
+    ctx.pieces?.push(dt);
+    rates.set(key, dt / per);
+    if (left <= 0) return true;
+    per = Math.min(most, Math.max(1, Math.round(per * (ctx.budget / Math.max(0.5, dt)))));
+    if (!(await ctx.pause())) return false;
+  }
 }
 
 /**
