@@ -7,16 +7,6 @@ import { heatMap } from "./canvas.js";
 import { fmt } from "./format.js";
 
 /**
- * Computes a size × size plane on the main thread in pieces (about 8 ms of work each), each
- * in a turn of the page's queue; `isStale()` cancels. Returns the values or null when
- * cancelled; `stats.work`, if given, receives the milliseconds spent computing. (The Slice
- * below and the landscape section go through compute.js, which uses a Worker where it can.)
- */
-export async function planeChunked(land, span, size, isStale, stats = {}) {
-  return (await plane({ key: jobKey("plane"), land, span, size, isStale, stats }))?.values ?? null;
-}
-
-/**
  * A heat map of L(W0 + a·W1 + b·W2) with overlays. `fit(points)` widens the span (and
  * recomputes the grid in chunks) when a point leaves the central 90% of the view.
  */
