@@ -1,5 +1,5 @@
 // A loss slice for the optimisation sections: a heat map of L(W0 + a·W1 + b·W2) computed in
-// the compute Worker (compute.js), or in pieces of rows where none runs (so the page never
+// the compute Worker (compute.js), or in pieces where none runs (so the page never
 // freezes), with a path and markers drawn over it, that grows its span to keep a moving point
 // in view.
 import { plane, jobKey } from "./compute.js";
