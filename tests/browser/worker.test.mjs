@@ -14,7 +14,7 @@ import { pathToFileURL } from "node:url";
 import { REPO, openPage, screenshot } from "./lib/chromium.mjs";
 import { siteSuite, startCorsFront } from "./lib/sites.mjs";
 import { startServer } from "./server.mjs";
-import { waitReady, assertClean, assertNoNaN, assertInked } from "./lib/assert.mjs";
+import { waitReady, assertClean, assertNoNaN, assertInked, settledText } from "./lib/assert.mjs";
 
 const suite = siteSuite({ fixtures: true }); // www/ and the fixture pages (the sandboxed iframe)
 
@@ -136,7 +136,7 @@ test("while a slider moves the grids are drawn from the page's thread (in frame 
 
     // the same span by link: a fresh page whose grid comes from the Worker says the same numbers
     const span = await land.getByLabel("Span of a and b").inputValue();
-    const text = await summary.textContent();
+    const text = await settledText(summary); // the drag's last grid (its texts come ≤ 250 ms after it)
     const again = await suite.open(`?loss=softmax&landscape.span=${span}`);
     try {
       const other = section(again.page, "landscape").getByText(/^64 × 64 grid: loss from/);

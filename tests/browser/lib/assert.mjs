@@ -124,3 +124,20 @@ export async function waitDrawn(pageOrFrame, { timeout = 5000 } = {}) {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * The text of `locator` once it has stopped changing: the same in two reads `gap` ms apart
+ * (a landscape writes its summary at most every 250 ms while a slider moves, and once more for
+ * the last grid). Returns it.
+ */
+export async function settledText(locator, { gap = 400, timeout = 30000 } = {}) {
+  const end = Date.now() + timeout;
+  let before = await locator.textContent();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, gap));
+    const now = await locator.textContent();
+    if (now === before) return now;
+    if (Date.now() > end) throw new Error(`text still changing after ${timeout} ms: ${now}`);
+    before = now;
+  }
+}
