@@ -720,6 +720,7 @@ impl Landscape {
             stack: Vec::with_capacity(c * 24),
             cen: vec![0.0; c],
             e: vec![0.0; c],
+            ef: vec![0.0; 2 * c],
             sc: vec![0.0; c * 4],
         };
         // log2 bounds on every product: each example multiplies by Z ∈ [e^{−PIC_GEO_LIMIT}, C]
@@ -879,6 +880,8 @@ struct PicWork<'a> {
     /// each class's value at the centre of the rectangle being bounded
     cen: Vec<f64>,
     e: Vec<f64>,
+    /// two rows' E_j rounded to f32 (the first row's, then the second's), for [`geo_rows`]
+    ef: Vec<f32>,
     sc: Vec<f64>,
 }
 
@@ -1019,21 +1022,16 @@ impl PicWork<'_> {
         let width = (v1 - v0) * 4;
         if self.ptab_w != width {
             // each class's powers anchored where its row peaks: ρ_j^m for a class falling along
-            // the row (s1_j ≤ 0; E_j at the left column), ρ_j^(m − width + 1) for a rising one
-            // (E_j at the right column): every entry ≤ 1, and every E_j is the class's largest
-            // term on its row
+            // the row (s1_j ≤ 0; E_j at the left column), ρ_j^(m − width + 1) = (1/ρ_j)^(width − 1 − m)
+            // for a rising one (E_j at the right column, the table filled from the right):
+            // every entry ≤ 1, and every E_j is the class's largest term on its row
             let st = self.pt_stride;
             for j in 0..ex.r.len() {
-                let mut p = 1.0f64;
+                let row = &mut self.ptab[j * st..j * st + width];
                 if ex.s1[j] > 0.0 {
-                    let inv = 1.0 / ex.r[j];
-                    for _ in 1..width {
-                        p *= inv;
-                    }
-                }
-                for m in 0..width {
-                    self.ptab[j * st + m] = p as f32;
-                    p *= ex.r[j];
+                    powers_into(1.0 / ex.r[j], row.iter_mut().rev());
+                } else {
+                    powers_into(ex.r[j], row.iter_mut());
                 }
             }
             self.ptab_w = width;
@@ -1059,26 +1057,43 @@ impl PicWork<'_> {
             }
         }
         let st = self.pt_stride;
-        for row in rl..rh_ {
+        let (gp, na) = (self.gp, act.len());
+        // two rows at a time: each class's powers are loaded once for both (the sums' loads
+        // and splats per term nearly halve); every point's Z is the same sum, in the same order
+        let mut row = rl;
+        while row < rh_ {
+            let two = row + 1 < rh_;
+            let (ea, eb) = self.ef.split_at_mut(na);
+            for ((ej, fa), &j) in e.iter_mut().zip(ea.iter_mut()).zip(act) {
+                *fa = *ej as f32;
+                *ej *= ex.q[j];
+            }
+            if two {
+                for ((ej, fb), &j) in e.iter_mut().zip(eb.iter_mut()).zip(act) {
+                    *fb = *ej as f32;
+                    *ej *= ex.q[j];
+                }
+            }
+            let (pa, pb) = self.prod.split_at_mut((row + 1) * gp);
+            let pa = &mut pa[row * gp..];
             let mut v = v0;
             while v < v1 {
                 let nv = (v1 - v).min(4);
                 let off = (v - v0) * 4;
-                let at = row * self.gp + v * 4;
-                let pr = &mut self.prod[at..at + nv * 4];
+                let (ra, rb) = (&mut pa[v * 4..v * 4 + nv * 4], if two { Some(&mut pb[v * 4..v * 4 + nv * 4]) } else { None });
                 match nv {
-                    4 => geo_row::<4>(e, act, &self.ptab, st, off, pr),
-                    3 => geo_row::<3>(e, act, &self.ptab, st, off, pr),
-                    2 => geo_row::<2>(e, act, &self.ptab, st, off, pr),
-                    _ => geo_row::<1>(e, act, &self.ptab, st, off, pr),
+                    4 => geo_rows::<4>(ea, eb, act, &self.ptab, st, off, ra, rb),
+                    3 => geo_rows::<3>(ea, eb, act, &self.ptab, st, off, ra, rb),
+                    2 => geo_rows::<2>(ea, eb, act, &self.ptab, st, off, ra, rb),
+                    _ => geo_rows::<1>(ea, eb, act, &self.ptab, st, off, ra, rb),
                 }
                 v += nv;
             }
-            let at = row * self.gv;
-            self.lin_a[at + v0..at + v1].iter_mut().for_each(|x| *x += mx);
-            for (ej, &j) in e.iter_mut().zip(act) {
-                *ej *= ex.q[j];
+            for r in row..row + 1 + two as usize {
+                let at = r * self.gv;
+                self.lin_a[at + v0..at + v1].iter_mut().for_each(|x| *x += mx);
             }
+            row += 2;
         }
     }
 
@@ -1127,24 +1142,62 @@ fn fmax(a: f64, b: f64) -> f64 {
     if a < b { b } else { a }
 }
 
-/// One row of a picture rectangle, NV vectors of 4 columns from column `off` of the rectangle:
-/// Z = Σ_j E_j·ρ_j^m over the classes kept (`act`, with E_j in `e`), each group of 4 summed in
-/// a register; `prod` ← `prod`·Z.
+/// One or two rows of a picture rectangle, NV vectors of 4 columns from column `off` of the
+/// rectangle: Z = Σ_j E_j·ρ_j^m over the classes kept (`act`; the rows' E_j rounded to f32 in
+/// `ea`, `eb`), each group of 4 summed in a register; `pa` ← `pa`·Z(first row) and, given,
+/// `pb` ← `pb`·Z(second row). Each power is loaded once for both rows.
 #[inline(always)]
-fn geo_row<const NV: usize>(e: &[f64], act: &[usize], ptab: &[f32], stride: usize, off: usize, prod: &mut [f64]) {
-    let mut z = [F32x4::splat(0.0); NV];
-    for (&ej, &j) in e.iter().zip(act) {
-        let pt = &ptab[j * stride + off..j * stride + off + 4 * NV];
-        let ev = F32x4::splat(ej);
-        for (u, zu) in z.iter_mut().enumerate() {
-            *zu = zu.add(ev.mul(F32x4::load(pt, u * 4)));
+#[allow(clippy::too_many_arguments)]
+fn geo_rows<const NV: usize>(ea: &[f32], eb: &[f32], act: &[usize], ptab: &[f32], stride: usize, off: usize, pa: &mut [f64], pb: Option<&mut [f64]>) {
+    let mut za = [F32x4::splat(0.0); NV];
+    if let Some(pb) = pb {
+        let mut zb = [F32x4::splat(0.0); NV];
+        for ((&fa, &fb), &j) in ea.iter().zip(eb).zip(act) {
+            let pt = &ptab[j * stride + off..j * stride + off + 4 * NV];
+            let (va, vb) = (F32x4::splat_f32(fa), F32x4::splat_f32(fb));
+            for u in 0..NV {
+                let p = F32x4::load(pt, u * 4);
+                za[u] = za[u].add(va.mul(p));
+                zb[u] = zb[u].add(vb.mul(p));
+            }
+        }
+        times_z(&zb, pb);
+    } else {
+        for (&fa, &j) in ea.iter().zip(act) {
+            let pt = &ptab[j * stride + off..j * stride + off + 4 * NV];
+            let va = F32x4::splat_f32(fa);
+            for (u, zu) in za.iter_mut().enumerate() {
+                *zu = zu.add(va.mul(F32x4::load(pt, u * 4)));
+            }
         }
     }
+    times_z(&za, pa);
+}
+
+/// `prod` ← `prod`·Z, Z widened to f64 (exact), NV vectors of 4.
+#[inline(always)]
+fn times_z<const NV: usize>(z: &[F32x4; NV], prod: &mut [f64]) {
     let mut wide = [F64x2::splat(0.0); 2];
     for (u, zu) in z.iter().enumerate() {
         zu.widen(&mut wide);
         F64x2::load(prod, 4 * u).mul(wide[0]).store(prod, 4 * u);
         F64x2::load(prod, 4 * u + 2).mul(wide[1]).store(prod, 4 * u + 2);
+    }
+}
+
+/// out_m ← f32(x^m), m = 0, 1, … in the iterator's order: four chains x^m·(x⁴)^k computed side
+/// by side in f64 (a single chain of multiplies waits on each one's latency), each entry within a few
+/// f64 roundings of x^m before its one rounding to f32.
+#[inline(always)]
+fn powers_into<'a>(x: f64, out: impl Iterator<Item = &'a mut f32>) {
+    let x2 = x * x;
+    let x4 = x2 * x2;
+    let mut p = [1.0, x, x2, x2 * x];
+    for (m, o) in out.enumerate() {
+        *o = p[m % 4] as f32;
+        if m % 4 == 3 {
+            p = p.map(|v| v * x4);
+        }
     }
 }
 

@@ -119,6 +119,11 @@ mod imp {
     }
 
     impl F32x4 {
+        /// Every lane x (already an f32: no rounding here).
+        #[inline(always)]
+        pub fn splat_f32(x: f32) -> Self {
+            F32x4(f32x4_splat(x))
+        }
         /// Lane l ← if self_l < o_l { o_l } else { self_l } (wasm's pmax; NaN-free inputs).
         #[inline(always)]
         pub fn pmax(self, o: Self) -> Self {
@@ -291,6 +296,11 @@ mod imp {
     }
 
     impl F32x4 {
+        /// Every lane x (already an f32: no rounding here).
+        #[inline(always)]
+        pub fn splat_f32(x: f32) -> Self {
+            F32x4([x; 4])
+        }
         /// Lane l ← if self_l < o_l { o_l } else { self_l } (wasm's pmax; NaN-free inputs).
         #[inline(always)]
         pub fn pmax(self, o: Self) -> Self {
