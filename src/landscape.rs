@@ -713,6 +713,7 @@ impl Landscape {
             expo: vec![F64x2::expo_zero(); nrows * gp / 2],
             lin_a: vec![0.0f64; nrows * gv],
             lin_b: vec![0.0f64; nrows * gv],
+            lin_row: vec![0.0f64; nrows],
             pts: Vec::new(),
             ptab: vec![0.0f32; c * root_w],
             ptab_w: 0,
@@ -720,7 +721,9 @@ impl Landscape {
             stack: Vec::with_capacity(c * 24),
             cen: vec![0.0; c],
             e: vec![0.0; c],
-            ef: vec![0.0; 2 * c],
+            ef: vec![0.0; PIC_ROWS * c],
+            qk: vec![0.0; c],
+            base: vec![0; c],
             sc: vec![0.0; c * 4],
         };
         // log2 bounds on every product: each example multiplies by Z ∈ [e^{−PIC_GEO_LIMIT}, C]
@@ -776,7 +779,7 @@ impl Landscape {
             }
         }
         // as in the plane kernel: a last renormalisation makes every product m·2^e, m ∈ [1, 2)
-        let PicWork { mut prod, mut expo, lin_a, lin_b, pts, .. } = w;
+        let PicWork { mut prod, mut expo, lin_a, lin_b, lin_row, pts, .. } = w;
         for (v, e) in expo.iter_mut().enumerate() {
             F64x2::load(&prod, v * 2).renorm(e).store(&mut prod, v * 2);
         }
@@ -786,7 +789,7 @@ impl Landscape {
             for k in 0..g {
                 let idx = row * gp + k;
                 let e = F64x2::expo_lane(expo[idx / 2], idx % 2);
-                let mut v = prod[idx].ln() + e as f64 * ln2 + lin_a[row * gv + k / 4] + ax[k] * lin_b[row * gv + k / 4];
+                let mut v = prod[idx].ln() + e as f64 * ln2 + (lin_a[row * gv + k / 4] + lin_row[row]) + ax[k] * lin_b[row * gv + k / 4];
                 if !pts.is_empty() {
                     v += pts[idx];
                 }
@@ -837,6 +840,8 @@ const PIC_GAP_MIN: f64 = 6.0;
 /// Geometric sums only where M − floor ≤ 70: the E_j of every class that matters (its largest
 /// term on a row, ≥ e^{floor − γ − M}, γ ≤ 17) is then ≥ e^{−87}, a normal f32 (the least is e^{−87.3}).
 const PIC_GEO_LIMIT: f64 = 70.0;
+/// Rows summed together in the geometric sums (each class's powers loaded once for them all).
+const PIC_ROWS: usize = 2;
 
 /// One example's cached scores and ratios, for [`PicWork::node`].
 struct PicExample<'a> {
@@ -869,6 +874,8 @@ struct PicWork<'a> {
     /// shifts: lin_a + a·lin_b per 4 columns of a row; pts per point (allocated when needed)
     lin_a: Vec<f64>,
     lin_b: Vec<f64>,
+    /// shifts of rectangles as wide as the grid: one per row
+    lin_row: Vec<f64>,
     pts: Vec<f64>,
     /// ptab[j·pt_stride + m], m < ptab_w: this example's powers of ρ_j for rectangles ptab_w
     /// columns wide (see `geometric`)
@@ -880,8 +887,12 @@ struct PicWork<'a> {
     /// each class's value at the centre of the rectangle being bounded
     cen: Vec<f64>,
     e: Vec<f64>,
-    /// two rows' E_j rounded to f32 (the first row's, then the second's), for [`geo_rows`]
+    /// up to [`PIC_ROWS`] rows' E_j rounded to f32 (row-major), for [`geo_block`]
     ef: Vec<f32>,
+    /// e^{Δ·s2_j} of the kept classes, in their order
+    qk: Vec<f64>,
+    /// where each kept class's powers for the rectangle start in `ptab`
+    base: Vec<usize>,
     sc: Vec<f64>,
 }
 
@@ -1020,12 +1031,15 @@ impl PicWork<'_> {
     fn geometric(&mut self, ex: &PicExample, kept: std::ops::Range<usize>, mx: f64, k0: usize, kw: usize, r0: usize, rh: usize) {
         let (rl, rh_, v0, v1) = self.span(k0, kw, r0, rh);
         let width = (v1 - v0) * 4;
-        if self.ptab_w != width {
+        let st = self.pt_stride;
+        if self.ptab_w < width {
             // each class's powers anchored where its row peaks: ρ_j^m for a class falling along
             // the row (s1_j ≤ 0; E_j at the left column), ρ_j^(m − width + 1) = (1/ρ_j)^(width − 1 − m)
             // for a rising one (E_j at the right column, the table filled from the right):
-            // every entry ≤ 1, and every E_j is the class's largest term on its row
-            let st = self.pt_stride;
+            // every entry ≤ 1, and every E_j is the class's largest term on its row. Built
+            // once per example at the widest rectangle asked: a narrower one reads the first
+            // `width` entries (falling) or the last (rising), the same values as a table of its
+            // own width (each entry is the same chain's same step)
             for j in 0..ex.r.len() {
                 let row = &mut self.ptab[j * st..j * st + width];
                 if ex.s1[j] > 0.0 {
@@ -1037,6 +1051,10 @@ impl PicWork<'_> {
             self.ptab_w = width;
         }
         let act = &self.stack[kept];
+        for (bj, &j) in self.base.iter_mut().zip(act) {
+            *bj = j * st + if ex.s1[j] > 0.0 { self.ptab_w - width } else { 0 };
+        }
+        let base = &self.base[..act.len()];
         // E_j = e^{s_j(anchor column, b_r0) − M}, then row by row to this call's first row
         let b = self.a0 + r0 as f64 * self.da;
         let (a_left, a_right) = (self.a0 + k0 as f64 * self.da, self.a0 + (k0 + width - 1) as f64 * self.da);
@@ -1050,50 +1068,68 @@ impl PicWork<'_> {
             let x = exp4(d);
             self.e[t * 4..t * 4 + js.len()].copy_from_slice(&x[..js.len()]);
         }
-        let e = &mut self.e[..act.len()];
+        let na = act.len();
+        // the kept classes' e^{Δ·s2_j} side by side (the row loops below then run over plain
+        // slices, which the compiler puts in vector lanes)
+        for (qt, &j) in self.qk.iter_mut().zip(act) {
+            *qt = ex.q[j];
+        }
+        let (e, qk) = (&mut self.e[..na], &self.qk[..na]);
         for _ in r0..self.row_lo + rl {
-            for (ej, &j) in e.iter_mut().zip(act) {
-                *ej *= ex.q[j];
+            for (ej, &qj) in e.iter_mut().zip(qk) {
+                *ej *= qj;
             }
         }
-        let st = self.pt_stride;
-        let (gp, na) = (self.gp, act.len());
-        // two rows at a time: each class's powers are loaded once for both (the sums' loads
-        // and splats per term nearly halve); every point's Z is the same sum, in the same order
+        let gp = self.gp;
+        // the shift M: per row where the rectangle is the grid's whole width (one add), else
+        // per 4 columns
+        let whole = v0 == 0 && v1 == self.gv;
+        // PIC_ROWS rows at a time: each class's powers are loaded once for all of them (the
+        // sums' loads and splats per term fall by that factor); every point's Z is the same
+        // sum, in the same order
         let mut row = rl;
         while row < rh_ {
-            let two = row + 1 < rh_;
-            let (ea, eb) = self.ef.split_at_mut(na);
-            for ((ej, fa), &j) in e.iter_mut().zip(ea.iter_mut()).zip(act) {
-                *fa = *ej as f32;
-                *ej *= ex.q[j];
-            }
-            if two {
-                for ((ej, fb), &j) in e.iter_mut().zip(eb.iter_mut()).zip(act) {
-                    *fb = *ej as f32;
-                    *ej *= ex.q[j];
+            let nr = (rh_ - row).min(PIC_ROWS);
+            // the rows' E_j in f32 (row-major, na per row), E advanced past them in f64
+            for fr in self.ef.chunks_mut(na).take(nr) {
+                for ((ej, fj), &qj) in e.iter_mut().zip(fr.iter_mut()).zip(qk) {
+                    *fj = *ej as f32;
+                    *ej *= qj;
                 }
             }
-            let (pa, pb) = self.prod.split_at_mut((row + 1) * gp);
-            let pa = &mut pa[row * gp..];
+            let ef = &self.ef[..nr * na];
+            let prod = &mut self.prod[row * gp..(row + nr - 1) * gp + v1 * 4];
             let mut v = v0;
             while v < v1 {
                 let nv = (v1 - v).min(4);
                 let off = (v - v0) * 4;
-                let (ra, rb) = (&mut pa[v * 4..v * 4 + nv * 4], if two { Some(&mut pb[v * 4..v * 4 + nv * 4]) } else { None });
-                match nv {
-                    4 => geo_rows::<4>(ea, eb, act, &self.ptab, st, off, ra, rb),
-                    3 => geo_rows::<3>(ea, eb, act, &self.ptab, st, off, ra, rb),
-                    2 => geo_rows::<2>(ea, eb, act, &self.ptab, st, off, ra, rb),
-                    _ => geo_rows::<1>(ea, eb, act, &self.ptab, st, off, ra, rb),
+                macro_rules! block {
+                    ($r:literal) => {
+                        match nv {
+                            4 => geo_block::<$r, 4>(ef, base, &self.ptab, off, prod, gp, v * 4),
+                            3 => geo_block::<$r, 3>(ef, base, &self.ptab, off, prod, gp, v * 4),
+                            2 => geo_block::<$r, 2>(ef, base, &self.ptab, off, prod, gp, v * 4),
+                            _ => geo_block::<$r, 1>(ef, base, &self.ptab, off, prod, gp, v * 4),
+                        }
+                    };
+                }
+                match nr {
+                    1 => block!(1),
+                    2 => block!(2),
+                    3 => block!(3),
+                    _ => block!(4),
                 }
                 v += nv;
             }
-            for r in row..row + 1 + two as usize {
-                let at = r * self.gv;
-                self.lin_a[at + v0..at + v1].iter_mut().for_each(|x| *x += mx);
+            for r in row..row + nr {
+                if whole {
+                    self.lin_row[r] += mx;
+                } else {
+                    let at = r * self.gv;
+                    self.lin_a[at + v0..at + v1].iter_mut().for_each(|x| *x += mx);
+                }
             }
-            row += 2;
+            row += nr;
         }
     }
 
@@ -1142,36 +1178,29 @@ fn fmax(a: f64, b: f64) -> f64 {
     if a < b { b } else { a }
 }
 
-/// One or two rows of a picture rectangle, NV vectors of 4 columns from column `off` of the
-/// rectangle: Z = Σ_j E_j·ρ_j^m over the classes kept (`act`; the rows' E_j rounded to f32 in
-/// `ea`, `eb`), each group of 4 summed in a register; `pa` ← `pa`·Z(first row) and, given,
-/// `pb` ← `pb`·Z(second row). Each power is loaded once for both rows.
+/// R rows of a picture rectangle, NV vectors of 4 columns from column `off` of the rectangle:
+/// Z = Σ_j E_j·ρ_j^m over the classes kept (row r's E_j rounded to f32 in `ef[r·k..]`, k the
+/// number kept; class t's powers for this rectangle from `ptab[base[t]..]`), each group of 4
+/// summed in a register; row r's points from `prod[at + r·stride..]` ← themselves·Z. Each power
+/// is loaded once for the R rows.
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn geo_rows<const NV: usize>(ea: &[f32], eb: &[f32], act: &[usize], ptab: &[f32], stride: usize, off: usize, pa: &mut [f64], pb: Option<&mut [f64]>) {
-    let mut za = [F32x4::splat(0.0); NV];
-    if let Some(pb) = pb {
-        let mut zb = [F32x4::splat(0.0); NV];
-        for ((&fa, &fb), &j) in ea.iter().zip(eb).zip(act) {
-            let pt = &ptab[j * stride + off..j * stride + off + 4 * NV];
-            let (va, vb) = (F32x4::splat_f32(fa), F32x4::splat_f32(fb));
-            for u in 0..NV {
-                let p = F32x4::load(pt, u * 4);
-                za[u] = za[u].add(va.mul(p));
-                zb[u] = zb[u].add(vb.mul(p));
-            }
-        }
-        times_z(&zb, pb);
-    } else {
-        for (&fa, &j) in ea.iter().zip(act) {
-            let pt = &ptab[j * stride + off..j * stride + off + 4 * NV];
-            let va = F32x4::splat_f32(fa);
-            for (u, zu) in za.iter_mut().enumerate() {
-                *zu = zu.add(va.mul(F32x4::load(pt, u * 4)));
+fn geo_block<const R: usize, const NV: usize>(ef: &[f32], base: &[usize], ptab: &[f32], off: usize, prod: &mut [f64], stride: usize, at: usize) {
+    let k = base.len();
+    let mut z = [[F32x4::splat(0.0); NV]; R];
+    for (t, &bt) in base.iter().enumerate() {
+        let pt = &ptab[bt + off..bt + off + 4 * NV];
+        let e: [F32x4; R] = std::array::from_fn(|r| F32x4::splat_f32(ef[r * k + t]));
+        for u in 0..NV {
+            let p = F32x4::load(pt, u * 4);
+            for r in 0..R {
+                z[r][u] = z[r][u].add(e[r].mul(p));
             }
         }
     }
-    times_z(&za, pa);
+    for (r, zr) in z.iter().enumerate() {
+        let a = at + r * stride;
+        times_z(zr, &mut prod[a..a + 4 * NV]);
+    }
 }
 
 /// `prod` ← `prod`·Z, Z widened to f64 (exact), NV vectors of 4.
