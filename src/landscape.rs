@@ -724,9 +724,14 @@ impl Landscape {
             ef: vec![0.0; PIC_ROWS * c],
             qk: vec![0.0; c],
             base: vec![0; c],
+            drop: 0.0,
             sc: vec![0.0; c * 4],
         };
         // log2 bounds on every product: each example multiplies by Z ∈ [e^{−PIC_GEO_LIMIT}, C]
+        // (its geometric sums' Z ≥ e^{floor − M}, M − floor ≤ PIC_GEO_LIMIT; the others' ≥ 1):
+        // renormalised when the next example could leave f64's range, the lower bound lowered
+        // by the example's actual largest M − floor once it is done. Renormalising is exact,
+        // so when it happens (which depends on the rectangles this call visits) changes no bit
         let (mut lo, mut hi) = (0.0f64, 1.0f64);
         let log2c = (c as f64).log2() + 1e-6;
         let ex_bits = PIC_GEO_LIMIT / std::f64::consts::LN_2 + 1.0;
@@ -752,8 +757,8 @@ impl Landscape {
                 }
                 (lo, hi) = (0.0, 1.0);
             }
-            lo -= ex_bits;
             hi += log2c;
+            w.drop = 0.0;
             w.ptab_w = 0;
             w.stack.clear();
             w.stack.extend(0..c);
@@ -777,6 +782,8 @@ impl Landscape {
             } else {
                 w.node(&ex, 0, root_w, 0, root_h, 0..c);
             }
+            // + 1 bit for Z's f32 rounding
+            lo -= w.drop / std::f64::consts::LN_2 + 1.0;
         }
         // as in the plane kernel: a last renormalisation makes every product m·2^e, m ∈ [1, 2)
         let PicWork { mut prod, mut expo, lin_a, lin_b, lin_row, pts, .. } = w;
@@ -842,6 +849,8 @@ const PIC_GAP_MIN: f64 = 6.0;
 const PIC_GEO_LIMIT: f64 = 70.0;
 /// Rows summed together in the geometric sums (each class's powers loaded once for them all).
 const PIC_ROWS: usize = 2;
+/// Vectors of 4 columns summed together (2 × 4 sums in registers; more spill in V8 on x64).
+const PIC_VECS: usize = 4;
 
 /// One example's cached scores and ratios, for [`PicWork::node`].
 struct PicExample<'a> {
@@ -893,6 +902,8 @@ struct PicWork<'a> {
     qk: Vec<f64>,
     /// where each kept class's powers for the rectangle start in `ptab`
     base: Vec<usize>,
+    /// the largest M − floor of this example's geometric sums so far (their Z ≥ e^{floor − M})
+    drop: f64,
     sc: Vec<f64>,
 }
 
@@ -960,6 +971,7 @@ impl PicWork<'_> {
         if kept.len() == 1 {
             self.clean(ex, self.stack[start], k0, kw, r0, rh);
         } else if geo {
+            self.drop = fmax(self.drop, mx - floor);
             self.geometric(ex, kept.clone(), mx, k0, kw, r0, rh);
         } else if kw == 4 && rh == 1 {
             self.per_point(ex, kept.clone(), k0, r0);
@@ -995,6 +1007,7 @@ impl PicWork<'_> {
         if kept.len() == 1 {
             self.clean(ex, self.stack[start], k0, kw, r0, rh);
         } else if mx - floor <= PIC_GEO_LIMIT {
+            self.drop = fmax(self.drop, mx - floor);
             self.geometric(ex, kept, mx, k0, kw, r0, rh);
         } else if kw >= 8 {
             // a term that matters could be below f32's normal range (see `node`): halve the
@@ -1101,11 +1114,13 @@ impl PicWork<'_> {
             let prod = &mut self.prod[row * gp..(row + nr - 1) * gp + v1 * 4];
             let mut v = v0;
             while v < v1 {
-                let nv = (v1 - v).min(4);
+                let nv = (v1 - v).min(PIC_VECS);
                 let off = (v - v0) * 4;
                 macro_rules! block {
                     ($r:literal) => {
                         match nv {
+                            6 => geo_block::<$r, 6>(ef, base, &self.ptab, off, prod, gp, v * 4),
+                            5 => geo_block::<$r, 5>(ef, base, &self.ptab, off, prod, gp, v * 4),
                             4 => geo_block::<$r, 4>(ef, base, &self.ptab, off, prod, gp, v * 4),
                             3 => geo_block::<$r, 3>(ef, base, &self.ptab, off, prod, gp, v * 4),
                             2 => geo_block::<$r, 2>(ef, base, &self.ptab, off, prod, gp, v * 4),
@@ -1113,11 +1128,10 @@ impl PicWork<'_> {
                         }
                     };
                 }
+                // (PIC_ROWS = 2)
                 match nr {
                     1 => block!(1),
-                    2 => block!(2),
-                    3 => block!(3),
-                    _ => block!(4),
+                    _ => block!(2),
                 }
                 v += nv;
             }
