@@ -918,6 +918,11 @@ impl PicWork<'_> {
     /// |s1_ℓ − s1_j|·hw − |s2_ℓ − s2_j|·hh (tighter than comparing the two ends, as two scores
     /// often move together). M = the largest upper end mid_j + rad_j of the classes kept.
     fn keep(&mut self, ex: &PicExample, act: std::ops::Range<usize>, (hw, hh, ac, bc): (f64, f64, f64, f64)) -> (f64, f64, std::ops::Range<usize>) {
+        if act.start == 0 && act.end == ex.s0.len() {
+            // every class (each example's stack starts as 0..C): the same sums over the
+            // per-class slices side by side, without looking each class up
+            return self.keep_all(ex, (hw, hh, ac, bc));
+        }
         let mut floor = f64::NEG_INFINITY;
         let mut lead = self.stack[act.start];
         for t in act.clone() {
@@ -939,6 +944,35 @@ impl PicWork<'_> {
             if !(least > self.gap) {
                 self.stack.push(j);
                 mx = fmax(mx, self.cen[j] + ex.a1[j] * hw + ex.a2[j] * hh);
+            }
+        }
+        (mx, floor, start..self.stack.len())
+    }
+
+    /// [`PicWork::keep`] of all the classes, in the same order (the same result).
+    fn keep_all(&mut self, ex: &PicExample, (hw, hh, ac, bc): (f64, f64, f64, f64)) -> (f64, f64, std::ops::Range<usize>) {
+        let c = ex.s0.len();
+        let (s0, s1, s2, a1, a2) = (ex.s0, &ex.s1[..c], &ex.s2[..c], &ex.a1[..c], &ex.a2[..c]);
+        let cen = &mut self.cen[..c];
+        let mut floor = f64::NEG_INFINITY;
+        let mut lead = 0;
+        for j in 0..c {
+            let mid = s0[j] + ac * s1[j] + bc * s2[j];
+            cen[j] = mid;
+            let low = mid - (a1[j] * hw + a2[j] * hh);
+            if low > floor {
+                floor = low;
+                lead = j;
+            }
+        }
+        let (ml, s1l, s2l) = (cen[lead], s1[lead], s2[lead]);
+        let start = self.stack.len();
+        let mut mx = f64::NEG_INFINITY;
+        for j in 0..c {
+            let least = (ml - cen[j]) - (s1l - s1[j]).abs() * hw - (s2l - s2[j]).abs() * hh;
+            if !(least > self.gap) {
+                self.stack.push(j);
+                mx = fmax(mx, cen[j] + a1[j] * hw + a2[j] * hh);
             }
         }
         (mx, floor, start..self.stack.len())
