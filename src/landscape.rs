@@ -1280,14 +1280,17 @@ fn powers_into<'a>(x: f64, out: impl Iterator<Item = &'a mut f32>) {
 
 /// e^{d_l} for 4 values d_l ≤ 0 (the picture's fresh exps): d = n·ln 2 + r reduced in f64
 /// (so large |d| lose nothing), e^r by [`exp_poly`] in f32 lanes (relative error ~1e-7), times
-/// 2^n in f64 (exact). d < −1000 gives 0.
+/// 2^n in f64 (exact). n is held at −1000 or above (there r = 0: e^d < 2^−999 gives 2^−1000).
+/// In f64 lanes, two values per vector.
 fn exp4(d: [f64; 4]) -> [f64; 4] {
     const MAGIC: f64 = 6_755_399_441_055_744.0; // 1.5·2⁵²: x + MAGIC − MAGIC rounds x to a whole number
-    let n = d.map(|x| fmax((x * std::f64::consts::LOG2_E + MAGIC) - MAGIC, -1000.0));
-    let r = F32x4::from_fn(|l| if n[l] > -1000.0 { d[l] - n[l] * std::f64::consts::LN_2 } else { 0.0 });
-    let p = exp_poly(r);
-    // 2^n from its exponent field (0 below 2^−1022)
-    [0, 1, 2, 3].map(|l| if n[l] >= -1022.0 { p.lane(l) * f64::from_bits(((n[l] as i64 + 1023) as u64) << 52) } else { 0.0 })
+    let dv = [F64x2::from_fn(|l| d[l]), F64x2::from_fn(|l| d[2 + l])];
+    let n = dv.map(|x| x.mul(F64x2::splat(std::f64::consts::LOG2_E)).add(F64x2::splat(MAGIC)).add(F64x2::splat(-MAGIC)).pmax(F64x2::splat(-1000.0)));
+    let r = [0, 1].map(|h| n[h].above_or_zero(-1000.0, dv[h].add(n[h].mul(F64x2::splat(-std::f64::consts::LN_2)))));
+    let mut p = [F64x2::splat(0.0); 2];
+    exp_poly(F32x4::from_f64x2(r[0], r[1])).widen(&mut p);
+    let x = [p[0].mul(n[0].pow2()), p[1].mul(n[1].pow2())];
+    [x[0].lane(0), x[0].lane(1), x[1].lane(0), x[1].lane(1)]
 }
 
 /// The tile (columns, rows) of one example in the softmax kernel: each score moves by at most
