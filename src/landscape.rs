@@ -1090,9 +1090,9 @@ impl PicWork<'_> {
             for j in 0..ex.r.len() {
                 let row = &mut self.ptab[j * st..j * st + width];
                 if ex.s1[j] > 0.0 {
-                    powers_into(1.0 / ex.r[j], row.iter_mut().rev());
+                    powers_into(1.0 / ex.r[j], true, row);
                 } else {
-                    powers_into(ex.r[j], row.iter_mut());
+                    powers_into(ex.r[j], false, row);
                 }
             }
             self.ptab_w = width;
@@ -1262,18 +1262,27 @@ fn times_z<const NV: usize>(z: &[F32x4; NV], prod: &mut [f64]) {
     }
 }
 
-/// out_m ← f32(x^m), m = 0, 1, … in the iterator's order: four chains x^m·(x⁴)^k computed side
-/// by side in f64 (a single chain of multiplies waits on each one's latency), each entry within a few
-/// f64 roundings of x^m before its one rounding to f32.
+/// out_m ← f32(x^m), m = 0, 1, …, out.len() − 1 (a multiple of 4), or with `reversed` out_m ←
+/// f32(x^(len − 1 − m)): four chains x^c·(x⁴)^k side by side in f64 lanes (a single chain of
+/// multiplies waits on each one's latency), each entry within a few f64 roundings of its power
+/// before its one rounding to f32.
 #[inline(always)]
-fn powers_into<'a>(x: f64, out: impl Iterator<Item = &'a mut f32>) {
+fn powers_into(x: f64, reversed: bool, out: &mut [f32]) {
     let x2 = x * x;
-    let x4 = x2 * x2;
-    let mut p = [1.0, x, x2, x2 * x];
-    for (m, o) in out.enumerate() {
-        *o = p[m % 4] as f32;
-        if m % 4 == 3 {
-            p = p.map(|v| v * x4);
+    let x4 = F64x2::splat(x2 * x2);
+    let w = out.len();
+    if reversed {
+        // entries w − 4 − 4k … w − 1 − 4k hold x^(4k + 3), x^(4k + 2), x^(4k + 1), x^(4k)
+        let mut p = [F64x2::from_fn(|l| [x2 * x, x2][l]), F64x2::from_fn(|l| [x, 1.0][l])];
+        for k in 0..w / 4 {
+            F32x4::from_f64x2(p[0], p[1]).store(out, w - 4 - 4 * k);
+            p = p.map(|v| v.mul(x4));
+        }
+    } else {
+        let mut p = [F64x2::from_fn(|l| [1.0, x][l]), F64x2::from_fn(|l| [x2, x2 * x][l])];
+        for k in 0..w / 4 {
+            F32x4::from_f64x2(p[0], p[1]).store(out, 4 * k);
+            p = p.map(|v| v.mul(x4));
         }
     }
 }
