@@ -720,9 +720,9 @@ impl Landscape {
             pt_stride: root_w,
             stack: Vec::with_capacity(c * 24),
             cen: vec![0.0; c],
-            e: vec![0.0; c],
-            ef: vec![0.0; PIC_ROWS * c],
-            qk: vec![0.0; c],
+            e: vec![0.0; c + 1],
+            ef: vec![0.0; PIC_ROWS * (c + 1)],
+            qk: vec![0.0; c + 1],
             base: vec![0; c],
             drop: 0.0,
             sc: vec![0.0; c * 4],
@@ -896,7 +896,7 @@ struct PicWork<'a> {
     /// each class's value at the centre of the rectangle being bounded
     cen: Vec<f64>,
     e: Vec<f64>,
-    /// up to [`PIC_ROWS`] rows' E_j rounded to f32 (row-major), for [`geo_block`]
+    /// up to [`PIC_ROWS`] rows' E_j rounded to f32 (class by class), for [`geo_block`]
     ef: Vec<f32>,
     /// e^{Δ·s2_j} of the kept classes, in their order
     qk: Vec<f64>,
@@ -1121,7 +1121,12 @@ impl PicWork<'_> {
         for (qt, &j) in self.qk.iter_mut().zip(act) {
             *qt = ex.q[j];
         }
-        let (e, qk) = (&mut self.e[..na], &self.qk[..na]);
+        // an odd count is padded to pairs with a 0 (E and e^{Δ·s2} alike: its sums, never read,
+        // stay 0)
+        let np = na.div_ceil(2) * 2;
+        self.e[na] = 0.0;
+        self.qk[na] = 0.0;
+        let (e, qk) = (&mut self.e[..np], &self.qk[..np]);
         for _ in r0..self.row_lo + rl {
             for (ej, &qj) in e.iter_mut().zip(qk) {
                 *ej *= qj;
@@ -1137,9 +1142,17 @@ impl PicWork<'_> {
         let mut row = rl;
         while row < rh_ {
             let nr = (rh_ - row).min(PIC_ROWS);
-            // the rows' E_j in f32 (row-major, na per row), E advanced past them in f64
-            for fr in self.ef.chunks_mut(na).take(nr) {
-                for ((ej, fj), &qj) in e.iter_mut().zip(fr.iter_mut()).zip(qk) {
+            // the rows' E_j in f32, class by class (ef[t·nr + r]), E advanced past them in f64
+            if nr == 2 {
+                for t in (0..np).step_by(2) {
+                    let (ev, qv) = (F64x2::load(e, t), F64x2::load(qk, t));
+                    let e1 = ev.mul(qv);
+                    e1.mul(qv).store(e, t);
+                    let (lo, hi) = ev.zip(e1);
+                    F32x4::from_f64x2(lo, hi).store(&mut self.ef, 2 * t);
+                }
+            } else {
+                for ((ej, fj), &qj) in e.iter_mut().zip(self.ef.iter_mut()).zip(qk) {
                     *fj = *ej as f32;
                     *ej *= qj;
                 }
@@ -1227,17 +1240,16 @@ fn fmax(a: f64, b: f64) -> f64 {
 }
 
 /// R rows of a picture rectangle, NV vectors of 4 columns from column `off` of the rectangle:
-/// Z = Σ_j E_j·ρ_j^m over the classes kept (row r's E_j rounded to f32 in `ef[r·k..]`, k the
-/// number kept; class t's powers for this rectangle from `ptab[base[t]..]`), each group of 4
+/// Z = Σ_j E_j·ρ_j^m over the classes kept (class t's E_j on row r rounded to f32 in
+/// `ef[t·R + r]`; its powers for this rectangle from `ptab[base[t]..]`), each group of 4
 /// summed in a register; row r's points from `prod[at + r·stride..]` ← themselves·Z. Each power
 /// is loaded once for the R rows.
 #[inline(always)]
 fn geo_block<const R: usize, const NV: usize>(ef: &[f32], base: &[usize], ptab: &[f32], off: usize, prod: &mut [f64], stride: usize, at: usize) {
-    let k = base.len();
     let mut z = [[F32x4::splat(0.0); NV]; R];
     for (t, &bt) in base.iter().enumerate() {
         let pt = &ptab[bt + off..bt + off + 4 * NV];
-        let e: [F32x4; R] = std::array::from_fn(|r| F32x4::splat_f32(ef[r * k + t]));
+        let e: [F32x4; R] = std::array::from_fn(|r| F32x4::splat_f32(ef[t * R + r]));
         for u in 0..NV {
             let p = F32x4::load(pt, u * 4);
             for r in 0..R {

@@ -129,6 +129,11 @@ mod imp {
         pub fn above_or_zero(self, limit: f64, x: Self) -> Self {
             F64x2(v128_and(f64x2_gt(self.0, f64x2_splat(limit)), x.0))
         }
+        /// (self_0, o_0) and (self_1, o_1).
+        #[inline(always)]
+        pub fn zip(self, o: Self) -> (Self, Self) {
+            (F64x2(i64x2_shuffle::<0, 2>(self.0, o.0)), F64x2(i64x2_shuffle::<1, 3>(self.0, o.0)))
+        }
         /// 2^n for lanes holding whole numbers n in [−1022, 1023]: the exponent field built
         /// directly (exact).
         #[inline(always)]
@@ -330,6 +335,11 @@ mod imp {
         #[inline(always)]
         pub fn above_or_zero(self, limit: f64, x: Self) -> Self {
             F64x2([0, 1].map(|l| if self.0[l] > limit { x.0[l] } else { 0.0 }))
+        }
+        /// (self_0, o_0) and (self_1, o_1).
+        #[inline(always)]
+        pub fn zip(self, o: Self) -> (Self, Self) {
+            (F64x2([self.0[0], o.0[0]]), F64x2([self.0[1], o.0[1]]))
         }
         /// 2^n for lanes holding whole numbers n in [−1022, 1023]: the exponent field built
         /// directly (exact).

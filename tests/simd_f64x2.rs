@@ -1,4 +1,4 @@
-//! The f64x2 helpers of the picture's fresh exps (src/simd.rs), against values worked by hand.
+//! The f64x2 helpers of the picture's fresh exps and rows' E_j (src/simd.rs), against values worked by hand.
 //! (Natively these run the array form; the wasm form does the same IEEE operations and the
 //! pictures built on it are compared with the f64 plane in tests/picture*.rs.)
 
@@ -27,4 +27,10 @@ fn pmax_above_or_zero_and_the_f32_rounding() {
     // lo's lanes then hi's, each rounded to the nearest f32
     let v = F32x4::from_f64x2(F64x2::from_fn(|l| [0.1, 1.0 + 2f64.powi(-30)][l]), F64x2::from_fn(|l| [-3.0, 1e-50][l]));
     assert_eq!([v.lane(0), v.lane(1), v.lane(2), v.lane(3)], [0.1f32 as f64, 1.0, -3.0, 0.0]);
+}
+
+#[test]
+fn zip_pairs_the_lanes() {
+    let (lo, hi) = F64x2::from_fn(|l| [1.0, 2.0][l]).zip(F64x2::from_fn(|l| [3.0, 4.0][l]));
+    assert_eq!((lanes(lo), lanes(hi)), ([1.0, 3.0], [2.0, 4.0]));
 }
