@@ -847,7 +847,8 @@ const PIC_GAP_MIN: f64 = 6.0;
 /// Geometric sums only where M − floor ≤ 70: the E_j of every class that matters (its largest
 /// term on a row, ≥ e^{floor − γ − M}, γ ≤ 17) is then ≥ e^{−87}, a normal f32 (the least is e^{−87.3}).
 const PIC_GEO_LIMIT: f64 = 70.0;
-/// Rows summed together in the geometric sums (each class's powers loaded once for them all).
+/// Rows summed together in the geometric sums (each class's powers loaded once for them all;
+/// 3 and 4 were slower; `geometric` lays the rows' E_j out for 1 or 2).
 const PIC_ROWS: usize = 2;
 /// Vectors of 4 columns summed together (2 × 4 sums in registers; more spill in V8 on x64).
 const PIC_VECS: usize = 4;
@@ -1152,6 +1153,7 @@ impl PicWork<'_> {
                     F32x4::from_f64x2(lo, hi).store(&mut self.ef, 2 * t);
                 }
             } else {
+                // one row (PIC_ROWS = 2: the last of an odd count)
                 for ((ej, fj), &qj) in e.iter_mut().zip(self.ef.iter_mut()).zip(qk) {
                     *fj = *ej as f32;
                     *ej *= qj;
