@@ -1247,6 +1247,7 @@ fn fmax(a: f64, b: f64) -> f64 {
 /// summed in a register; row r's points from `prod[at + r·stride..]` ← themselves·Z. Each power
 /// is loaded once for the R rows.
 #[inline(always)]
+#[allow(clippy::needless_range_loop)] // z[r][u]: both indices run in the inner loops
 fn geo_block<const R: usize, const NV: usize>(ef: &[f32], base: &[usize], ptab: &[f32], off: usize, prod: &mut [f64], stride: usize, at: usize) {
     let mut z = [[F32x4::splat(0.0); NV]; R];
     for (t, &bt) in base.iter().enumerate() {
