@@ -767,16 +767,26 @@ impl Landscape {
             expo: std::mem::take(&mut acc.expo),
             lin_a: std::mem::take(&mut acc.lin_a),
             lin_b: std::mem::take(&mut acc.lin_b),
+            lin_row: std::mem::take(&mut acc.lin_row),
             pts: std::mem::take(&mut acc.pts),
             ptab: vec![0.0f32; c * root_w],
             ptab_w: 0,
             pt_stride: root_w,
             stack: Vec::with_capacity(c * 24),
             cen: vec![0.0; c],
-            e: vec![0.0; c],
+            e: vec![0.0; c + 1],
+            ef: vec![0.0; PIC_ROWS * (c + 1)],
+            qk: vec![0.0; c + 1],
+            base: vec![0; c],
+            drop: 0.0,
             sc: vec![0.0; c * 4],
         };
         // log2 bounds on every product: each example multiplies by Z ∈ [e^{−PIC_GEO_LIMIT}, C]
+        // (its geometric sums' Z ≥ e^{floor − M}, M − floor ≤ PIC_GEO_LIMIT; the others' ≥ 1):
+        // renormalised when the next example could leave f64's range, the lower bound lowered
+        // by the example's actual largest M − floor once it is done. Renormalising is exact,
+        // so when it happens (which depends on the rectangles this call visits, and on where a
+        // run's pieces of examples begin) changes no bit
         let (mut lo, mut hi) = (acc.lo, acc.hi);
         let log2c = (c as f64).log2() + 1e-6;
         let ex_bits = PIC_GEO_LIMIT / std::f64::consts::LN_2 + 1.0;
@@ -802,8 +812,8 @@ impl Landscape {
                 }
                 (lo, hi) = (0.0, 1.0);
             }
-            lo -= ex_bits;
             hi += log2c;
+            w.drop = 0.0;
             w.ptab_w = 0;
             w.stack.clear();
             w.stack.extend(0..c);
@@ -827,9 +837,11 @@ impl Landscape {
             } else {
                 w.node(&ex, 0, root_w, 0, root_h, 0..c);
             }
+            // + 1 bit for Z's f32 rounding
+            lo -= w.drop / std::f64::consts::LN_2 + 1.0;
         }
         (acc.lo, acc.hi, acc.sy, acc.next) = (lo, hi, [sy0, sy1, sy2], until);
-        (acc.prod, acc.expo, acc.lin_a, acc.lin_b, acc.pts) = (w.prod, w.expo, w.lin_a, w.lin_b, w.pts);
+        (acc.prod, acc.expo, acc.lin_a, acc.lin_b, acc.lin_row, acc.pts) = (w.prod, w.expo, w.lin_a, w.lin_b, w.lin_row, w.pts);
     }
 
     /// The picture's sums from `acc` once every example is in (see [`Landscape::picture_sums`]),
@@ -839,7 +851,7 @@ impl Landscape {
         let (row_lo, nrows, gv, gp) = (acc.rows.start, acc.rows.len(), g.div_ceil(4), g.div_ceil(4) * 4);
         let [sy0, sy1, sy2] = acc.sy;
         // as in the plane kernel: a last renormalisation makes every product m·2^e, m ∈ [1, 2)
-        let PicAcc { mut prod, mut expo, lin_a, lin_b, pts, .. } = acc;
+        let PicAcc { mut prod, mut expo, lin_a, lin_b, lin_row, pts, .. } = acc;
         for (v, e) in expo.iter_mut().enumerate() {
             F64x2::load(&prod, v * 2).renorm(e).store(&mut prod, v * 2);
         }
@@ -849,7 +861,7 @@ impl Landscape {
             for k in 0..g {
                 let idx = row * gp + k;
                 let e = F64x2::expo_lane(expo[idx / 2], idx % 2);
-                let mut v = prod[idx].ln() + e as f64 * ln2 + lin_a[row * gv + k / 4] + ax[k] * lin_b[row * gv + k / 4];
+                let mut v = prod[idx].ln() + e as f64 * ln2 + (lin_a[row * gv + k / 4] + lin_row[row]) + ax[k] * lin_b[row * gv + k / 4];
                 if !pts.is_empty() {
                     v += pts[idx];
                 }
@@ -900,6 +912,11 @@ const PIC_GAP_MIN: f64 = 6.0;
 /// Geometric sums only where M − floor ≤ 70: the E_j of every class that matters (its largest
 /// term on a row, ≥ e^{floor − γ − M}, γ ≤ 17) is then ≥ e^{−87}, a normal f32 (the least is e^{−87.3}).
 const PIC_GEO_LIMIT: f64 = 70.0;
+/// Rows summed together in the geometric sums (each class's powers loaded once for them all;
+/// 3 and 4 were slower; `geometric` lays the rows' E_j out for 1 or 2).
+const PIC_ROWS: usize = 2;
+/// Vectors of 4 columns summed together (2 × 4 sums in registers; more spill in V8 on x64).
+const PIC_VECS: usize = 4;
 
 /// One example's cached scores and ratios, for [`PicWork::node`].
 struct PicExample<'a> {
@@ -925,6 +942,7 @@ struct PicAcc {
     expo: Vec<<F64x2 as Lanes>::Expo>,
     lin_a: Vec<f64>,
     lin_b: Vec<f64>,
+    lin_row: Vec<f64>,
     pts: Vec<f64>,
     lo: f64,
     hi: f64,
@@ -941,6 +959,7 @@ impl PicAcc {
             expo: vec![F64x2::expo_zero(); nrows * gp / 2],
             lin_a: vec![0.0f64; nrows * gv],
             lin_b: vec![0.0f64; nrows * gv],
+            lin_row: vec![0.0f64; nrows],
             pts: Vec::new(),
             lo: 0.0,
             hi: 1.0,
@@ -987,6 +1006,8 @@ struct PicWork<'a> {
     /// shifts: lin_a + a·lin_b per 4 columns of a row; pts per point (allocated when needed)
     lin_a: Vec<f64>,
     lin_b: Vec<f64>,
+    /// shifts of rectangles as wide as the grid: one per row
+    lin_row: Vec<f64>,
     pts: Vec<f64>,
     /// ptab[j·pt_stride + m], m < ptab_w: this example's powers of ρ_j for rectangles ptab_w
     /// columns wide (see `geometric`)
@@ -998,6 +1019,14 @@ struct PicWork<'a> {
     /// each class's value at the centre of the rectangle being bounded
     cen: Vec<f64>,
     e: Vec<f64>,
+    /// up to [`PIC_ROWS`] rows' E_j rounded to f32 (class by class), for [`geo_block`]
+    ef: Vec<f32>,
+    /// e^{Δ·s2_j} of the kept classes, in their order
+    qk: Vec<f64>,
+    /// where each kept class's powers for the rectangle start in `ptab`
+    base: Vec<usize>,
+    /// the largest M − floor of this example's geometric sums so far (their Z ≥ e^{floor − M})
+    drop: f64,
     sc: Vec<f64>,
 }
 
@@ -1012,6 +1041,11 @@ impl PicWork<'_> {
     /// |s1_ℓ − s1_j|·hw − |s2_ℓ − s2_j|·hh (tighter than comparing the two ends, as two scores
     /// often move together). M = the largest upper end mid_j + rad_j of the classes kept.
     fn keep(&mut self, ex: &PicExample, act: std::ops::Range<usize>, (hw, hh, ac, bc): (f64, f64, f64, f64)) -> (f64, f64, std::ops::Range<usize>) {
+        if act.start == 0 && act.end == ex.s0.len() {
+            // every class (each example's stack starts as 0..C): the same sums over the
+            // per-class slices side by side, without looking each class up
+            return self.keep_all(ex, (hw, hh, ac, bc));
+        }
         let mut floor = f64::NEG_INFINITY;
         let mut lead = self.stack[act.start];
         for t in act.clone() {
@@ -1033,6 +1067,35 @@ impl PicWork<'_> {
             if !(least > self.gap) {
                 self.stack.push(j);
                 mx = fmax(mx, self.cen[j] + ex.a1[j] * hw + ex.a2[j] * hh);
+            }
+        }
+        (mx, floor, start..self.stack.len())
+    }
+
+    /// [`PicWork::keep`] of all the classes, in the same order (the same result).
+    fn keep_all(&mut self, ex: &PicExample, (hw, hh, ac, bc): (f64, f64, f64, f64)) -> (f64, f64, std::ops::Range<usize>) {
+        let c = ex.s0.len();
+        let (s0, s1, s2, a1, a2) = (ex.s0, &ex.s1[..c], &ex.s2[..c], &ex.a1[..c], &ex.a2[..c]);
+        let cen = &mut self.cen[..c];
+        let mut floor = f64::NEG_INFINITY;
+        let mut lead = 0;
+        for j in 0..c {
+            let mid = s0[j] + ac * s1[j] + bc * s2[j];
+            cen[j] = mid;
+            let low = mid - (a1[j] * hw + a2[j] * hh);
+            if low > floor {
+                floor = low;
+                lead = j;
+            }
+        }
+        let (ml, s1l, s2l) = (cen[lead], s1[lead], s2[lead]);
+        let start = self.stack.len();
+        let mut mx = f64::NEG_INFINITY;
+        for j in 0..c {
+            let least = (ml - cen[j]) - (s1l - s1[j]).abs() * hw - (s2l - s2[j]).abs() * hh;
+            if !(least > self.gap) {
+                self.stack.push(j);
+                mx = fmax(mx, cen[j] + a1[j] * hw + a2[j] * hh);
             }
         }
         (mx, floor, start..self.stack.len())
@@ -1065,6 +1128,7 @@ impl PicWork<'_> {
         if kept.len() == 1 {
             self.clean(ex, self.stack[start], k0, kw, r0, rh);
         } else if geo {
+            self.drop = fmax(self.drop, mx - floor);
             self.geometric(ex, kept.clone(), mx, k0, kw, r0, rh);
         } else if kw == 4 && rh == 1 {
             self.per_point(ex, kept.clone(), k0, r0);
@@ -1100,6 +1164,7 @@ impl PicWork<'_> {
         if kept.len() == 1 {
             self.clean(ex, self.stack[start], k0, kw, r0, rh);
         } else if mx - floor <= PIC_GEO_LIMIT {
+            self.drop = fmax(self.drop, mx - floor);
             self.geometric(ex, kept, mx, k0, kw, r0, rh);
         } else if kw >= 8 {
             // a term that matters could be below f32's normal range (see `node`): halve the
@@ -1136,28 +1201,30 @@ impl PicWork<'_> {
     fn geometric(&mut self, ex: &PicExample, kept: std::ops::Range<usize>, mx: f64, k0: usize, kw: usize, r0: usize, rh: usize) {
         let (rl, rh_, v0, v1) = self.span(k0, kw, r0, rh);
         let width = (v1 - v0) * 4;
-        if self.ptab_w != width {
+        let st = self.pt_stride;
+        if self.ptab_w < width {
             // each class's powers anchored where its row peaks: ρ_j^m for a class falling along
-            // the row (s1_j ≤ 0; E_j at the left column), ρ_j^(m − width + 1) for a rising one
-            // (E_j at the right column): every entry ≤ 1, and every E_j is the class's largest
-            // term on its row
-            let st = self.pt_stride;
+            // the row (s1_j ≤ 0; E_j at the left column), ρ_j^(m − width + 1) = (1/ρ_j)^(width − 1 − m)
+            // for a rising one (E_j at the right column, the table filled from the right):
+            // every entry ≤ 1, and every E_j is the class's largest term on its row. Built
+            // once per example at the widest rectangle asked: a narrower one reads the first
+            // `width` entries (falling) or the last (rising), the same values as a table of its
+            // own width (each entry is the same chain's same step)
             for j in 0..ex.r.len() {
-                let mut p = 1.0f64;
+                let row = &mut self.ptab[j * st..j * st + width];
                 if ex.s1[j] > 0.0 {
-                    let inv = 1.0 / ex.r[j];
-                    for _ in 1..width {
-                        p *= inv;
-                    }
-                }
-                for m in 0..width {
-                    self.ptab[j * st + m] = p as f32;
-                    p *= ex.r[j];
+                    powers_into(1.0 / ex.r[j], true, row);
+                } else {
+                    powers_into(ex.r[j], false, row);
                 }
             }
             self.ptab_w = width;
         }
         let act = &self.stack[kept];
+        for (bj, &j) in self.base.iter_mut().zip(act) {
+            *bj = j * st + if ex.s1[j] > 0.0 { self.ptab_w - width } else { 0 };
+        }
+        let base = &self.base[..act.len()];
         // E_j = e^{s_j(anchor column, b_r0) − M}, then row by row to this call's first row
         let b = self.a0 + r0 as f64 * self.da;
         let (a_left, a_right) = (self.a0 + k0 as f64 * self.da, self.a0 + (k0 + width - 1) as f64 * self.da);
@@ -1171,33 +1238,83 @@ impl PicWork<'_> {
             let x = exp4(d);
             self.e[t * 4..t * 4 + js.len()].copy_from_slice(&x[..js.len()]);
         }
-        let e = &mut self.e[..act.len()];
+        let na = act.len();
+        // the kept classes' e^{Δ·s2_j} side by side (the row loops below then run over plain
+        // slices, which the compiler puts in vector lanes)
+        for (qt, &j) in self.qk.iter_mut().zip(act) {
+            *qt = ex.q[j];
+        }
+        // an odd count is padded to pairs with a 0 (E and e^{Δ·s2} alike: its sums, never read,
+        // stay 0)
+        let np = na.div_ceil(2) * 2;
+        self.e[na] = 0.0;
+        self.qk[na] = 0.0;
+        let (e, qk) = (&mut self.e[..np], &self.qk[..np]);
         for _ in r0..self.row_lo + rl {
-            for (ej, &j) in e.iter_mut().zip(act) {
-                *ej *= ex.q[j];
+            for (ej, &qj) in e.iter_mut().zip(qk) {
+                *ej *= qj;
             }
         }
-        let st = self.pt_stride;
-        for row in rl..rh_ {
+        let gp = self.gp;
+        // the shift M: per row where the rectangle is the grid's whole width (one add), else
+        // per 4 columns
+        let whole = v0 == 0 && v1 == self.gv;
+        // PIC_ROWS rows at a time: each class's powers are loaded once for all of them (the
+        // sums' loads and splats per term fall by that factor); every point's Z is the same
+        // sum, in the same order
+        let mut row = rl;
+        while row < rh_ {
+            let nr = (rh_ - row).min(PIC_ROWS);
+            // the rows' E_j in f32, class by class (ef[t·nr + r]), E advanced past them in f64
+            if nr == 2 {
+                for t in (0..np).step_by(2) {
+                    let (ev, qv) = (F64x2::load(e, t), F64x2::load(qk, t));
+                    let e1 = ev.mul(qv);
+                    e1.mul(qv).store(e, t);
+                    let (lo, hi) = ev.zip(e1);
+                    F32x4::from_f64x2(lo, hi).store(&mut self.ef, 2 * t);
+                }
+            } else {
+                // one row (PIC_ROWS = 2: the last of an odd count)
+                for ((ej, fj), &qj) in e.iter_mut().zip(self.ef.iter_mut()).zip(qk) {
+                    *fj = *ej as f32;
+                    *ej *= qj;
+                }
+            }
+            let ef = &self.ef[..nr * na];
+            let prod = &mut self.prod[row * gp..(row + nr - 1) * gp + v1 * 4];
             let mut v = v0;
             while v < v1 {
-                let nv = (v1 - v).min(4);
+                let nv = (v1 - v).min(PIC_VECS);
                 let off = (v - v0) * 4;
-                let at = row * self.gp + v * 4;
-                let pr = &mut self.prod[at..at + nv * 4];
-                match nv {
-                    4 => geo_row::<4>(e, act, &self.ptab, st, off, pr),
-                    3 => geo_row::<3>(e, act, &self.ptab, st, off, pr),
-                    2 => geo_row::<2>(e, act, &self.ptab, st, off, pr),
-                    _ => geo_row::<1>(e, act, &self.ptab, st, off, pr),
+                macro_rules! block {
+                    ($r:literal) => {
+                        match nv {
+                            6 => geo_block::<$r, 6>(ef, base, &self.ptab, off, prod, gp, v * 4),
+                            5 => geo_block::<$r, 5>(ef, base, &self.ptab, off, prod, gp, v * 4),
+                            4 => geo_block::<$r, 4>(ef, base, &self.ptab, off, prod, gp, v * 4),
+                            3 => geo_block::<$r, 3>(ef, base, &self.ptab, off, prod, gp, v * 4),
+                            2 => geo_block::<$r, 2>(ef, base, &self.ptab, off, prod, gp, v * 4),
+                            _ => geo_block::<$r, 1>(ef, base, &self.ptab, off, prod, gp, v * 4),
+                        }
+                    };
+                }
+                // (PIC_ROWS = 2)
+                match nr {
+                    1 => block!(1),
+                    _ => block!(2),
                 }
                 v += nv;
             }
-            let at = row * self.gv;
-            self.lin_a[at + v0..at + v1].iter_mut().for_each(|x| *x += mx);
-            for (ej, &j) in e.iter_mut().zip(act) {
-                *ej *= ex.q[j];
+            for r in row..row + nr {
+                if whole {
+                    self.lin_row[r] += mx;
+                } else {
+                    let at = r * self.gv;
+                    self.lin_a[at + v0..at + v1].iter_mut().for_each(|x| *x += mx);
+                }
             }
+            row += nr;
         }
     }
 
@@ -1246,19 +1363,34 @@ fn fmax(a: f64, b: f64) -> f64 {
     if a < b { b } else { a }
 }
 
-/// One row of a picture rectangle, NV vectors of 4 columns from column `off` of the rectangle:
-/// Z = Σ_j E_j·ρ_j^m over the classes kept (`act`, with E_j in `e`), each group of 4 summed in
-/// a register; `prod` ← `prod`·Z.
+/// R rows of a picture rectangle, NV vectors of 4 columns from column `off` of the rectangle:
+/// Z = Σ_j E_j·ρ_j^m over the classes kept (class t's E_j on row r rounded to f32 in
+/// `ef[t·R + r]`; its powers for this rectangle from `ptab[base[t]..]`), each group of 4
+/// summed in a register; row r's points from `prod[at + r·stride..]` ← themselves·Z. Each power
+/// is loaded once for the R rows.
 #[inline(always)]
-fn geo_row<const NV: usize>(e: &[f64], act: &[usize], ptab: &[f32], stride: usize, off: usize, prod: &mut [f64]) {
-    let mut z = [F32x4::splat(0.0); NV];
-    for (&ej, &j) in e.iter().zip(act) {
-        let pt = &ptab[j * stride + off..j * stride + off + 4 * NV];
-        let ev = F32x4::splat(ej);
-        for (u, zu) in z.iter_mut().enumerate() {
-            *zu = zu.add(ev.mul(F32x4::load(pt, u * 4)));
+#[allow(clippy::needless_range_loop)] // z[r][u]: both indices run in the inner loops
+fn geo_block<const R: usize, const NV: usize>(ef: &[f32], base: &[usize], ptab: &[f32], off: usize, prod: &mut [f64], stride: usize, at: usize) {
+    let mut z = [[F32x4::splat(0.0); NV]; R];
+    for (t, &bt) in base.iter().enumerate() {
+        let pt = &ptab[bt + off..bt + off + 4 * NV];
+        let e: [F32x4; R] = std::array::from_fn(|r| F32x4::splat_f32(ef[t * R + r]));
+        for u in 0..NV {
+            let p = F32x4::load(pt, u * 4);
+            for r in 0..R {
+                z[r][u] = z[r][u].add(e[r].mul(p));
+            }
         }
     }
+    for (r, zr) in z.iter().enumerate() {
+        let a = at + r * stride;
+        times_z(zr, &mut prod[a..a + 4 * NV]);
+    }
+}
+
+/// `prod` ← `prod`·Z, Z widened to f64 (exact), NV vectors of 4.
+#[inline(always)]
+fn times_z<const NV: usize>(z: &[F32x4; NV], prod: &mut [f64]) {
     let mut wide = [F64x2::splat(0.0); 2];
     for (u, zu) in z.iter().enumerate() {
         zu.widen(&mut wide);
@@ -1267,16 +1399,44 @@ fn geo_row<const NV: usize>(e: &[f64], act: &[usize], ptab: &[f32], stride: usiz
     }
 }
 
+/// out_m ← f32(x^m), m = 0, 1, …, out.len() − 1 (a multiple of 4), or with `reversed` out_m ←
+/// f32(x^(len − 1 − m)): four chains x^c·(x⁴)^k side by side in f64 lanes (a single chain of
+/// multiplies waits on each one's latency), each entry within a few f64 roundings of its power
+/// before its one rounding to f32.
+#[inline(always)]
+fn powers_into(x: f64, reversed: bool, out: &mut [f32]) {
+    let x2 = x * x;
+    let x4 = F64x2::splat(x2 * x2);
+    let w = out.len();
+    if reversed {
+        // entries w − 4 − 4k … w − 1 − 4k hold x^(4k + 3), x^(4k + 2), x^(4k + 1), x^(4k)
+        let mut p = [F64x2::from_fn(|l| [x2 * x, x2][l]), F64x2::from_fn(|l| [x, 1.0][l])];
+        for k in 0..w / 4 {
+            F32x4::from_f64x2(p[0], p[1]).store(out, w - 4 - 4 * k);
+            p = p.map(|v| v.mul(x4));
+        }
+    } else {
+        let mut p = [F64x2::from_fn(|l| [1.0, x][l]), F64x2::from_fn(|l| [x2, x2 * x][l])];
+        for k in 0..w / 4 {
+            F32x4::from_f64x2(p[0], p[1]).store(out, 4 * k);
+            p = p.map(|v| v.mul(x4));
+        }
+    }
+}
+
 /// e^{d_l} for 4 values d_l ≤ 0 (the picture's fresh exps): d = n·ln 2 + r reduced in f64
 /// (so large |d| lose nothing), e^r by [`exp_poly`] in f32 lanes (relative error ~1e-7), times
-/// 2^n in f64 (exact). d < −1000 gives 0.
+/// 2^n in f64 (exact). n is held at −1000 or above (there r = 0: e^d < 2^−999 gives 2^−1000).
+/// In f64 lanes, two values per vector.
 fn exp4(d: [f64; 4]) -> [f64; 4] {
     const MAGIC: f64 = 6_755_399_441_055_744.0; // 1.5·2⁵²: x + MAGIC − MAGIC rounds x to a whole number
-    let n = d.map(|x| fmax((x * std::f64::consts::LOG2_E + MAGIC) - MAGIC, -1000.0));
-    let r = F32x4::from_fn(|l| if n[l] > -1000.0 { d[l] - n[l] * std::f64::consts::LN_2 } else { 0.0 });
-    let p = exp_poly(r);
-    // 2^n from its exponent field (0 below 2^−1022)
-    [0, 1, 2, 3].map(|l| if n[l] >= -1022.0 { p.lane(l) * f64::from_bits(((n[l] as i64 + 1023) as u64) << 52) } else { 0.0 })
+    let dv = [F64x2::from_fn(|l| d[l]), F64x2::from_fn(|l| d[2 + l])];
+    let n = dv.map(|x| x.mul(F64x2::splat(std::f64::consts::LOG2_E)).add(F64x2::splat(MAGIC)).add(F64x2::splat(-MAGIC)).pmax(F64x2::splat(-1000.0)));
+    let r = [0, 1].map(|h| n[h].above_or_zero(-1000.0, dv[h].add(n[h].mul(F64x2::splat(-std::f64::consts::LN_2)))));
+    let mut p = [F64x2::splat(0.0); 2];
+    exp_poly(F32x4::from_f64x2(r[0], r[1])).widen(&mut p);
+    let x = [p[0].mul(n[0].pow2()), p[1].mul(n[1].pow2())];
+    [x[0].lane(0), x[0].lane(1), x[1].lane(0), x[1].lane(1)]
 }
 
 /// The tile (columns, rows) of one example in the softmax kernel: each score moves by at most

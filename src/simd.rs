@@ -118,7 +118,42 @@ mod imp {
         }
     }
 
+    impl F64x2 {
+        /// Lane l ← if self_l < o_l { o_l } else { self_l } (wasm's pmax; NaN-free inputs).
+        #[inline(always)]
+        pub fn pmax(self, o: Self) -> Self {
+            F64x2(f64x2_pmax(self.0, o.0))
+        }
+        /// Lane l ← x_l where self_l > limit, else +0.
+        #[inline(always)]
+        pub fn above_or_zero(self, limit: f64, x: Self) -> Self {
+            F64x2(v128_and(f64x2_gt(self.0, f64x2_splat(limit)), x.0))
+        }
+        /// (self_0, o_0) and (self_1, o_1).
+        #[inline(always)]
+        pub fn zip(self, o: Self) -> (Self, Self) {
+            (F64x2(i64x2_shuffle::<0, 2>(self.0, o.0)), F64x2(i64x2_shuffle::<1, 3>(self.0, o.0)))
+        }
+        /// 2^n for lanes holding whole numbers n in [−1022, 1023]: the exponent field built
+        /// directly (exact).
+        #[inline(always)]
+        pub fn pow2(self) -> Self {
+            let n = i64x2_extend_low_i32x4(i32x4_trunc_sat_f64x2_zero(self.0));
+            F64x2(i64x2_shl(i64x2_add(n, i64x2_splat(1023)), 52))
+        }
+    }
+
     impl F32x4 {
+        /// Every lane x (already an f32: no rounding here).
+        #[inline(always)]
+        pub fn splat_f32(x: f32) -> Self {
+            F32x4(f32x4_splat(x))
+        }
+        /// The lanes of `lo` then `hi`, each rounded to f32.
+        #[inline(always)]
+        pub fn from_f64x2(lo: F64x2, hi: F64x2) -> Self {
+            F32x4(i32x4_shuffle::<0, 1, 4, 5>(f32x4_demote_f64x2_zero(lo.0), f32x4_demote_f64x2_zero(hi.0)))
+        }
         /// Lane l ← if self_l < o_l { o_l } else { self_l } (wasm's pmax; NaN-free inputs).
         #[inline(always)]
         pub fn pmax(self, o: Self) -> Self {
@@ -290,7 +325,41 @@ mod imp {
         }
     }
 
+    impl F64x2 {
+        /// Lane l ← if self_l < o_l { o_l } else { self_l } (wasm's pmax; NaN-free inputs).
+        #[inline(always)]
+        pub fn pmax(self, o: Self) -> Self {
+            F64x2([0, 1].map(|l| if self.0[l] < o.0[l] { o.0[l] } else { self.0[l] }))
+        }
+        /// Lane l ← x_l where self_l > limit, else +0.
+        #[inline(always)]
+        pub fn above_or_zero(self, limit: f64, x: Self) -> Self {
+            F64x2([0, 1].map(|l| if self.0[l] > limit { x.0[l] } else { 0.0 }))
+        }
+        /// (self_0, o_0) and (self_1, o_1).
+        #[inline(always)]
+        pub fn zip(self, o: Self) -> (Self, Self) {
+            (F64x2([self.0[0], o.0[0]]), F64x2([self.0[1], o.0[1]]))
+        }
+        /// 2^n for lanes holding whole numbers n in [−1022, 1023]: the exponent field built
+        /// directly (exact).
+        #[inline(always)]
+        pub fn pow2(self) -> Self {
+            F64x2([0, 1].map(|l| f64::from_bits(((self.0[l] as i64 + 1023) as u64) << 52)))
+        }
+    }
+
     impl F32x4 {
+        /// Every lane x (already an f32: no rounding here).
+        #[inline(always)]
+        pub fn splat_f32(x: f32) -> Self {
+            F32x4([x; 4])
+        }
+        /// The lanes of `lo` then `hi`, each rounded to f32.
+        #[inline(always)]
+        pub fn from_f64x2(lo: F64x2, hi: F64x2) -> Self {
+            F32x4([lo.0[0] as f32, lo.0[1] as f32, hi.0[0] as f32, hi.0[1] as f32])
+        }
         /// Lane l ← if self_l < o_l { o_l } else { self_l } (wasm's pmax; NaN-free inputs).
         #[inline(always)]
         pub fn pmax(self, o: Self) -> Self {

@@ -1,0 +1,36 @@
+//! The f64x2 helpers of the picture's fresh exps and rows' E_j (src/simd.rs), against values worked by hand.
+//! (Natively these run the array form; the wasm form does the same IEEE operations and the
+//! pictures built on it are compared with the f64 plane in tests/picture*.rs.)
+
+use lossland::simd::{F32x4, F64x2, Lanes};
+
+fn lanes(v: F64x2) -> [f64; 2] {
+    [v.lane(0), v.lane(1)]
+}
+
+#[test]
+fn pow2_builds_the_exponent_field() {
+    // 2^−1000 and 2^3, 2^0 and 2^−1022 (the least normal), exact
+    assert_eq!(lanes(F64x2::from_fn(|l| [-1000.0, 3.0][l]).pow2()), [2f64.powi(-1000), 8.0]);
+    assert_eq!(lanes(F64x2::from_fn(|l| [0.0, -1022.0][l]).pow2()), [1.0, f64::MIN_POSITIVE]);
+}
+
+#[test]
+fn pmax_above_or_zero_and_the_f32_rounding() {
+    let a = F64x2::from_fn(|l| [-1200.0, -3.5][l]);
+    assert_eq!(lanes(a.pmax(F64x2::splat(-1000.0))), [-1000.0, -3.5]);
+    // kept where the lane is above −1000 (strictly), else +0
+    let n = F64x2::from_fn(|l| [-1000.0, -999.0][l]);
+    let got = lanes(n.above_or_zero(-1000.0, F64x2::splat(0.25)));
+    assert_eq!(got, [0.0, 0.25]);
+    assert!(got[0].is_sign_positive());
+    // lo's lanes then hi's, each rounded to the nearest f32
+    let v = F32x4::from_f64x2(F64x2::from_fn(|l| [0.1, 1.0 + 2f64.powi(-30)][l]), F64x2::from_fn(|l| [-3.0, 1e-50][l]));
+    assert_eq!([v.lane(0), v.lane(1), v.lane(2), v.lane(3)], [0.1f32 as f64, 1.0, -3.0, 0.0]);
+}
+
+#[test]
+fn zip_pairs_the_lanes() {
+    let (lo, hi) = F64x2::from_fn(|l| [1.0, 2.0][l]).zip(F64x2::from_fn(|l| [3.0, 4.0][l]));
+    assert_eq!((lanes(lo), lanes(hi)), ([1.0, 3.0], [2.0, 4.0]));
+}
