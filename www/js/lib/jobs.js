@@ -30,10 +30,12 @@ export async function plane(ctx, { land, span, size, colour = false }) {
   if (colour && typeof land.pictureStart === "function") {
     const id = land.pictureStart(span, size);
     if (id) {
-      // the examples in pieces; a run another job replaced (-1) is a stopped job
-      const done = await inPieces(ctx, rates, `${size}:example`, 8, (k) => {
-        const left = land.pictureStep(id, k);
-        return left < 0 ? null : left;
+      // the examples in pieces (the first, of one example, says how many there are); a run
+      // another job replaced (-1) is a stopped job
+      const left = land.pictureStep(id, 1);
+      const done = left >= 0 && await inPieces(ctx, rates, `${size}:example`, left, 8, (k) => {
+        const now = land.pictureStep(id, k);
+        return now < 0 ? null : now;
       });
       if (!done) return null;
       values = land.pictureFinish(id) ?? null; // undefined: too flat for f32 sums
@@ -49,7 +51,7 @@ export async function plane(ctx, { land, span, size, colour = false }) {
     const rows = pic ? (a, b) => land.picture(span, size, a, b) : (a, b) => land.planeRows(span, size, a, b);
     values = new Float64Array(size * size);
     let r = 0;
-    const done = await inPieces(ctx, rates, `${size}:row:${pic}`, 4, (k) => {
+    const done = await inPieces(ctx, rates, `${size}:row:${pic}`, size, 4, (k) => {
       const end = Math.min(size, r + k);
       values.set(rows(r, end), r * size);
       r = end;
@@ -62,26 +64,34 @@ export async function plane(ctx, { land, span, size, colour = false }) {
 }
 
 /**
- * Runs `step(k)` (k units of work; returns the units left, or null: stopped) in pieces of about
- * `ctx.budget` ms, pausing between them; true when no unit is left. Pieces are as large as the
- * budget allows from the first one on: the ms per unit measured by the previous job of this
- * kind (a drag asks for the same grid again and again), else `first` units.
+ * Runs `step(k)` (k units of work; returns the units left, or null: stopped) over `total` units
+ * in pieces of about `ctx.budget` ms, pausing between them; true when no unit is left. Pieces
+ * are as large as the budget allows from the first one on: the ms per unit measured by the
+ * previous job of this kind (a drag asks for the same grid again and again), else `first`
+ * units. The rate counts the units a piece did, not the units asked: a grid's last piece is
+ * often short (dividing by the units asked had made the next grid's first piece 10× too
+ * large: tasks of 130 ms in a CSV drag).
  */
-async function inPieces(ctx, rates, key, first, step) {
+async function inPieces(ctx, rates, key, total, first, step) {
   const most = 2 ** 31; // a piece of more units than any job has
   let per = rates.has(key) ? Math.min(most, Math.max(1, Math.floor(ctx.budget / Math.max(1e-6, rates.get(key))))) : first;
-  for (;;) {
+  let before = total;
+  while (before > 0) {
     const t0 = performance.now();
     const left = step(per);
     if (left === null) return false;
     const dt = performance.now() - t0;
     ctx.work += dt;
     ctx.pieces?.push(dt);
-    rates.set(key, dt / per);
-    if (left <= 0) return true;
-    per = Math.min(most, Math.max(1, Math.round(per * (ctx.budget / Math.max(0.5, dt)))));
+    // (a piece under the clock's 0.1 ms grain counts as 0.1 ms: never a rate of 0)
+    if (!(left < before)) throw new Error(`${key}: a piece did no work (${before} units left)`);
+    rates.set(key, Math.max(0.1, dt) / (before - left));
+    before = left;
+    if (left <= 0) break;
+    per = Math.min(most, Math.max(1, Math.floor(ctx.budget / rates.get(key))));
     if (!(await ctx.pause())) return false;
   }
+  return true;
 }
 
 /**
