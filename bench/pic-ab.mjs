@@ -1,5 +1,9 @@
 // A/B of the softmax picture (Landscape.picture, 64², colour only) of two builds, alternating
-// in one process so both see the same machine load:
+// so both see the same machine load. Each build is timed in a process of its own (a child per
+// build and round): with both instances in one process, identical builds from two directories
+// once timed 1.5–1.75× apart (three runs beside a test suite, the second instance slower;
+// 0.95–1.03 either way round on a quiet machine). Separate processes rule that out: identical
+// builds, quiet, 7 rounds: 0.94–1.00.
 //   node bench/pic-ab.mjs OLD_PKG_DIR [NEW_PKG_DIR=www/pkg] [--rounds R] [--spans 3,5,8] [--sets digits,CSV 1900]
 // The set-up of bench/bench.mjs's "one full 64 × 64 landscape" table: W = 0.01·N(0, 1) seed 1,
 // directions seed 2, reg 0; the digits and its three seeded CSVs. Prints, per data set and span,
@@ -35,33 +39,40 @@ const allSets = [
   ["CSV 5000×60 0–16", (L) => seeded(L, 5000, 60, 10, 9, true)],
 ];
 const sets = only ? allSets.filter(([n]) => only.split(",").some((o) => n.startsWith(o))) : allSets;
-const builds = [["old", oldDir], ["new", newDir]];
-const libs = {};
-for (const [name, dir] of builds) libs[name] = await load(dir);
-// one landscape per build and data set, kept for the whole run
-const ls = {};
-for (const [name, dir] of builds) {
-  const L = libs[name];
+const med = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+// a child: one build, every data set and span once, printed as JSON
+if (args[0] === "--one") {
+  const dir = args[1];
+  const L = await load(dir);
+  const out = {};
   for (const [set, mk] of sets) {
     const d = mk(L, dir);
     const c = new L.Classifier(d, { loss: "softmax", reg: 0 }); c.randomize(1, 0.01);
-    ls[`${name} ${set}`] = new L.Landscape(c, { seed: 2 });
+    const l = new L.Landscape(c, { seed: 2 });
+    for (const span of spans) {
+      l.picture(span, 64, 0, 64); // warm: the ratios for this spacing, the code's tiers
+      l.picture(span, 64, 0, 64);
+      const t = [];
+      for (let k = 0; k < 3; k++) { const t0 = performance.now(); l.picture(span, 64, 0, 64); t.push(performance.now() - t0); }
+      out[`${set} span ${span}`] = med(t);
+    }
   }
+  console.log(JSON.stringify(out));
+  process.exit(0);
 }
-const med = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+const { spawnSync } = await import("node:child_process");
+const { fileURLToPath } = await import("node:url");
+const self = fileURLToPath(import.meta.url);
+const builds = [["old", oldDir], ["new", newDir]];
 const res = {};
 const load0 = loadavg()[0];
 for (let r = 0; r < rounds; r++) {
-  for (const [set] of sets) for (const span of spans) {
-    const order = r % 2 ? [...builds].reverse() : builds;
-    for (const [name] of order) {
-      const l = ls[`${name} ${set}`];
-      l.picture(span, 64, 0, 64); // warm: the ratios for this spacing
-      const t = [];
-      for (let k = 0; k < 3; k++) { const t0 = performance.now(); l.picture(span, 64, 0, 64); t.push(performance.now() - t0); }
-      ((res[`${set} span ${span}`] ??= { old: [], new: [] })[name]).push(med(t));
-    }
+  const order = r % 2 ? [...builds].reverse() : builds;
+  for (const [name, dir] of order) {
+    const child = spawnSync(process.execPath, [self, "--one", dir, "--spans", spans.join(","), ...(only ? ["--sets", only] : [])], { encoding: "utf8" });
+    if (child.status !== 0) { console.error(child.stderr); process.exit(1); }
+    for (const [k, v] of Object.entries(JSON.parse(child.stdout.trim().split("\n").pop()))) ((res[k] ??= { old: [], new: [] })[name]).push(v);
   }
 }
-console.log(`picture 64², medians of ${rounds} rounds (each the median of 3); load average ${load0.toFixed(2)} → ${loadavg()[0].toFixed(2)}`);
+console.log(`picture 64², medians of ${rounds} rounds (each the median of 3, each build in a process of its own); load average ${load0.toFixed(2)} → ${loadavg()[0].toFixed(2)}`);
 for (const [k, v] of Object.entries(res)) console.log(`  ${k.padEnd(28)} old ${med(v.old).toFixed(2).padStart(7)} ms   new ${med(v.new).toFixed(2).padStart(7)} ms   new/old ${(med(v.new) / med(v.old)).toFixed(3)}`);
