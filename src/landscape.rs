@@ -753,6 +753,7 @@ impl Landscape {
         let root_w = gp.next_power_of_two().max(4);
         let root_h = g.next_power_of_two();
         let ratios = self.ratios(da);
+        let (first, [mut sy0, mut sy1, mut sy2]) = (acc.next, acc.sy);
         let mut w = PicWork {
             g,
             gv,
@@ -763,12 +764,7 @@ impl Landscape {
             da,
             ax,
             gap,
-            prod: std::mem::take(&mut acc.prod),
-            expo: std::mem::take(&mut acc.expo),
-            lin_a: std::mem::take(&mut acc.lin_a),
-            lin_b: std::mem::take(&mut acc.lin_b),
-            lin_row: std::mem::take(&mut acc.lin_row),
-            pts: std::mem::take(&mut acc.pts),
+            acc: std::mem::replace(acc, PicAcc::new(0, 0..0)),
             ptab: vec![0.0f32; c * root_w],
             ptab_w: 0,
             pt_stride: root_w,
@@ -787,12 +783,11 @@ impl Landscape {
         // by the example's actual largest M − floor once it is done. Renormalising is exact,
         // so when it happens (which depends on the rectangles this call visits, and on where a
         // run's pieces of examples begin) changes no bit
-        let (mut lo, mut hi) = (acc.lo, acc.hi);
+        let (mut lo, mut hi) = (w.acc.lo, w.acc.hi);
         let log2c = (c as f64).log2() + 1e-6;
         let ex_bits = PIC_GEO_LIMIT / std::f64::consts::LN_2 + 1.0;
-        let [mut sy0, mut sy1, mut sy2] = acc.sy;
         let y = &self.data.y;
-        for i in acc.next..until {
+        for i in first..until {
             let at = i * c;
             let ex = PicExample {
                 s0: &self.s[0][at..at + c],
@@ -807,8 +802,9 @@ impl Landscape {
             sy1 += ex.s1[y[i]];
             sy2 += ex.s2[y[i]];
             if lo - ex_bits < -F64x2::EXPO_BUDGET || hi + log2c > F64x2::EXPO_BUDGET {
-                for (v, e) in w.expo.iter_mut().enumerate() {
-                    F64x2::load(&w.prod, v * 2).renorm(e).store(&mut w.prod, v * 2);
+                let PicAcc { prod, expo, .. } = &mut w.acc;
+                for (v, e) in expo.iter_mut().enumerate() {
+                    F64x2::load(prod, v * 2).renorm(e).store(prod, v * 2);
                 }
                 (lo, hi) = (0.0, 1.0);
             }
@@ -840,8 +836,7 @@ impl Landscape {
             // + 1 bit for Z's f32 rounding
             lo -= w.drop / std::f64::consts::LN_2 + 1.0;
         }
-        (acc.lo, acc.hi, acc.sy, acc.next) = (lo, hi, [sy0, sy1, sy2], until);
-        (acc.prod, acc.expo, acc.lin_a, acc.lin_b, acc.lin_row, acc.pts) = (w.prod, w.expo, w.lin_a, w.lin_b, w.lin_row, w.pts);
+        *acc = PicAcc { lo, hi, sy: [sy0, sy1, sy2], next: until, ..w.acc };
     }
 
     /// The picture's sums from `acc` once every example is in (see [`Landscape::picture_sums`]),
@@ -938,10 +933,13 @@ struct PicExample<'a> {
 /// cost 2–4× one call for the whole grid).
 struct PicAcc {
     rows: std::ops::Range<usize>,
+    /// Π_i Z_i per point (row-major, gp columns), its binary exponents apart
     prod: Vec<f64>,
     expo: Vec<<F64x2 as Lanes>::Expo>,
+    /// shifts: lin_a + a·lin_b per 4 columns of a row; pts per point (allocated when needed)
     lin_a: Vec<f64>,
     lin_b: Vec<f64>,
+    /// shifts of rectangles as wide as the grid: one per row
     lin_row: Vec<f64>,
     pts: Vec<f64>,
     lo: f64,
@@ -1000,15 +998,8 @@ struct PicWork<'a> {
     /// classes more than this below another over a rectangle are left out of it
     /// ([`Landscape::picture_gap`])
     gap: f64,
-    /// Π_i Z_i per point (row-major, gp columns), its binary exponents apart
-    prod: Vec<f64>,
-    expo: Vec<<F64x2 as Lanes>::Expo>,
-    /// shifts: lin_a + a·lin_b per 4 columns of a row; pts per point (allocated when needed)
-    lin_a: Vec<f64>,
-    lin_b: Vec<f64>,
-    /// shifts of rectangles as wide as the grid: one per row
-    lin_row: Vec<f64>,
-    pts: Vec<f64>,
+    /// the products and shifts of this call's rows, carried from example to example
+    acc: PicAcc,
     /// ptab[j·pt_stride + m], m < ptab_w: this example's powers of ρ_j for rectangles ptab_w
     /// columns wide (see `geometric`)
     ptab: Vec<f32>,
@@ -1191,8 +1182,8 @@ impl PicWork<'_> {
         for row in rl..rh_ {
             let al = ex.s0[j] + self.ax[self.row_lo + row] * ex.s2[j];
             let at = row * self.gv;
-            self.lin_a[at + v0..at + v1].iter_mut().for_each(|v| *v += al);
-            self.lin_b[at + v0..at + v1].iter_mut().for_each(|v| *v += ex.s1[j]);
+            self.acc.lin_a[at + v0..at + v1].iter_mut().for_each(|v| *v += al);
+            self.acc.lin_b[at + v0..at + v1].iter_mut().for_each(|v| *v += ex.s1[j]);
         }
     }
 
@@ -1282,7 +1273,7 @@ impl PicWork<'_> {
                 }
             }
             let ef = &self.ef[..nr * na];
-            let prod = &mut self.prod[row * gp..(row + nr - 1) * gp + v1 * 4];
+            let prod = &mut self.acc.prod[row * gp..(row + nr - 1) * gp + v1 * 4];
             let mut v = v0;
             while v < v1 {
                 let nv = (v1 - v).min(PIC_VECS);
@@ -1308,10 +1299,10 @@ impl PicWork<'_> {
             }
             for r in row..row + nr {
                 if whole {
-                    self.lin_row[r] += mx;
+                    self.acc.lin_row[r] += mx;
                 } else {
                     let at = r * self.gv;
-                    self.lin_a[at + v0..at + v1].iter_mut().for_each(|x| *x += mx);
+                    self.acc.lin_a[at + v0..at + v1].iter_mut().for_each(|x| *x += mx);
                 }
             }
             row += nr;
@@ -1320,8 +1311,8 @@ impl PicWork<'_> {
 
     /// Per point of one group of 4 columns in one row: m = max_j s_j, Z' = Σ_j e^{s_j − m} ≥ 1.
     fn per_point(&mut self, ex: &PicExample, kept: std::ops::Range<usize>, k0: usize, r0: usize) {
-        if self.pts.is_empty() {
-            self.pts = vec![0.0; self.nrows * self.gp];
+        if self.acc.pts.is_empty() {
+            self.acc.pts = vec![0.0; self.nrows * self.gp];
         }
         let (g, row) = (self.g, r0 - self.row_lo);
         let b = self.ax[r0];
@@ -1347,10 +1338,10 @@ impl PicWork<'_> {
         let at = row * self.gp + k0;
         let mut wide = [F64x2::splat(0.0); 2];
         z.widen(&mut wide);
-        F64x2::load(&self.prod, at).mul(wide[0]).store(&mut self.prod, at);
-        F64x2::load(&self.prod, at + 2).mul(wide[1]).store(&mut self.prod, at + 2);
+        F64x2::load(&self.acc.prod, at).mul(wide[0]).store(&mut self.acc.prod, at);
+        F64x2::load(&self.acc.prod, at + 2).mul(wide[1]).store(&mut self.acc.prod, at + 2);
         for l in 0..4 {
-            self.pts[at + l] += m[l];
+            self.acc.pts[at + l] += m[l];
         }
     }
 }
