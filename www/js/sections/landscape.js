@@ -84,7 +84,7 @@ export default {
     function writeTexts() {
       clearTimeout(textTimer);
       textTimer = 0;
-      if (!pending) return;
+      if (!pending || w.destroyed) return;
       summary.textContent = pending.summary;
       w.say(pending.status);
       pending = null;
@@ -96,7 +96,6 @@ export default {
       if (since >= TEXT_MS) writeTexts();
       else if (!textTimer) textTimer = setTimeout(writeTexts, TEXT_MS - since);
     }
-
 
     async function compute() {
       const my = w.epoch, mine = land, clf = built;
