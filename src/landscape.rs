@@ -31,6 +31,9 @@ pub struct Landscape {
     /// The picture's gap and its lower bound on the grid's range, for the last grid asked
     /// ([`Landscape::picture_gap`]): a plane computed a few rows at a time pays for them once.
     pic_gap: RefCell<PicGap>,
+    /// The picture's fast-moving examples down the quadtree instead of the row sweep
+    /// ([`Landscape::set_picture_quadtree`]).
+    pic_quadtree: std::cell::Cell<bool>,
 }
 
 /// [`Landscape::picture_gap`] for the grid `key` = (its first and last axis values' bits, size).
@@ -159,6 +162,7 @@ impl Landscape {
         let abs_s = [1, 2].map(|k| s[k].iter().map(|v| v.abs()).collect());
         Landscape { data, hyper: clf.hyper, w, s, abs_s, gram, ratios: RefCell::new(Ratios { step: f64::NAN, r: Vec::new(), q: Vec::new() }),
             pic_gap: RefCell::new(PicGap { key: (0, 0, 0), gap: PIC_GAP, range_lb: 0.0 }),
+            pic_quadtree: std::cell::Cell::new(false),
         }
     }
 
@@ -412,6 +416,14 @@ impl Landscape {
             neumaier(&mut sb, &mut cb, d_b[k]);
             out[k] += (sa + ca) + (sb + cb) * ax[k];
         }
+    }
+
+    /// Sends the picture's fast-moving examples down the quadtree ([`PicWork::node`]) instead of
+    /// the row sweep ([`PicWork::sweep`]): the picture as before the sweep, for tests and A/B
+    /// measurements. Either is within the picture's bound of the f64 plane.
+    #[doc(hidden)]
+    pub fn set_picture_quadtree(&self, on: bool) {
+        self.pic_quadtree.set(on);
     }
 
     /// Whether [`Landscape::picture_rows`] sums in f32 lanes at this span and size: softmax,
@@ -720,7 +732,8 @@ impl Landscape {
     /// (every score moves by ≤ 80 across one, at least 4 columns wide; at most
     /// [`PIC_TILES_MAX`] on the grid), each summed whole ([`PicWork::tile`]; halved if
     /// M − floor > 70): wasm's lanes go fastest on long rows. One whose scores
-    /// move fast (unstandardised features, large spans) goes down a quadtree ([`PicWork::node`]):
+    /// move fast (unstandardised features, large spans) is swept row by row along its scores'
+    /// upper envelope ([`PicWork::sweep`]), or, with more than 64 classes, goes down a quadtree ([`PicWork::node`]):
     /// a rectangle is halved (columns in whole groups of 4) until it is clean, or its terms
     /// stay within f32's range for geometric sums, or it is one group in one row; most of such
     /// a grid is clean, and costs no exp.
@@ -776,6 +789,14 @@ impl Landscape {
             base: vec![0; c],
             drop: 0.0,
             sc: vec![0.0; c * 4],
+            order: Vec::with_capacity(c),
+            hull: Vec::with_capacity(c),
+            tk: Vec::new(),
+            td: Vec::new(),
+            tz: Vec::new(),
+            px: Vec::with_capacity(c + 1),
+            masks: Vec::with_capacity(c + 1),
+            dv: vec![0.0; c],
         };
         // log2 bounds on every product: each example multiplies by Z ∈ [e^{−PIC_GEO_LIMIT}, C]
         // (its geometric sums' Z ≥ e^{floor − M}, M − floor ≤ PIC_GEO_LIMIT; the others' ≥ 1):
@@ -830,6 +851,8 @@ impl Landscape {
                     }
                     r0 += th;
                 }
+            } else if g >= 2 && c <= 64 && !self.pic_quadtree.get() {
+                w.sweep(&ex);
             } else {
                 w.node(&ex, 0, root_w, 0, root_h, 0..c);
             }
@@ -846,7 +869,7 @@ impl Landscape {
         let (row_lo, nrows, gv, gp) = (acc.rows.start, acc.rows.len(), g.div_ceil(4), g.div_ceil(4) * 4);
         let [sy0, sy1, sy2] = acc.sy;
         // as in the plane kernel: a last renormalisation makes every product m·2^e, m ∈ [1, 2)
-        let PicAcc { mut prod, mut expo, lin_a, lin_b, lin_row, pts, .. } = acc;
+        let PicAcc { mut prod, mut expo, lin_a, lin_b, lin_row, pts, env_c, env_u, .. } = acc;
         for (v, e) in expo.iter_mut().enumerate() {
             F64x2::load(&prod, v * 2).renorm(e).store(&mut prod, v * 2);
         }
@@ -861,6 +884,15 @@ impl Landscape {
                     v += pts[idx];
                 }
                 out[row * g + k] += v - (sy0 + ax[k] * sy1 + b * sy2);
+            }
+            if !env_c.is_empty() {
+                let at = row * (g + 1);
+                let (mut c0, mut u0) = (0.0, 0.0);
+                for k in 0..g {
+                    c0 += env_c[at + k];
+                    u0 += env_u[at + k];
+                    out[row * g + k] += c0 + ax[k] * u0;
+                }
             }
         }
     }
@@ -942,6 +974,10 @@ struct PicAcc {
     /// shifts of rectangles as wide as the grid: one per row
     lin_row: Vec<f64>,
     pts: Vec<f64>,
+    /// shifts of swept examples ([`PicWork::sweep`]): per row, differences along the columns
+    /// (g + 1 each) of the intercepts and slopes (in a) of the envelope's segments
+    env_c: Vec<f64>,
+    env_u: Vec<f64>,
     lo: f64,
     hi: f64,
     sy: [f64; 3],
@@ -959,6 +995,8 @@ impl PicAcc {
             lin_b: vec![0.0f64; nrows * gv],
             lin_row: vec![0.0f64; nrows],
             pts: Vec::new(),
+            env_c: Vec::new(),
+            env_u: Vec::new(),
             lo: 0.0,
             hi: 1.0,
             sy: [0.0; 3],
@@ -1019,6 +1057,18 @@ struct PicWork<'a> {
     /// the largest M − floor of this example's geometric sums so far (their Z ≥ e^{floor − M})
     drop: f64,
     sc: Vec<f64>,
+    /// [`PicWork::sweep`]: the classes by slope along a row; the row's upper envelope (its
+    /// classes left to right), its crossings and, at each, the classes within γ of it (one bit
+    /// each); the (point, −gap) of every class within reach of the envelope off its own
+    /// segment, the example's, and each point's Σ e^{−gap}; a scratch row of gaps
+    order: Vec<usize>,
+    hull: Vec<usize>,
+    px: Vec<f64>,
+    masks: Vec<u64>,
+    tk: Vec<u32>,
+    td: Vec<f32>,
+    tz: Vec<f32>,
+    dv: Vec<f64>,
 }
 
 impl PicWork<'_> {
@@ -1307,6 +1357,220 @@ impl PicWork<'_> {
             }
             row += nr;
         }
+    }
+
+    /// One example whose scores move fast (unstandardised features, large spans), row by row:
+    /// the picture's way for the examples the plane kernel's tiles cannot take (up to 64
+    /// classes; more go down the quadtree, [`PicWork::node`]). Along a row every score is a
+    /// line in a, so log Z = M(a) + log Σ_j e^{s_j − M}, M the lines' upper envelope: convex,
+    /// piecewise linear, a few segments. The envelope is found from the classes sorted by slope
+    /// (O(C), [`PicWork::hull_of`]), or is the previous row's when that still is one
+    /// ([`PicWork::place`]). M goes to the row's differences (`env_c`, `env_u`: a segment adds
+    /// its intercept and slope from its first column to its end; summed in
+    /// [`Landscape::picture_out`]), no exp. Where another class comes within γ of the envelope
+    /// — on a segment its gap is linear, so such a class is within γ at one of the segment's
+    /// ends and its columns are one run from that end — e^{s_j − M} is summed per point in
+    /// f32x4 `exp` and the point's product takes 1 + that sum (≤ C, like every Z). A class
+    /// more than γ below the envelope at a point is left out there, as in [`PicWork::keep`].
+    /// On the page bench's 0–16 CSV (5000 × 60) ~3.2 segments and ~1–4 such terms per row: a
+    /// grid of 64 rows costs what the quadtree's ~10³ rectangles per example cost in a third
+    /// to two thirds of the time.
+    fn sweep(&mut self, ex: &PicExample) {
+        let (c, g, gp) = (ex.s0.len(), self.g, self.gp);
+        if self.acc.env_c.is_empty() {
+            self.acc.env_c = vec![0.0; self.nrows * (g + 1)];
+            self.acc.env_u = vec![0.0; self.nrows * (g + 1)];
+        }
+        if self.tz.len() < self.nrows * gp {
+            self.tz = vec![0.0; self.nrows * gp];
+        }
+        let s1 = ex.s1;
+        // by slope, ascending (insertion: ≤ 64 classes; the library's sort adds ~6 KB of wasm)
+        self.order.clear();
+        for j in 0..c {
+            let mut at = self.order.len();
+            while at > 0 && s1[self.order[at - 1]] > s1[j] {
+                at -= 1;
+            }
+            self.order.insert(at, j);
+        }
+        let (a0, inv) = (self.a0, 1.0 / self.da);
+        let gap = self.gap;
+        self.tk.clear();
+        self.td.clear();
+        self.hull.clear();
+        for row in 0..self.nrows {
+            let b = self.ax[self.row_lo + row];
+            for j in 0..c {
+                self.cen[j] = ex.s0[j] + b * ex.s2[j];
+            }
+            // the previous row's envelope, if it still is one; else found afresh
+            if self.hull.is_empty() || !self.place(ex, true) {
+                self.hull_of(ex);
+                self.place(ex, false);
+            }
+            let (cen, hull, px, masks) = (&self.cen, &self.hull, &self.px, &self.masks);
+            let at = row * (g + 1);
+            let mut k0 = 0;
+            for (t, &m) in hull.iter().enumerate() {
+                let k1 = if t + 1 < hull.len() {
+                    let pos = (px[t + 1] - a0) * inv;
+                    if pos > 0.0 {
+                        if pos < g as f64 { (pos.ceil() as usize).max(k0) } else { g }
+                    } else {
+                        k0
+                    }
+                } else {
+                    g
+                };
+                if k1 <= k0 {
+                    continue;
+                }
+                let (cm, um) = (cen[m], s1[m]);
+                self.acc.env_c[at + k0] += cm;
+                self.acc.env_c[at + k1] -= cm;
+                self.acc.env_u[at + k0] += um;
+                self.acc.env_u[at + k1] -= um;
+                // the classes within γ of the envelope somewhere on this segment (its gap to
+                // class j is linear: below γ at one of its ends)
+                let mut cand = (masks[t] | masks[t + 1]) & !(1u64 << m);
+                while cand != 0 {
+                    let j = cand.trailing_zeros() as usize;
+                    cand &= cand - 1;
+                    let (dc, du) = (cm - cen[j], um - s1[j]);
+                    let base = row * gp;
+                    if du >= 0.0 {
+                        let mut k = k0;
+                        while k < k1 {
+                            let v = dc + self.ax[k] * du;
+                            if !(v < gap) {
+                                break;
+                            }
+                            self.tk.push((base + k) as u32);
+                            self.td.push(-v as f32);
+                            k += 1;
+                        }
+                    } else {
+                        let mut k = k1;
+                        while k > k0 {
+                            let v = dc + self.ax[k - 1] * du;
+                            if !(v < gap) {
+                                break;
+                            }
+                            self.tk.push((base + k - 1) as u32);
+                            self.td.push(-v as f32);
+                            k -= 1;
+                        }
+                    }
+                }
+                k0 = k1;
+            }
+        }
+        let n = self.tk.len();
+        if n == 0 {
+            return;
+        }
+        self.td.resize(n.div_ceil(4) * 4, -100.0);
+        let mut e = [0.0f32; 4];
+        for q in 0..n.div_ceil(4) {
+            exp_f32x4(F32x4::load(&self.td, q * 4)).store(&mut e, 0);
+            for l in 0..4.min(n - q * 4) {
+                self.tz[self.tk[q * 4 + l] as usize] += e[l];
+            }
+        }
+        let prod = &mut self.acc.prod;
+        for &k in &self.tk {
+            let z = &mut self.tz[k as usize];
+            if *z != 0.0 {
+                prod[k as usize] *= 1.0 + *z as f64;
+                *z = 0.0;
+            }
+        }
+    }
+
+    /// The upper envelope of the row's lines cen_j + a·s1_j over the grid's columns (the
+    /// classes leading somewhere on a_0 … a_last, left to right) into `self.hull`.
+    fn hull_of(&mut self, ex: &PicExample) {
+        let (cen, s1, hull) = (&self.cen, ex.s1, &mut self.hull);
+        hull.clear();
+        for &j in &self.order {
+            let (cj, uj) = (cen[j], s1[j]);
+            if let Some(&t) = hull.last() {
+                if s1[t] == uj {
+                    if cen[t] >= cj {
+                        continue;
+                    }
+                    hull.pop();
+                }
+            }
+            while hull.len() >= 2 {
+                let (t0, t1) = (hull[hull.len() - 2], hull[hull.len() - 1]);
+                // t1 never leads if j overtakes t0 no later than t1 does
+                if (cen[t0] - cj) * (s1[t1] - s1[t0]) <= (cen[t0] - cen[t1]) * (uj - s1[t0]) {
+                    hull.pop();
+                } else {
+                    break;
+                }
+            }
+            hull.push(j);
+        }
+        // keep the lines that lead somewhere between the grid's first and last columns
+        let (lo, hi) = (self.ax[0], self.ax[self.g - 1]);
+        let cross = |p: usize, q: usize| (cen[p] - cen[q]) / (s1[q] - s1[p]);
+        let mut first = 0;
+        while first + 1 < hull.len() && !(cross(hull[first], hull[first + 1]) > lo) {
+            first += 1;
+        }
+        let mut last = hull.len() - 1;
+        while last > first && !(cross(hull[last - 1], hull[last]) < hi) {
+            last -= 1;
+        }
+        hull.copy_within(first..last + 1, 0);
+        hull.truncate(last + 1 - first);
+    }
+
+    /// The envelope `self.hull`'s crossings on the row (`px`: the first column's a, the
+    /// crossings, the last column's a) and at each of them the classes within γ of it (`masks`,
+    /// one bit per class). With `check`, whether `hull` is the row's envelope: its crossings in
+    /// order inside the row and no class above it at any of them (each class is a line, the
+    /// envelope a line between two crossings, so none is above it anywhere).
+    fn place(&mut self, ex: &PicExample, check: bool) -> bool {
+        let (cen, s1, hull) = (&self.cen, ex.s1, &self.hull);
+        let (lo, hi) = (self.ax[0], self.ax[self.g - 1]);
+        let c = cen.len();
+        self.px.clear();
+        self.px.push(lo);
+        for t in 0..hull.len() - 1 {
+            let (p, q) = (hull[t], hull[t + 1]);
+            let x = (cen[p] - cen[q]) / (s1[q] - s1[p]);
+            if check && !(x > *self.px.last().expect("lo") && x < hi) {
+                return false;
+            }
+            self.px.push(x);
+        }
+        self.px.push(hi);
+        self.masks.clear();
+        let gap = self.gap;
+        let dv = &mut self.dv[..c];
+        for (t, &x) in self.px.iter().enumerate() {
+            let m = hull[t.min(hull.len() - 1)];
+            let env = cen[m] + x * s1[m];
+            let tol = 1e-9 * (1.0 + env.abs());
+            for ((d, &cj), &uj) in dv.iter_mut().zip(&cen[..c]).zip(&s1[..c]) {
+                *d = env - (cj + x * uj);
+            }
+            let mut mask = 0u64;
+            let mut low = f64::INFINITY;
+            for (j, &d) in dv.iter().enumerate() {
+                mask |= ((d < gap) as u64) << j;
+                low = if d < low { d } else { low };
+            }
+            if check && low < -tol {
+                return false;
+            }
+            self.masks.push(mask);
+        }
+        true
     }
 
     /// Per point of one group of 4 columns in one row: m = max_j s_j, Z' = Σ_j e^{s_j − m} ≥ 1.

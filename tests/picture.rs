@@ -195,3 +195,50 @@ fn f32x4_exp_against_f64() {
     assert!(v.lane(2).is_finite() && v.lane(2) >= 1e38, "clamped above: {}", v.lane(2));
     assert!((v.lane(3) - (-17.0f64).exp()).abs() <= 4e-7 * (-17.0f64).exp());
 }
+
+/// The picture with its fast-moving examples swept row by row (the default) and down the
+/// quadtree, against the f64 plane.
+fn both_ways(l: &Landscape, span: f64, size: usize, what: &str) -> (Vec<f64>, Vec<f64>) {
+    let want = l.plane(span, size);
+    let swept = l.picture_rows(span, size, 0..size);
+    l.set_picture_quadtree(true);
+    let tree = l.picture_rows(span, size, 0..size);
+    l.set_picture_quadtree(false);
+    within(l, span, size, &want, what);
+    let r = range(&want);
+    let err = |p: &[f64]| p.iter().zip(&want).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max) / r;
+    // the sweep leaves out no more than the quadtree: within a few times its error (both far
+    // inside the colour's 1e-4)
+    assert!(err(&swept) <= 4.0 * err(&tree) + 1e-7, "{what}: span {span}: swept off by {:e} of the range, the quadtree {:e}", err(&swept), err(&tree));
+    (swept, tree)
+}
+
+#[test]
+fn the_row_sweep_against_the_f64_plane_and_the_quadtree() {
+    // the 0–16 CSV's examples move fast at the drag's spans and beyond: the sweep takes them
+    // (its sums round differently from the quadtree's: the pictures differ in the last bits)
+    let l = page(seeded(600, 60, 9, 1), 0.0);
+    for span in [3.0, 8.0, 30.0, 200.0] {
+        let (swept, tree) = both_ways(&l, span, 64, "CSV 0–16");
+        assert_ne!(swept, tree, "span {span}: the sweep was not used");
+    }
+    // two classes with the same scores everywhere (equal rows of W0, W1, W2): their lines are
+    // parallel, one stands for both on the envelope and the other is within reach at every
+    // point (the pair adds ln 2 wherever they lead)
+    let clf = classifier(seeded(300, 60, 5, 1), LossKind::Softmax, 0.0, 1, 0.01);
+    let mut rng = lossland::rng::Rng::new(4);
+    let mut w = [clf.w.clone(), clf.w.clone(), clf.w.clone()];
+    for m in &mut w[1..] {
+        rng.fill_normal(m.as_slice_mut().unwrap(), 1.0);
+    }
+    for m in &mut w {
+        let row = m.row(3).to_owned();
+        m.row_mut(7).assign(&row);
+    }
+    let [w0, w1, w2] = w;
+    let twin = Landscape::with_directions(&clf, w0, w1, w2);
+    for span in [3.0, 8.0] {
+        let (swept, tree) = both_ways(&twin, span, 64, "twin classes");
+        assert_ne!(swept, tree, "twin classes, span {span}: the sweep was not used");
+    }
+}
