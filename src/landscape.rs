@@ -1365,7 +1365,8 @@ impl PicWork<'_> {
     /// line in a, so log Z = M(a) + log Σ_j e^{s_j − M}, M the lines' upper envelope: convex,
     /// piecewise linear, a few segments. The envelope is found from the classes sorted by slope
     /// (O(C), [`PicWork::hull_of`]), or is the previous row's when that still is one
-    /// ([`PicWork::place`]). M goes to the row's differences (`env_c`, `env_u`: a segment adds
+    /// ([`PicWork::place`]; that chain always starts at the grid's first row, so rows computed
+    /// apart equal the whole picture bit for bit). M goes to the row's differences (`env_c`, `env_u`: a segment adds
     /// its intercept and slope from its first column to its end; summed in
     /// [`Landscape::picture_out`]), no exp. Where another class comes within γ of the envelope
     /// — on a segment its gap is linear, so such a class is within γ at one of the segment's
@@ -1399,8 +1400,10 @@ impl PicWork<'_> {
         self.tk.clear();
         self.td.clear();
         self.hull.clear();
-        for row in 0..self.nrows {
-            let b = self.ax[self.row_lo + row];
+        // from the grid's first row whatever this call's rows: the envelope carried from row to
+        // row is then the same for rows computed apart as for the whole grid
+        for grid_row in 0..self.row_lo + self.nrows {
+            let b = self.ax[grid_row];
             for j in 0..c {
                 self.cen[j] = ex.s0[j] + b * ex.s2[j];
             }
@@ -1409,6 +1412,10 @@ impl PicWork<'_> {
                 self.hull_of(ex);
                 self.place(ex, false);
             }
+            if grid_row < self.row_lo {
+                continue;
+            }
+            let row = grid_row - self.row_lo;
             let (cen, hull, px, masks) = (&self.cen, &self.hull, &self.px, &self.masks);
             let at = row * (g + 1);
             let mut k0 = 0;
