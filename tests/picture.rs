@@ -171,7 +171,8 @@ fn extreme_spans_give_finite_pictures_within_range() {
     for (name, data) in [("spiral", Dataset::spiral(15, 3, 2).unwrap()), ("CSV 0–16", seeded(200, 60, 9, 1))] {
         let l = page(data, 0.001);
         for span in [MIN_SPAN, 1e-8, 1e3, MAX_SPAN] {
-            for size in [1, 2, 9, 17] {
+            // 64: the page's grid, where fast-moving examples are swept row by row
+            for size in [1, 2, 9, 17, 64] {
                 within(&l, span, size, &l.plane_direct(span, size), name);
             }
         }
