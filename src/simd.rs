@@ -124,6 +124,16 @@ mod imp {
         pub fn pmax(self, o: Self) -> Self {
             F64x2(f64x2_pmax(self.0, o.0))
         }
+        /// self − o, lane by lane.
+        #[inline(always)]
+        pub fn minus(self, o: Self) -> Self {
+            F64x2(f64x2_sub(self.0, o.0))
+        }
+        /// Bit l set where lane l < limit (NaN: clear).
+        #[inline(always)]
+        pub fn below(self, limit: f64) -> u32 {
+            i64x2_bitmask(f64x2_lt(self.0, f64x2_splat(limit))) as u32
+        }
         /// Lane l ← x_l where self_l > limit, else +0.
         #[inline(always)]
         pub fn above_or_zero(self, limit: f64, x: Self) -> Self {
@@ -330,6 +340,16 @@ mod imp {
         #[inline(always)]
         pub fn pmax(self, o: Self) -> Self {
             F64x2([0, 1].map(|l| if self.0[l] < o.0[l] { o.0[l] } else { self.0[l] }))
+        }
+        /// self − o, lane by lane.
+        #[inline(always)]
+        pub fn minus(self, o: Self) -> Self {
+            F64x2([self.0[0] - o.0[0], self.0[1] - o.0[1]])
+        }
+        /// Bit l set where lane l < limit (NaN: clear).
+        #[inline(always)]
+        pub fn below(self, limit: f64) -> u32 {
+            (self.0[0] < limit) as u32 | ((self.0[1] < limit) as u32) << 1
         }
         /// Lane l ← x_l where self_l > limit, else +0.
         #[inline(always)]

@@ -243,3 +243,29 @@ fn the_row_sweep_against_the_f64_plane_and_the_quadtree() {
         assert_ne!(swept, tree, "twin classes, span {span}: the sweep was not used");
     }
 }
+
+#[test]
+fn the_row_sweep_with_an_odd_count_of_classes() {
+    // `place` takes the classes' gaps two at a time, an odd count padded with a class that is
+    // never within γ of the envelope nor above it (cen −1e300, slope 0): with it read as a
+    // class, its bit would send the sweep to a class that is not there, or make every row's
+    // envelope found afresh
+    for classes in [3, 7] {
+        let mut s = 11u32 + classes as u32;
+        let mut u = move || {
+            s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            s as f64 / 4_294_967_296.0
+        };
+        let (n, d) = (400, 60);
+        let x: Vec<f64> = (0..n * d).map(|_| (u() * 17.0).floor()).collect();
+        let y: Vec<usize> = (0..n).map(|_| (u() * classes as f64) as usize % classes).collect();
+        let l = page(Dataset::from_arrays(&x, &y, d, classes, "odd").expect("valid"), 0.0);
+        for span in [3.0, 8.0] {
+            let what = format!("{classes} classes");
+            let (swept, tree) = both_ways(&l, span, 64, &what);
+            assert_ne!(swept, tree, "{what}, span {span}: the sweep was not used");
+            let apart: Vec<f64> = (0..64).step_by(16).flat_map(|r| l.picture_rows(span, 64, r..r + 16)).collect();
+            assert_eq!(apart, swept, "{what}, span {span}: rows apart differ from the whole picture");
+        }
+    }
+}
