@@ -782,9 +782,7 @@ impl Landscape {
             ptab_w: 0,
             pt_stride: root_w,
             stack: Vec::with_capacity(c * 24),
-            // (a last −1e300 where C is odd: the pair of lanes `place` reads it in never
-            // has it within γ of the envelope or above it)
-            cen: vec![-1e300; c.div_ceil(2) * 2],
+            cen: vec![0.0; c],
             e: vec![0.0; c + 1],
             ef: vec![0.0; PIC_ROWS * (c + 1)],
             qk: vec![0.0; c + 1],
@@ -797,8 +795,10 @@ impl Landscape {
             td: Vec::new(),
             tz: Vec::new(),
             kb: Vec::with_capacity(c + 1),
-            masks: Vec::with_capacity(c + 1),
-            s1p: vec![0.0; c.div_ceil(2) * 2],
+            vx: Vec::with_capacity(c),
+            vd: Vec::with_capacity(c),
+            cands: Vec::new(),
+            cand_at: Vec::with_capacity(c + 1),
         };
         // log2 bounds on every product: each example multiplies by Z ∈ [e^{−PIC_GEO_LIMIT}, C]
         // (its geometric sums' Z ≥ e^{floor − M}, M − floor ≤ PIC_GEO_LIMIT; the others' ≥ 1):
@@ -1060,18 +1060,20 @@ struct PicWork<'a> {
     drop: f64,
     sc: Vec<f64>,
     /// [`PicWork::sweep`]: the classes by slope along a row; the row's upper envelope (its
-    /// classes left to right), its segments' columns and, on each, the classes within γ of it
-    /// (one bit each); the (point, −gap) of every class within reach of the envelope off its own
-    /// segment, the example's, and each point's Σ e^{−gap}; the example's s1, padded with 0
-    /// to pairs
+    /// classes left to right), its segments' columns, its kinks (a, and their rate in b); the
+    /// phase's classes that may come within γ of each segment ([j, first row, end row]; segment
+    /// t's from cand_at[t]); the (point, −gap) of every class within reach of the envelope off
+    /// its own segment, the example's, and each point's Σ e^{−gap}
     order: Vec<usize>,
     hull: Vec<usize>,
     kb: Vec<usize>,
-    masks: Vec<u64>,
+    vx: Vec<f64>,
+    vd: Vec<f64>,
+    cands: Vec<[u32; 3]>,
+    cand_at: Vec<usize>,
     tk: Vec<u32>,
     td: Vec<f32>,
     tz: Vec<f32>,
-    s1p: Vec<f64>,
 }
 
 impl PicWork<'_> {
@@ -1366,19 +1368,24 @@ impl PicWork<'_> {
     /// the picture's way for the examples the plane kernel's tiles cannot take (up to 64
     /// classes; more go down the quadtree, [`PicWork::node`]). Along a row every score is a
     /// line in a, so log Z = M(a) + log Σ_j e^{s_j − M}, M the lines' upper envelope: convex,
-    /// piecewise linear, a few segments. The envelope is found from the classes sorted by slope
-    /// (O(C), [`PicWork::hull_of`]), or is the previous row's when that still is one
-    /// ([`PicWork::place`]; that chain always starts at the grid's first row, so rows computed
-    /// apart equal the whole picture bit for bit). M goes to the row's differences (`env_c`, `env_u`: a segment adds
-    /// its intercept and slope from its first column to its end; summed in
+    /// piecewise linear, a few segments. M goes to the row's differences (`env_c`, `env_u`: a
+    /// segment adds its intercept and slope from its first column to its end; summed in
     /// [`Landscape::picture_out`]), no exp. Where another class comes within γ of the envelope
     /// — on a segment its gap is linear, so such a class is within γ at one of the segment's
     /// ends and its columns are one run from that end — e^{s_j − M} is summed per point in
     /// f32x4 `exp` and the point's product takes 1 + that sum (≤ C, like every Z). A class
     /// more than γ below the envelope at a point is left out there, as in [`PicWork::keep`].
-    /// On the page bench's 0–16 CSV (5000 × 60) ~3.2 segments and ~1–4 such terms per row: a
-    /// grid of 64 rows costs what the quadtree's ~10³ rectangles per example cost in a third
-    /// to two thirds of the time.
+    ///
+    /// The envelope is found from the classes sorted by slope ([`PicWork::hull_of`]) at the
+    /// first row of a *phase*: rows over which it stays the envelope, worked out from b alone
+    /// ([`PicWork::phase_end`]: the envelope's kinks move linearly with b, so does each class's
+    /// gap below it at a kink, and the phase ends before the first row where a segment would
+    /// shrink below nothing or a class would rise above a kink or an end). Which classes come
+    /// within γ of which segment, and on which rows, is worked out once per phase too
+    /// ([`PicWork::phase_cands`]); a row then costs its segments' columns and its runs. Phases
+    /// always start at the grid's first row whatever this call's rows, so rows computed apart
+    /// equal the whole picture bit for bit. On the page bench's 0–16 CSV (5000 × 60): ~3
+    /// phases of ~3 segments per example, ~1–4 terms per row.
     fn sweep(&mut self, ex: &PicExample) {
         let (c, g, gp) = (ex.s0.len(), self.g, self.gp);
         if self.acc.env_c.is_empty() {
@@ -1389,7 +1396,6 @@ impl PicWork<'_> {
             self.tz = vec![0.0; self.nrows * gp];
         }
         let s1 = ex.s1;
-        self.s1p[..c].copy_from_slice(s1);
         // by slope, ascending (insertion: ≤ 64 classes; the library's sort adds ~6 KB of wasm)
         self.order.clear();
         for j in 0..c {
@@ -1399,70 +1405,23 @@ impl PicWork<'_> {
             }
             self.order.insert(at, j);
         }
-        let gap = self.gap;
         self.tk.clear();
         self.td.clear();
-        self.hull.clear();
-        // from the grid's first row whatever this call's rows: the envelope carried from row to
-        // row is then the same for rows computed apart as for the whole grid
-        for grid_row in 0..self.row_lo + self.nrows {
-            let b = self.ax[grid_row];
+        let end = self.row_lo + self.nrows;
+        let mut r = 0;
+        while r < end {
+            let b = self.ax[r];
             for j in 0..c {
                 self.cen[j] = ex.s0[j] + b * ex.s2[j];
             }
-            // the previous row's envelope, if it still is one; else found afresh
-            if self.hull.is_empty() || !self.place(ex, true) {
-                self.hull_of(ex);
-                self.place(ex, false);
+            self.hull_of(ex);
+            let r1 = self.phase_end(ex, r).min(end);
+            let ra = r.max(self.row_lo);
+            if ra < r1 {
+                self.phase_cands(ex, r, ra..r1);
+                self.phase_rows(ex, ra..r1);
             }
-            if grid_row < self.row_lo {
-                continue;
-            }
-            let row = grid_row - self.row_lo;
-            let (cen, hull, kb, masks) = (&self.cen, &self.hull, &self.kb, &self.masks);
-            let at = row * (g + 1);
-            for (t, &m) in hull.iter().enumerate() {
-                let (k0, k1) = (kb[t], kb[t + 1]);
-                if k1 <= k0 {
-                    continue;
-                }
-                let (cm, um) = (cen[m], s1[m]);
-                self.acc.env_c[at + k0] += cm;
-                self.acc.env_c[at + k1] -= cm;
-                self.acc.env_u[at + k0] += um;
-                self.acc.env_u[at + k1] -= um;
-                // the classes within γ of the envelope somewhere on this segment's columns
-                let mut cand = masks[t] & !(1u64 << m);
-                while cand != 0 {
-                    let j = cand.trailing_zeros() as usize;
-                    cand &= cand - 1;
-                    let (dc, du) = (cm - cen[j], um - s1[j]);
-                    let base = row * gp;
-                    if du >= 0.0 {
-                        let mut k = k0;
-                        while k < k1 {
-                            let v = dc + self.ax[k] * du;
-                            if !(v < gap) {
-                                break;
-                            }
-                            self.tk.push((base + k) as u32);
-                            self.td.push(-v as f32);
-                            k += 1;
-                        }
-                    } else {
-                        let mut k = k1;
-                        while k > k0 {
-                            let v = dc + self.ax[k - 1] * du;
-                            if !(v < gap) {
-                                break;
-                            }
-                            self.tk.push((base + k - 1) as u32);
-                            self.td.push(-v as f32);
-                            k -= 1;
-                        }
-                    }
-                }
-            }
+            r = r1;
         }
         let n = self.tk.len();
         if n == 0 {
@@ -1487,7 +1446,8 @@ impl PicWork<'_> {
     }
 
     /// The upper envelope of the row's lines cen_j + a·s1_j over the grid's columns (the
-    /// classes leading somewhere on a_0 … a_last, left to right) into `self.hull`.
+    /// classes leading somewhere on a_0 … a_last, left to right) into `self.hull`, and its
+    /// kinks (`vx`: where each segment meets the next, in a; `vd`: how fast that moves with b).
     fn hull_of(&mut self, ex: &PicExample) {
         let (cen, s1, hull) = (&self.cen, ex.s1, &mut self.hull);
         hull.clear();
@@ -1525,67 +1485,222 @@ impl PicWork<'_> {
         }
         hull.copy_within(first..last + 1, 0);
         hull.truncate(last + 1 - first);
+        self.vx.clear();
+        self.vd.clear();
+        for t in 0..hull.len() - 1 {
+            let (p, q) = (hull[t], hull[t + 1]);
+            let den = s1[q] - s1[p];
+            self.vx.push((cen[p] - cen[q]) / den);
+            self.vd.push((ex.s2[p] - ex.s2[q]) / den);
+        }
     }
 
-    /// The columns of the envelope `self.hull`'s segments on the row (`kb`: segment t has
-    /// columns kb[t]..kb[t + 1], empty where two crossings fall between the same columns or
-    /// out of order) and on each the classes within γ of it (`masks`, one bit per class: its
-    /// gap is linear along the segment, so below γ on its columns iff at its first or last).
-    /// With `check`, whether `hull` is the row's envelope at every column: no class above any
-    /// segment at its first or last column (nor, being lines, between them). A line leading
-    /// only between two columns is then left out, as it does not change M at any column.
-    /// The gaps at columns rather than at the crossings: a segment's candidates are then the
-    /// classes with terms on it (at the crossings, over 3 in 4 had none on the 0–16 CSV at
-    /// span 8: 5.3 per row for 1.2 terms)
-    fn place(&mut self, ex: &PicExample, check: bool) -> bool {
-        let (cen, s1, hull) = (&self.cen, ex.s1, &self.hull);
-        let (g, a0, inv) = (self.g, self.a0, 1.0 / self.da);
-        let c = s1.len();
-        self.kb.clear();
-        self.kb.push(0);
-        self.masks.clear();
-        let gap = self.gap;
-        // the classes' gaps below the envelope two at a time (C padded to pairs: cen's last
-        // −1e300, s1p's 0), each pair's two bits taken at once: the same gaps as one by one,
-        // in f64x2 lanes (this check was over a third of the sweep's time in wasm; in lanes
-        // the 0–16 CSV's picture takes ~0.8 of it)
-        let (cen, s1p) = (&cen[..c.div_ceil(2) * 2], &self.s1p[..c.div_ceil(2) * 2]);
-        let mut k0 = 0;
-        for (t, &m) in hull.iter().enumerate() {
-            let k1 = if t + 1 < hull.len() {
-                let q = hull[t + 1];
-                let pos = ((cen[m] - cen[q]) / (s1[q] - s1[m]) - a0) * inv;
-                if pos > 0.0 {
-                    if pos < g as f64 { (pos.ceil() as usize).max(k0) } else { g }
-                } else {
-                    k0
+    /// The first row after `r` (the row `self.hull` was found on) where it may no longer be
+    /// the envelope. Along b everything about it is linear: a kink at a(b) = vx + vd·(b − b_r),
+    /// a segment's length, and a class's gap below the envelope at a kink or at the grid's
+    /// first or last column (the gap is convex along a row, so least at one of those). The
+    /// hull stays the envelope while every segment is no shorter than nothing and no class off
+    /// it rises above it at those points by more than the rounding tolerance the envelope is
+    /// found with; each of these that decreases is solved for the b where it fails, and the
+    /// phase ends at the first row at or after the least such b. (A kink leaving the grid
+    /// only makes its segment empty on the grid's columns: the check at that end then uses
+    /// a line below the envelope, a stricter check.)
+    fn phase_end(&self, ex: &PicExample, r: usize) -> usize {
+        let (cen, s1, s2, hull, vx, vd) = (&self.cen, ex.s1, ex.s2, &self.hull, &self.vx, &self.vd);
+        let (n, bc) = (hull.len(), self.ax[r]);
+        let (lo, hi) = (self.ax[0], self.ax[self.g - 1]);
+        let mut until = f64::INFINITY;
+        // f0 + f1·(b − b_r) ≥ 0 fails past b_r + f0/(−f1) when f1 < 0
+        // (divided out only where it would come before the least so far)
+        let mut fails = |f0: f64, f1: f64| {
+            if f1 < 0.0 && !(f0 >= (until - bc) * -f1) {
+                let b = bc + f0 / -f1;
+                if b < until {
+                    until = b;
                 }
+            }
+        };
+        for t in 1..n.saturating_sub(1) {
+            fails(vx[t] - vx[t - 1], vd[t] - vd[t - 1]);
+        }
+        let mut on = 0u64;
+        for &m in hull.iter() {
+            on |= 1 << m;
+        }
+        for j in 0..s1.len() {
+            if on >> j & 1 == 1 {
+                continue;
+            }
+            for i in 0..=n {
+                // the envelope's line at the point, the point's a and its rate in b
+                let (p, x, xd) = if i == 0 {
+                    (hull[0], lo, 0.0)
+                } else if i == n {
+                    (hull[n - 1], hi, 0.0)
+                } else {
+                    (hull[i - 1], vx[i - 1], vd[i - 1])
+                };
+                let env = cen[p] + x * s1[p];
+                let tol = 1e-9 * (1.0 + env.abs());
+                fails(env - (cen[j] + x * s1[j]) + tol, (s2[p] - s2[j]) + xd * (s1[p] - s1[j]));
+            }
+        }
+        let mut e = r + 1;
+        while e < self.g && self.ax[e] < until {
+            e += 1;
+        }
+        e
+    }
+
+    /// For the phase that starts at row `r`, on its rows `rows`: for each segment of
+    /// `self.hull`, the classes that come within γ of it on some of those rows, with those
+    /// rows (`cands`, one run of rows each, a row to spare at its inner ends; segment t's
+    /// from `cand_at[t]`). A class's gap on a segment is least at one of its ends (a kink,
+    /// or the grid's first or last column), and there it is linear in b; its rows within γ
+    /// are those below or above where that line meets γ. More rows than needed cost a run
+    /// that stops at its first column; none are missed.
+    fn phase_cands(&mut self, ex: &PicExample, r: usize, rows: std::ops::Range<usize>) {
+        let (cen, s1, s2, hull, vx, vd) = (&self.cen, ex.s1, ex.s2, &self.hull, &self.vx, &self.vd);
+        let (n, bc, gap) = (hull.len(), self.ax[r], self.gap);
+        let (lo, hi, a0, inv) = (self.ax[0], self.ax[self.g - 1], self.a0, 1.0 / self.da);
+        // the rows of `rows` where d0 + d1·(b − b_r) < γ (one run; those within γ·(1 + 1e-9)
+        // where the line is on one side of it at both ends)
+        let (bf, bl) = (self.ax[rows.start] - bc, self.ax[rows.end - 1] - bc);
+        let wide = gap * (1.0 + 1e-9);
+        let within = |d0: f64, d1: f64| -> (usize, usize) {
+            let (df, dl) = (d0 + d1 * bf, d0 + d1 * bl);
+            if df < wide && dl < wide {
+                return (rows.start, rows.end);
+            }
+            if !(df < wide) && !(dl < wide) {
+                return (rows.start, rows.start);
+            }
+            let x = (bc + (gap - d0) / d1 - a0) * inv;
+            if !x.is_finite() {
+                return (rows.start, rows.end);
+            }
+            if d1 > 0.0 {
+                let e = if x < 0.0 { 0 } else { (x.ceil() as usize).saturating_add(1) };
+                (rows.start, e.clamp(rows.start, rows.end))
             } else {
-                g
-            };
-            self.kb.push(k1);
-            let mut mask = 0u64;
-            if k1 > k0 {
-                for k in [k0, k1 - 1] {
-                    let a = self.ax[k];
-                    let env = cen[m] + a * s1[m];
-                    let tol = 1e-9 * (1.0 + env.abs());
-                    let (ev, av) = (F64x2::splat(env), F64x2::splat(a));
-                    let mut above = 0u32;
-                    for p in (0..cen.len()).step_by(2) {
-                        let d = ev.minus(F64x2::load(cen, p).add(av.mul(F64x2::load(s1p, p))));
-                        mask |= (d.below(gap) as u64) << p;
-                        above |= d.below(-tol);
-                    }
-                    if check && above != 0 {
-                        return false;
+                let s = if x < 1.0 { 0 } else { x.floor() as usize - 1 };
+                (s.clamp(rows.start, rows.end), rows.end)
+            }
+        };
+        self.cands.clear();
+        self.cand_at.clear();
+        for (t, &m) in hull.iter().enumerate() {
+            self.cand_at.push(self.cands.len());
+            let (xl, dl) = if t == 0 { (lo, 0.0) } else { (vx[t - 1], vd[t - 1]) };
+            let (xr, dr) = if t + 1 == n { (hi, 0.0) } else { (vx[t], vd[t]) };
+            for j in 0..s1.len() {
+                if j == m {
+                    continue;
+                }
+                let (dc, du, ds) = (cen[m] - cen[j], s1[m] - s1[j], s2[m] - s2[j]);
+                let (l0, l1) = within(dc + xl * du, ds + dl * du);
+                let (h0, h1) = within(dc + xr * du, ds + dr * du);
+                let (l1, h1) = (if l1 > l0 { l1 } else { l0 }, if h1 > h0 { h1 } else { h0 });
+                match (l0 < l1, h0 < h1) {
+                    (false, false) => {}
+                    (true, false) => self.cands.push([j as u32, l0 as u32, l1 as u32]),
+                    (false, true) => self.cands.push([j as u32, h0 as u32, h1 as u32]),
+                    (true, true) => {
+                        if l1 < h0 || h1 < l0 {
+                            self.cands.push([j as u32, l0 as u32, l1 as u32]);
+                            self.cands.push([j as u32, h0 as u32, h1 as u32]);
+                        } else {
+                            self.cands.push([j as u32, l0.min(h0) as u32, l1.max(h1) as u32]);
+                        }
                     }
                 }
             }
-            self.masks.push(mask);
-            k0 = k1;
         }
-        true
+        self.cand_at.push(self.cands.len());
+    }
+
+    /// The phase's rows `rows` of one example ([`PicWork::sweep`]): each row's segments'
+    /// columns (`kb`, h + 1 per row: segment t has columns kb[t]..kb[t + 1], empty where two
+    /// kinks fall between the same columns or out of order, or a kink is off the grid) and
+    /// the envelope's differences; then, segment by segment and class by class (`cands`), the
+    /// runs of columns where the class is within γ of the envelope, as (point, −gap) in `tk`,
+    /// `td` — per point in the same order of classes as row by row.
+    fn phase_rows(&mut self, ex: &PicExample, rows: std::ops::Range<usize>) {
+        let (s0, s1, s2) = (ex.s0, ex.s1, ex.s2);
+        let (g, gp, gap, a0, inv) = (self.g, self.gp, self.gap, self.a0, 1.0 / self.da);
+        let (hull, h) = (&self.hull, self.hull.len());
+        self.kb.clear();
+        for grid_row in rows.clone() {
+            let b = self.ax[grid_row];
+            let at = (grid_row - self.row_lo) * (g + 1);
+            let mut k0 = 0;
+            self.kb.push(0);
+            let mut cm = s0[hull[0]] + b * s2[hull[0]];
+            for t in 0..h {
+                let m = hull[t];
+                let (k1, cq) = if t + 1 < h {
+                    let q = hull[t + 1];
+                    let cq = s0[q] + b * s2[q];
+                    let pos = ((cm - cq) / (s1[q] - s1[m]) - a0) * inv;
+                    let k1 = if pos > 0.0 {
+                        if pos < g as f64 { (pos.ceil() as usize).max(k0) } else { g }
+                    } else {
+                        k0
+                    };
+                    (k1, cq)
+                } else {
+                    (g, 0.0)
+                };
+                self.kb.push(k1);
+                if k1 > k0 {
+                    self.acc.env_c[at + k0] += cm;
+                    self.acc.env_c[at + k1] -= cm;
+                    self.acc.env_u[at + k0] += s1[m];
+                    self.acc.env_u[at + k1] -= s1[m];
+                }
+                (k0, cm) = (k1, cq);
+            }
+        }
+        for (t, &m) in hull.iter().enumerate() {
+            let um = s1[m];
+            for &[j, q0, q1] in &self.cands[self.cand_at[t]..self.cand_at[t + 1]] {
+                let j = j as usize;
+                let du = um - s1[j];
+                for grid_row in q0 as usize..q1 as usize {
+                    let i = (grid_row - rows.start) * (h + 1) + t;
+                    let (k0, k1) = (self.kb[i], self.kb[i + 1]);
+                    if k1 <= k0 {
+                        continue;
+                    }
+                    let b = self.ax[grid_row];
+                    let dc = (s0[m] + b * s2[m]) - (s0[j] + b * s2[j]);
+                    let base = (grid_row - self.row_lo) * gp;
+                    if du >= 0.0 {
+                        let mut k = k0;
+                        while k < k1 {
+                            let v = dc + self.ax[k] * du;
+                            if !(v < gap) {
+                                break;
+                            }
+                            self.tk.push((base + k) as u32);
+                            self.td.push(-v as f32);
+                            k += 1;
+                        }
+                    } else {
+                        let mut k = k1;
+                        while k > k0 {
+                            let v = dc + self.ax[k - 1] * du;
+                            if !(v < gap) {
+                                break;
+                            }
+                            self.tk.push((base + k - 1) as u32);
+                            self.td.push(-v as f32);
+                            k -= 1;
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Per point of one group of 4 columns in one row: m = max_j s_j, Z' = Σ_j e^{s_j − m} ≥ 1.
