@@ -795,6 +795,7 @@ impl Landscape {
             td: Vec::new(),
             tz: Vec::new(),
             kb: Vec::with_capacity(c + 1),
+            hl: Vec::with_capacity(c),
             vx: Vec::with_capacity(c),
             vd: Vec::with_capacity(c),
             cands: Vec::new(),
@@ -1067,6 +1068,7 @@ struct PicWork<'a> {
     order: Vec<usize>,
     hull: Vec<usize>,
     kb: Vec<usize>,
+    hl: Vec<[f64; 4]>,
     vx: Vec<f64>,
     vd: Vec<f64>,
     cands: Vec<[u32; 3]>,
@@ -1593,8 +1595,11 @@ impl PicWork<'_> {
             self.cand_at.push(self.cands.len());
             let (xl, dl) = if t == 0 { (lo, 0.0) } else { (vx[t - 1], vd[t - 1]) };
             let (xr, dr) = if t + 1 == n { (hi, 0.0) } else { (vx[t], vd[t]) };
+            // (not the lines it meets at its ends: `phase_rows` takes those at each row)
+            let prev = if t > 0 { hull[t - 1] } else { m };
+            let next = if t + 1 < n { hull[t + 1] } else { m };
             for j in 0..s1.len() {
-                if j == m {
+                if j == m || j == prev || j == next {
                     continue;
                 }
                 let (dc, du, ds) = (cen[m] - cen[j], s1[m] - s1[j], s2[m] - s2[j]);
@@ -1629,19 +1634,31 @@ impl PicWork<'_> {
         let (s0, s1, s2) = (ex.s0, ex.s1, ex.s2);
         let (g, gp, gap, a0, inv) = (self.g, self.gp, self.gap, self.a0, 1.0 / self.da);
         let (hull, h) = (&self.hull, self.hull.len());
+        let (ax, tk, td) = (self.ax, &mut self.tk, &mut self.td);
+        // each segment's line (s0, s1, s2) side by side, with 1 / (s1_q − s1_m) of the kink
+        // at its end (the columns: a multiply a row, not a divide)
+        self.hl.clear();
+        for t in 0..h {
+            let m = hull[t];
+            let rec = if t + 1 < h { 1.0 / (s1[hull[t + 1]] - s1[m]) } else { 0.0 };
+            self.hl.push([s0[m], s1[m], s2[m], rec]);
+        }
+        let hl = &self.hl[..h];
         self.kb.clear();
-        for grid_row in rows.clone() {
-            let b = self.ax[grid_row];
+        self.kb.resize(rows.len() * (h + 1), 0);
+        for (i, grid_row) in rows.clone().enumerate() {
+            let b = ax[grid_row];
             let at = (grid_row - self.row_lo) * (g + 1);
+            let base = (grid_row - self.row_lo) * gp;
+            let kb = &mut self.kb[i * (h + 1)..(i + 1) * (h + 1)];
             let mut k0 = 0;
-            self.kb.push(0);
-            let mut cm = s0[hull[0]] + b * s2[hull[0]];
+            let mut cm = hl[0][0] + b * hl[0][2];
+            let mut cp = 0.0;
             for t in 0..h {
-                let m = hull[t];
+                let [_, um, _, rec] = hl[t];
                 let (k1, cq) = if t + 1 < h {
-                    let q = hull[t + 1];
-                    let cq = s0[q] + b * s2[q];
-                    let pos = ((cm - cq) / (s1[q] - s1[m]) - a0) * inv;
+                    let cq = hl[t + 1][0] + b * hl[t + 1][2];
+                    let pos = ((cm - cq) * rec - a0) * inv;
                     let k1 = if pos > 0.0 {
                         if pos < g as f64 { (pos.ceil() as usize).max(k0) } else { g }
                     } else {
@@ -1651,14 +1668,22 @@ impl PicWork<'_> {
                 } else {
                     (g, 0.0)
                 };
-                self.kb.push(k1);
+                kb[t + 1] = k1;
                 if k1 > k0 {
                     self.acc.env_c[at + k0] += cm;
                     self.acc.env_c[at + k1] -= cm;
-                    self.acc.env_u[at + k0] += s1[m];
-                    self.acc.env_u[at + k1] -= s1[m];
+                    self.acc.env_u[at + k0] += um;
+                    self.acc.env_u[at + k1] -= um;
+                    // the two lines this one meets at its ends: equal to it there, so within
+                    // γ of it at the columns next to each end when it leads by little there
+                    if t > 0 {
+                        sweep_run(tk, td, ax, base, (k0, k1), cm - cp, um - hl[t - 1][1], gap);
+                    }
+                    if t + 1 < h {
+                        sweep_run(tk, td, ax, base, (k0, k1), cm - cq, um - hl[t + 1][1], gap);
+                    }
                 }
-                (k0, cm) = (k1, cq);
+                (k0, cp, cm) = (k1, cm, cq);
             }
         }
         for (t, &m) in hull.iter().enumerate() {
@@ -1672,32 +1697,9 @@ impl PicWork<'_> {
                     if k1 <= k0 {
                         continue;
                     }
-                    let b = self.ax[grid_row];
+                    let b = ax[grid_row];
                     let dc = (s0[m] + b * s2[m]) - (s0[j] + b * s2[j]);
-                    let base = (grid_row - self.row_lo) * gp;
-                    if du >= 0.0 {
-                        let mut k = k0;
-                        while k < k1 {
-                            let v = dc + self.ax[k] * du;
-                            if !(v < gap) {
-                                break;
-                            }
-                            self.tk.push((base + k) as u32);
-                            self.td.push(-v as f32);
-                            k += 1;
-                        }
-                    } else {
-                        let mut k = k1;
-                        while k > k0 {
-                            let v = dc + self.ax[k - 1] * du;
-                            if !(v < gap) {
-                                break;
-                            }
-                            self.tk.push((base + k - 1) as u32);
-                            self.td.push(-v as f32);
-                            k -= 1;
-                        }
-                    }
+                    sweep_run(tk, td, ax, (grid_row - self.row_lo) * gp, (k0, k1), dc, du, gap);
                 }
             }
         }
@@ -1746,6 +1748,38 @@ impl PicWork<'_> {
 #[inline(always)]
 fn fmax(a: f64, b: f64) -> f64 {
     if a < b { b } else { a }
+}
+
+/// One class's run of columns on a segment of [`PicWork::sweep`]'s envelope: its gap below the
+/// segment's line is dc + a·du, linear, so within γ on the columns from one end of `ks` (the
+/// first where du ≥ 0, the last where du < 0) up to the first where it is not; each such column
+/// as (point `base` + k, −gap) in `tk`, `td`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn sweep_run(tk: &mut Vec<u32>, td: &mut Vec<f32>, ax: &[f64], base: usize, (k0, k1): (usize, usize), dc: f64, du: f64, gap: f64) {
+    if du >= 0.0 {
+        let mut k = k0;
+        while k < k1 {
+            let v = dc + ax[k] * du;
+            if !(v < gap) {
+                break;
+            }
+            tk.push((base + k) as u32);
+            td.push(-v as f32);
+            k += 1;
+        }
+    } else {
+        let mut k = k1;
+        while k > k0 {
+            let v = dc + ax[k - 1] * du;
+            if !(v < gap) {
+                break;
+            }
+            tk.push((base + k - 1) as u32);
+            td.push(-v as f32);
+            k -= 1;
+        }
+    }
 }
 
 /// R rows of a picture rectangle, NV vectors of 4 columns from column `off` of the rectangle:
