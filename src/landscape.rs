@@ -791,8 +791,7 @@ impl Landscape {
             sc: vec![0.0; c * 4],
             order: Vec::with_capacity(c),
             hull: Vec::with_capacity(c),
-            tk: Vec::new(),
-            td: Vec::new(),
+            terms: Terms { tk: Vec::new(), td: Vec::new(), n: 0 },
             tz: Vec::new(),
             kb: Vec::with_capacity(c + 1),
             hl: Vec::with_capacity(c),
@@ -1073,8 +1072,7 @@ struct PicWork<'a> {
     vd: Vec<f64>,
     cands: Vec<[u32; 3]>,
     cand_at: Vec<usize>,
-    tk: Vec<u32>,
-    td: Vec<f32>,
+    terms: Terms,
     tz: Vec<f32>,
 }
 
@@ -1407,8 +1405,7 @@ impl PicWork<'_> {
             }
             self.order.insert(at, j);
         }
-        self.tk.clear();
-        self.td.clear();
+        self.terms.n = 0;
         let end = self.row_lo + self.nrows;
         let mut r = 0;
         while r < end {
@@ -1425,20 +1422,21 @@ impl PicWork<'_> {
             }
             r = r1;
         }
-        let n = self.tk.len();
+        let Terms { tk, td, n } = &mut self.terms;
+        let n = *n;
         if n == 0 {
             return;
         }
-        self.td.resize(n.div_ceil(4) * 4, -100.0);
+        td[n..n.div_ceil(4) * 4].fill(-100.0);
         let mut e = [0.0f32; 4];
         for q in 0..n.div_ceil(4) {
-            exp_f32x4(F32x4::load(&self.td, q * 4)).store(&mut e, 0);
+            exp_f32x4(F32x4::load(td, q * 4)).store(&mut e, 0);
             for l in 0..4.min(n - q * 4) {
-                self.tz[self.tk[q * 4 + l] as usize] += e[l];
+                self.tz[tk[q * 4 + l] as usize] += e[l];
             }
         }
         let prod = &mut self.acc.prod;
-        for &k in &self.tk {
+        for &k in &tk[..n] {
             let z = &mut self.tz[k as usize];
             if *z != 0.0 {
                 prod[k as usize] *= 1.0 + *z as f64;
@@ -1634,7 +1632,7 @@ impl PicWork<'_> {
         let (s0, s1, s2) = (ex.s0, ex.s1, ex.s2);
         let (g, gp, gap, a0, inv) = (self.g, self.gp, self.gap, self.a0, 1.0 / self.da);
         let (hull, h) = (&self.hull, self.hull.len());
-        let (ax, tk, td) = (self.ax, &mut self.tk, &mut self.td);
+        let (ax, terms) = (self.ax, &mut self.terms);
         // each segment's line (s0, s1, s2) side by side, with 1 / (s1_q − s1_m) of the kink
         // at its end (the columns: a multiply a row, not a divide)
         self.hl.clear();
@@ -1677,10 +1675,10 @@ impl PicWork<'_> {
                     // the two lines this one meets at its ends: equal to it there, so within
                     // γ of it at the columns next to each end when it leads by little there
                     if t > 0 {
-                        sweep_run(tk, td, ax, base, (k0, k1), cm - cp, um - hl[t - 1][1], gap);
+                        terms.run(ax, base, (k0, k1), cm - cp, um - hl[t - 1][1], gap);
                     }
                     if t + 1 < h {
-                        sweep_run(tk, td, ax, base, (k0, k1), cm - cq, um - hl[t + 1][1], gap);
+                        terms.run(ax, base, (k0, k1), cm - cq, um - hl[t + 1][1], gap);
                     }
                 }
                 (k0, cp, cm) = (k1, cm, cq);
@@ -1699,7 +1697,7 @@ impl PicWork<'_> {
                     }
                     let b = ax[grid_row];
                     let dc = (s0[m] + b * s2[m]) - (s0[j] + b * s2[j]);
-                    sweep_run(tk, td, ax, (grid_row - self.row_lo) * gp, (k0, k1), dc, du, gap);
+                    terms.run(ax, (grid_row - self.row_lo) * gp, (k0, k1), dc, du, gap);
                 }
             }
         }
@@ -1750,34 +1748,65 @@ fn fmax(a: f64, b: f64) -> f64 {
     if a < b { b } else { a }
 }
 
-/// One class's run of columns on a segment of [`PicWork::sweep`]'s envelope: its gap below the
-/// segment's line is dc + a·du, linear, so within γ on the columns from one end of `ks` (the
-/// first where du ≥ 0, the last where du < 0) up to the first where it is not; each such column
-/// as (point `base` + k, −gap) in `tk`, `td`.
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn sweep_run(tk: &mut Vec<u32>, td: &mut Vec<f32>, ax: &[f64], base: usize, (k0, k1): (usize, usize), dc: f64, du: f64, gap: f64) {
-    if du >= 0.0 {
-        let mut k = k0;
-        while k < k1 {
+/// [`PicWork::sweep`]'s terms: (point, −gap) of each class within γ of the envelope at a point,
+/// the first `n` of `tk`, `td` (their lengths are room, grown as needed, never shrunk).
+struct Terms {
+    tk: Vec<u32>,
+    td: Vec<f32>,
+    n: usize,
+}
+
+impl Terms {
+    /// Room for `more` terms after the first `n`, and for the last 4's padding.
+    #[inline(always)]
+    fn room(&mut self, more: usize) {
+        if self.n + more + 4 > self.tk.len() {
+            let len = (self.n + more + 4).max(2 * self.tk.len()).max(1024);
+            self.tk.resize(len, 0);
+            self.td.resize(len, 0.0);
+        }
+    }
+
+    /// One class's run of columns on a segment of the envelope: its gap below the segment's
+    /// line is dc + a·du, linear, so within γ on the columns from one end of `ks` (the first
+    /// where du ≥ 0, the last where du < 0) up to the first where it is not. Most runs have
+    /// no column or one: the first two columns are written whether or not they count (`n`
+    /// moves past those that do), without a branch on the gap, which no predictor guesses.
+    #[inline(always)]
+    fn run(&mut self, ax: &[f64], base: usize, (k0, k1): (usize, usize), dc: f64, du: f64, gap: f64) {
+        self.room(2);
+        let len = k1 - k0;
+        // the run's columns k0 + i·step (i = 0, 1, …), step ±1 as a wrapping add
+        let (first, step) = if du >= 0.0 { (k0, 1usize) } else { (k1 - 1, usize::MAX) };
+        let v = dc + ax[first] * du;
+        let (tk, td) = (&mut self.tk, &mut self.td);
+        tk[self.n] = (base + first) as u32;
+        td[self.n] = -v as f32;
+        let mut go = v < gap;
+        self.n += go as usize;
+        if len < 2 {
+            return;
+        }
+        let k = first.wrapping_add(step);
+        let v = dc + ax[k] * du;
+        tk[self.n] = (base + k) as u32;
+        td[self.n] = -v as f32;
+        go &= v < gap;
+        self.n += go as usize;
+        if !go {
+            return;
+        }
+        let mut k = k;
+        for _ in 2..len {
+            k = k.wrapping_add(step);
             let v = dc + ax[k] * du;
             if !(v < gap) {
                 break;
             }
-            tk.push((base + k) as u32);
-            td.push(-v as f32);
-            k += 1;
-        }
-    } else {
-        let mut k = k1;
-        while k > k0 {
-            let v = dc + ax[k - 1] * du;
-            if !(v < gap) {
-                break;
-            }
-            tk.push((base + k - 1) as u32);
-            td.push(-v as f32);
-            k -= 1;
+            self.room(1);
+            self.tk[self.n] = (base + k) as u32;
+            self.td[self.n] = -v as f32;
+            self.n += 1;
         }
     }
 }
