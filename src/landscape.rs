@@ -1069,7 +1069,7 @@ struct PicWork<'a> {
     order: Vec<usize>,
     hull: Vec<usize>,
     kb: Vec<usize>,
-    hl: Vec<[f64; 4]>,
+    hl: Vec<[f64; 5]>,
     vx: Vec<f64>,
     vd: Vec<f64>,
     cands: Vec<[u32; 3]>,
@@ -1636,13 +1636,15 @@ impl PicWork<'_> {
         let (hull, h) = (&self.hull, self.hull.len());
         let (ax, terms) = (self.ax, &mut self.terms);
         // each segment's line (s0, s1, s2) side by side, with 1 / (s1_q − s1_m) of the kink
-        // at its end (the columns: a multiply a row, not a divide)
+        // at its end (the columns: a multiply a row, not a divide) and (s1_q − s1_m)·Δ, how
+        // much the two lines part per column from it
         self.hl.clear();
         for t in 0..h {
             let m = hull[t];
-            let rec = if t + 1 < h { 1.0 / (s1[hull[t + 1]] - s1[m]) } else { 0.0 };
-            self.hl.push([s0[m], s1[m], s2[m], rec]);
+            let (rec, w) = if t + 1 < h { (1.0 / (s1[hull[t + 1]] - s1[m]), (s1[hull[t + 1]] - s1[m]) * self.da) } else { (0.0, 0.0) };
+            self.hl.push([s0[m], s1[m], s2[m], rec, w]);
         }
+        let wide = gap * (1.0 + 1e-9);
         let hl = &self.hl[..h];
         self.kb.clear();
         self.kb.resize(rows.len() * (h + 1), 0);
@@ -1653,10 +1655,10 @@ impl PicWork<'_> {
             let kb = &mut self.kb[i * (h + 1)..(i + 1) * (h + 1)];
             let mut k0 = 0;
             let mut cm = hl[0][0] + b * hl[0][2];
-            let mut cp = 0.0;
+            let (mut cp, mut pp) = (0.0, 0.0);
             for t in 0..h {
-                let [_, um, _, rec] = hl[t];
-                let (k1, cq) = if t + 1 < h {
+                let [_, um, _, rec, w] = hl[t];
+                let (k1, cq, pos) = if t + 1 < h {
                     let cq = hl[t + 1][0] + b * hl[t + 1][2];
                     let pos = ((cm - cq) * rec - a0) * inv;
                     let k1 = if pos > 0.0 {
@@ -1664,9 +1666,9 @@ impl PicWork<'_> {
                     } else {
                         k0
                     };
-                    (k1, cq)
+                    (k1, cq, pos)
                 } else {
-                    (g, 0.0)
+                    (g, 0.0, 0.0)
                 };
                 kb[t + 1] = k1;
                 if k1 > k0 {
@@ -1674,16 +1676,28 @@ impl PicWork<'_> {
                     self.acc.env_c[at + k1] -= cm;
                     self.acc.env_u[at + k0] += um;
                     self.acc.env_u[at + k1] -= um;
-                    // the two lines this one meets at its ends: equal to it there, so within
-                    // γ of it at the columns next to each end when it leads by little there
+                    // the two lines this one meets at its ends (kinks at columns pp and pos):
+                    // equal to it there, each below it by w per column away. Where w > γ only
+                    // the column next to the kink can be within γ: its gap is then taken from
+                    // the kink's position, and no run
+                    terms.room(2);
                     if t > 0 {
-                        terms.run(ax, base, (k0, k1), cm - cp, um - hl[t - 1][1], gap);
+                        let wp = hl[t - 1][4];
+                        if wp > wide {
+                            terms.one(base + k0, (k0 as f64 - pp) * wp, gap);
+                        } else {
+                            terms.run(ax, base, (k0, k1), cm - cp, um - hl[t - 1][1], gap);
+                        }
                     }
                     if t + 1 < h {
-                        terms.run(ax, base, (k0, k1), cm - cq, um - hl[t + 1][1], gap);
+                        if w > wide {
+                            terms.one(base + k1 - 1, (pos - (k1 - 1) as f64) * w, gap);
+                        } else {
+                            terms.run(ax, base, (k0, k1), cm - cq, um - hl[t + 1][1], gap);
+                        }
                     }
                 }
-                (k0, cp, cm) = (k1, cm, cq);
+                (k0, cp, cm, pp) = (k1, cm, cq, pos);
             }
         }
         for (t, &m) in hull.iter().enumerate() {
@@ -1767,6 +1781,15 @@ impl Terms {
             self.tk.resize(len, 0);
             self.td.resize(len, 0.0);
         }
+    }
+
+    /// One term at point `k` whose gap is `v`, if v < γ (written in any case; `n` moves past
+    /// it only then). Needs [`Terms::room`] for it.
+    #[inline(always)]
+    fn one(&mut self, k: usize, v: f64, gap: f64) {
+        self.tk[self.n] = k as u32;
+        self.td[self.n] = -v as f32;
+        self.n += (v < gap) as usize;
     }
 
     /// One class's run of columns on a segment of the envelope: its gap below the segment's
