@@ -782,7 +782,11 @@ impl Landscape {
             ptab_w: 0,
             pt_stride: root_w,
             stack: Vec::with_capacity(c * 24),
-            cen: vec![0.0; c],
+            // (a last −1e300 where C is odd: `phase_end` reads classes in pairs, and that one
+            // is never near; s1p, s2p its 0)
+            cen: vec![-1e300; c.div_ceil(2) * 2],
+            s1p: vec![0.0; c.div_ceil(2) * 2],
+            s2p: vec![0.0; c.div_ceil(2) * 2],
             e: vec![0.0; c + 1],
             ef: vec![0.0; PIC_ROWS * (c + 1)],
             qk: vec![0.0; c + 1],
@@ -1070,6 +1074,9 @@ struct PicWork<'a> {
     hull: Vec<usize>,
     kb: Vec<usize>,
     hl: Vec<[f64; 5]>,
+    /// the example's s1, s2, padded to pairs of classes with 0
+    s1p: Vec<f64>,
+    s2p: Vec<f64>,
     vx: Vec<f64>,
     vd: Vec<f64>,
     cands: Vec<[u32; 3]>,
@@ -1398,6 +1405,8 @@ impl PicWork<'_> {
             self.tz = vec![0.0; self.nrows * gp];
         }
         let s1 = ex.s1;
+        self.s1p[..c].copy_from_slice(s1);
+        self.s2p[..c].copy_from_slice(ex.s2);
         // by slope, ascending (insertion: ≤ 64 classes; the library's sort adds ~6 KB of wasm)
         self.order.clear();
         for j in 0..c {
@@ -1510,41 +1519,55 @@ impl PicWork<'_> {
     fn phase_end(&self, ex: &PicExample, r: usize) -> usize {
         let (cen, s1, s2, hull, vx, vd) = (&self.cen, ex.s1, ex.s2, &self.hull, &self.vx, &self.vd);
         let (n, bc) = (hull.len(), self.ax[r]);
+        debug_assert!(self.s1p.len() == self.cen.len());
         let (lo, hi) = (self.ax[0], self.ax[self.g - 1]);
         let mut until = f64::INFINITY;
         // f0 + f1·(b − b_r) ≥ 0 fails past b_r + f0/(−f1) when f1 < 0
         // (divided out only where it would come before the least so far)
-        let mut fails = |f0: f64, f1: f64| {
-            if f1 < 0.0 && !(f0 >= (until - bc) * -f1) {
+        let fails = |until: &mut f64, f0: f64, f1: f64| {
+            if f1 < 0.0 && !(f0 >= (*until - bc) * -f1) {
                 let b = bc + f0 / -f1;
-                if b < until {
-                    until = b;
+                if b < *until {
+                    *until = b;
                 }
             }
         };
         for t in 1..n.saturating_sub(1) {
-            fails(vx[t] - vx[t - 1], vd[t] - vd[t - 1]);
+            fails(&mut until, vx[t] - vx[t - 1], vd[t] - vd[t - 1]);
         }
         let mut on = 0u64;
         for &m in hull.iter() {
             on |= 1 << m;
         }
-        for j in 0..s1.len() {
-            if on >> j & 1 == 1 {
-                continue;
-            }
-            for i in 0..=n {
-                // the envelope's line at the point, the point's a and its rate in b
-                let (p, x, xd) = if i == 0 {
-                    (hull[0], lo, 0.0)
-                } else if i == n {
-                    (hull[n - 1], hi, 0.0)
-                } else {
-                    (hull[i - 1], vx[i - 1], vd[i - 1])
-                };
-                let env = cen[p] + x * s1[p];
-                let tol = 1e-9 * (1.0 + env.abs());
-                fails(env - (cen[j] + x * s1[j]) + tol, (s2[p] - s2[j]) + xd * (s1[p] - s1[j]));
+        // at each kink and end, the classes off the hull two at a time in f64x2 lanes (C
+        // padded to pairs: cen's −1e300, never near): a pair goes on one by one only where a
+        // gap decreases and would fail before the least b so far
+        let (cen2, s1p, s2p) = (&self.cen, &self.s1p, &self.s2p);
+        for i in 0..=n {
+            // the envelope's line at the point, the point's a and its rate in b
+            let (p, x, xd) = if i == 0 {
+                (hull[0], lo, 0.0)
+            } else if i == n {
+                (hull[n - 1], hi, 0.0)
+            } else {
+                (hull[i - 1], vx[i - 1], vd[i - 1])
+            };
+            let env = cen[p] + x * s1[p];
+            let tol = 1e-9 * (1.0 + env.abs());
+            let (env2, tol2, x2, xd2) = (F64x2::splat(env), F64x2::splat(tol), F64x2::splat(x), F64x2::splat(xd));
+            let (s1v, s2v) = (F64x2::splat(s1[p]), F64x2::splat(s2[p]));
+            for q in (0..cen2.len()).step_by(2) {
+                // (the same operations in the same order as `fails`'s arguments below)
+                let f0 = env2.minus(F64x2::load(cen2, q).add(x2.mul(F64x2::load(s1p, q)))).add(tol2);
+                let f1 = s2v.minus(F64x2::load(s2p, q)).add(xd2.mul(s1v.minus(F64x2::load(s1p, q))));
+                // f1 < 0 and f0 < (until − b_r)·(−f1) in some lane
+                let lim = F64x2::splat(until - bc);
+                let mut go = (f1.below(0.0) & f0.minus(lim.mul(F64x2::splat(0.0).minus(f1))).below(0.0)) as u64 & !(on >> q) & 3;
+                while go != 0 {
+                    let j = q + go.trailing_zeros() as usize;
+                    go &= go - 1;
+                    fails(&mut until, env - (cen[j] + x * s1[j]) + tol, (s2[p] - s2[j]) + xd * (s1[p] - s1[j]));
+                }
             }
         }
         let mut e = r + 1;
