@@ -1562,7 +1562,10 @@ impl PicWork<'_> {
                 let f1 = s2v.minus(F64x2::load(s2p, q)).add(xd2.mul(s1v.minus(F64x2::load(s1p, q))));
                 // f1 < 0 and f0 < (until − b_r)·(−f1) in some lane
                 let lim = F64x2::splat(until - bc);
-                let mut go = (f1.below(0.0) & f0.minus(lim.mul(F64x2::splat(0.0).minus(f1))).below(0.0)) as u64 & !(on >> q) & 3;
+                // (not the hull's classes, nor the padding where C is odd: −1e300 is far below
+                // the envelope, but before any b is found the bound is infinite)
+                let real = if q + 1 < s1.len() { 3 } else { 1 };
+                let mut go = (f1.below(0.0) & f0.minus(lim.mul(F64x2::splat(0.0).minus(f1))).below(0.0)) as u64 & !(on >> q) & real;
                 while go != 0 {
                     let j = q + go.trailing_zeros() as usize;
                     go &= go - 1;
