@@ -12,6 +12,7 @@ import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
+import { csvArrays } from "./lib/drive.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(name); if (i < 0) return dflt; const v = args[i + 1]; args.splice(i, 2); return v; };
@@ -32,17 +33,10 @@ function seeded(L, n, d, classes, seed, unstandardised = false) {
   const y = new Uint32Array(n); for (let i = 0; i < n; i++) y[i] = Math.floor(u() * classes);
   return L.Dataset.fromArrays(x, y, d, classes);
 }
-// the page bench's CSV (bench/lib/drive.mjs csvAt(5000, 60, 7): integer features 0–16 with a
-// bump per class, labels i mod 10), as the page builds it: W = 0.01·N(0, 1) seed 1, directions seed 500
+// the page bench's CSV (bench/lib/drive.mjs), as the page builds it: W = 0.01·N(0, 1) seed 1, directions seed 500
 function pageCsv(L) {
-  let s = 7;
-  const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  const n = 5000, d = 60, x = new Float64Array(n * d), y = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % 10;
-    for (let j = 0; j < d; j++) x[i * d + j] = Math.min(16, Math.floor(rnd() * 12 + ((j * 7 + y[i] * 3) % 11 < 3 ? 5 : 0)));
-  }
-  const data = L.Dataset.fromArrays(x, y, d, 10);
+  const { x, y } = csvArrays(5000, 60, 7);
+  const data = L.Dataset.fromArrays(x, y, 60, 10);
   data.landscapeSeed = 500;
   return data;
 }

@@ -1823,7 +1823,7 @@ impl Terms {
     /// where du ≥ 0, the last where du < 0) up to the first where it is not. Most runs have
     /// no column or one: the first two columns are written whether or not they count (`n`
     /// moves past those that do), without a branch on the gap, which no predictor guesses.
-    #[inline(always)]
+    #[inline(never)]
     fn run(&mut self, ax: &[f64], base: usize, (k0, k1): (usize, usize), dc: f64, du: f64, gap: f64) {
         self.room(2);
         let len = k1 - k0;
