@@ -1393,8 +1393,8 @@ impl PicWork<'_> {
     /// within γ of which segment, and on which rows, is worked out once per phase too
     /// ([`PicWork::phase_cands`]); a row then costs its segments' columns and its runs. Phases
     /// always start at the grid's first row whatever this call's rows, so rows computed apart
-    /// equal the whole picture bit for bit. On the page bench's 0–16 CSV (5000 × 60): ~3
-    /// phases of ~3 segments per example, ~1–4 terms per row.
+    /// equal the whole picture bit for bit. On the page bench's 0–16 CSV (5000 × 60): ~4.4
+    /// phases of ~3 segments per example, 2–5 terms per row (spans 8 to 3).
     fn sweep(&mut self, ex: &PicExample) {
         let (c, g, gp) = (ex.s0.len(), self.g, self.gp);
         if self.acc.env_c.is_empty() {
