@@ -246,10 +246,10 @@ fn the_row_sweep_against_the_f64_plane_and_the_quadtree() {
 
 #[test]
 fn the_row_sweep_with_an_odd_count_of_classes() {
-    // `place` takes the classes' gaps two at a time, an odd count padded with a class that is
-    // never within γ of the envelope nor above it (cen −1e300, slope 0): with it read as a
-    // class, its bit would send the sweep to a class that is not there, or make every row's
-    // envelope found afresh
+    // `phase_end` takes the classes off the envelope two at a time, an odd count padded with a
+    // class that is never near it (cen −1e300, slopes 0): taken for a class, it would be read
+    // past the example's C classes (before stop 21's fix, this test's 3- and 7-class pictures
+    // panicked there) or end phases for nothing
     for classes in [3, 7] {
         let mut s = 11u32 + classes as u32;
         let mut u = move || {
