@@ -905,10 +905,15 @@ impl Landscape {
 
     /// Least-squares coordinates of W in the plane: W ≈ W0 + a·W1 + b·W2.
     /// Returns [a, b, ‖W − (W0 + a·W1 + b·W2)‖] (the distance off the plane, Frobenius norm).
+    /// Panics unless W has W0's shape (the wasm facade checks it first).
     pub fn project(&self, w: &Array2<f64>) -> [f64; 3] {
-        let v = w - &self.w[0];
+        assert_eq!(w.dim(), self.w[0].dim(), "project: W's shape");
+        // V = W − W0 entry by entry, in the arrays' order (no temporary matrices: ndarray's
+        // arithmetic between arrays cost ~6 KB of wasm here)
+        let v = || w.iter().zip(self.w[0].iter()).map(|(x, y)| x - y);
         let (g11, g12, g22) = (self.gram[1][1], self.gram[1][2], self.gram[2][2]);
-        let (r1, r2) = (dot(&v, &self.w[1]), dot(&v, &self.w[2]));
+        let r1: f64 = v().zip(self.w[1].iter()).map(|(x, y)| x * y).sum();
+        let r2: f64 = v().zip(self.w[2].iter()).map(|(x, y)| x * y).sum();
         let det = g11 * g22 - g12 * g12;
         let (a, b) = if det.abs() > 1e-300 && det.abs() > 1e-12 * g11 * g22 {
             ((r1 * g22 - r2 * g12) / det, (r2 * g11 - r1 * g12) / det)
@@ -917,8 +922,8 @@ impl Landscape {
         } else {
             (0.0, 0.0)
         };
-        let resid = &v - &(&self.w[1] * a) - &(&self.w[2] * b);
-        [a, b, resid.iter().map(|x| x * x).sum::<f64>().sqrt()]
+        let resid: f64 = v().zip(self.w[1].iter()).zip(self.w[2].iter()).map(|((x, p), q)| (x - p * a) - q * b).map(|e| e * e).sum();
+        [a, b, resid.sqrt()]
     }
 }
 
