@@ -68,7 +68,8 @@ pub fn orthogonal_direction(along: &Array2<f64>, rng: &mut Rng) -> Array2<f64> {
     rng.fill_normal(v.as_slice_mut().expect("contiguous"), 1.0);
     let aa = dot(along, along);
     if aa > 0.0 {
-        v.scaled_add(-dot(&v, along) / aa, along);
+        let f = -dot(&v, along) / aa;
+        crate::loss::add_scaled(&mut v, f, along);
     }
     let n = norm(&v);
     if n > 0.0 {

@@ -112,6 +112,24 @@ pub fn sum_sq(w: &Array2<f64>) -> f64 {
     w.iter().map(|v| v * v).sum()
 }
 
+/// Y ← Y + a·X, entry by entry (what ndarray's `scaled_add` does, the same operations, without
+/// its general strided and broadcasting code: ~4 KB of wasm for each of it and `assign`).
+/// Panics unless X has Y's shape.
+pub fn add_scaled(y: &mut Array2<f64>, a: f64, x: &Array2<f64>) {
+    assert_eq!(y.dim(), x.dim(), "add_scaled: shapes");
+    for (v, &u) in y.iter_mut().zip(x.iter()) {
+        *v += a * u;
+    }
+}
+
+/// Y ← X, entry by entry (ndarray's `assign`, see [`add_scaled`]). Panics unless X has Y's shape.
+pub fn copy_into(y: &mut Array2<f64>, x: &Array2<f64>) {
+    assert_eq!(y.dim(), x.dim(), "copy_into: shapes");
+    for (v, &u) in y.iter_mut().zip(x.iter()) {
+        *v = u;
+    }
+}
+
 /// Loss value, its data part and the accuracy at one W.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Eval {
@@ -287,7 +305,7 @@ pub fn loss_grad_from_scores(
 
 fn finish_grad(w: &Array2<f64>, h: &Hyper, dw: &mut Array2<f64>, sum: f64, correct: usize, n: usize) -> Eval {
     if h.reg != 0.0 {
-        dw.scaled_add(2.0 * h.reg, w);
+        add_scaled(dw, 2.0 * h.reg, w);
     }
     let data_loss = sum / n as f64;
     Eval { loss: data_loss + h.reg * sum_sq(w), data_loss, accuracy: correct as f64 / n as f64 }

@@ -10,7 +10,7 @@
 
 use crate::data::sample_batch;
 use crate::design::Design;
-use crate::loss::{argmax, evaluate, loss_grad, sum_sq, Classifier, Eval, Hyper, LossKind, Workspace};
+use crate::loss::{add_scaled, argmax, copy_into, evaluate, loss_grad, sum_sq, Classifier, Eval, Hyper, LossKind, Workspace};
 use std::rc::Rc;
 use crate::rng::Rng;
 use ndarray::Array2;
@@ -195,7 +195,7 @@ impl Optimizer {
                 let bar = if local { before.loss } else { self.best };
                 let accepted = e.loss.is_finite() && e.loss < bar;
                 if accepted {
-                    clf.w.assign(&self.w_try);
+                    copy_into(&mut clf.w, &self.w_try);
                     self.mark_changed(clf);
                     self.current = Some(e);
                     self.best = e.loss;
@@ -252,8 +252,8 @@ impl Optimizer {
             loss_grad(&clf.w, self.batch_x.view(), &self.batch_y, &h, &mut self.ws, &mut self.dw).loss
         };
         // W ← W − stepSize·dW, keeping W_old to undo a divergent step
-        self.w_try.assign(&clf.w);
-        clf.w.scaled_add(-self.config.step_size, &self.dw);
+        copy_into(&mut self.w_try, &clf.w);
+        add_scaled(&mut clf.w, -self.config.step_size, &self.dw);
         let after = if !full_loss {
             None
         } else if gd {
@@ -269,7 +269,7 @@ impl Optimizer {
         }
         let loss = after.map_or(try_loss, |e| e.loss);
         if !loss.is_finite() || clf.w.iter().any(|v| !v.is_finite()) {
-            clf.w.assign(&self.w_try);
+            copy_into(&mut clf.w, &self.w_try);
             if let Some(full) = &mut self.full {
                 full.at = None;
             }
@@ -415,7 +415,7 @@ impl FullBatch {
         self.eval = Eval { loss: data_loss + h.reg * sum_sq(w), data_loss, accuracy: correct as f64 / n as f64 };
         match &mut self.at {
             Some((at, ah)) if at.dim() == w.dim() => {
-                at.assign(w);
+                copy_into(at, w);
                 *ah = *h;
             }
             _ => self.at = Some((w.clone(), *h)),
@@ -432,7 +432,7 @@ impl FullBatch {
             *v = scale * self.g[k * c + j];
         }
         if h.reg != 0.0 {
-            dw.scaled_add(2.0 * h.reg, w);
+            add_scaled(dw, 2.0 * h.reg, w);
         }
     }
 }
