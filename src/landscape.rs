@@ -1546,8 +1546,8 @@ impl PicWork<'_> {
             on |= 1 << m;
         }
         // at each kink and end, the classes off the hull two at a time in f64x2 lanes (C
-        // padded to pairs: cen's −1e300, never near): a pair goes on one by one only where a
-        // gap decreases and would fail before the least b so far
+        // padded to pairs: cen's −1e300, slopes 0, its lane masked off below): a pair goes on
+        // one by one only where a gap decreases and would fail before the least b so far
         let (cen2, s1p, s2p) = (&self.cen, &self.s1p, &self.s2p);
         for i in 0..=n {
             // the envelope's line at the point, the point's a and its rate in b
