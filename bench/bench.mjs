@@ -15,7 +15,7 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
-import { csvArrays } from "./lib/drive.mjs";
+import { csvArrays } from "./lib/csv.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");

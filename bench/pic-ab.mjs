@@ -12,7 +12,7 @@ import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
-import { csvArrays } from "./lib/drive.mjs";
+import { csvArrays } from "./lib/csv.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(name); if (i < 0) return dflt; const v = args[i + 1]; args.splice(i, 2); return v; };

@@ -2,34 +2,17 @@
 // Profiler domain) over one drag (bench/lib/drive.mjs dragSpan), self time summed per function
 // name (wasm functions as the module names them), the 25 largest printed.
 // Usage: node bench/prof-drag.mjs [QUERY] [--csv NxD] [--secs S] [--busy]
-import { spawn } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { startServer } from "../tests/browser/server.mjs";
-import { launch, CHROMIUM } from "../tests/browser/lib/chromium.mjs";
-import { spanSlider, dragSpan, csvAt, loadCsv } from "./lib/drive.mjs";
+import { dragSpan, dragBrowser, notebookForDrag } from "./lib/drive.mjs";
 
 const args = process.argv.slice(2);
 const q = args.find((a, i) => !a.startsWith("--") && !/^--(secs|csv)$/.test(args[i - 1] ?? "")) ?? "";
 const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
 const csv = opt("--csv", null), secs = Number(opt("--secs", 2));
-let child = null, browser;
-if (args.includes("--busy")) {
-  child = spawn("taskset", ["-c", "1", process.execPath, "-e", "for(;;){}"], { stdio: "ignore" });
-  const wrapper = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lossland-prof-")), "chromium-cpu0");
-  fs.writeFileSync(wrapper, `#!/bin/sh\nexec taskset -c 0 ${JSON.stringify(CHROMIUM)} "$@"\n`, { mode: 0o755 });
-  browser = await launch({ executablePath: wrapper });
-} else browser = await launch();
-process.once("exit", () => child?.kill("SIGKILL"));
+const { browser, stop } = await dragBrowser(args.includes("--busy"));
 const srv = await startServer({ port: 0 });
-const c = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-const p = await c.newPage();
-await p.goto(new URL(`index.html${q}${q.includes("?") ? "&" : "?"}predict=off`, srv.url).href);
-await p.waitForFunction(() => document.documentElement.dataset.status === "ready");
-if (csv) await loadCsv(p, csvAt(...csv.split("x").map(Number), 7));
-await p.waitForTimeout(1500);
-await spanSlider(p);
+const { c, p } = await notebookForDrag(browser, srv.url, q, csv);
 const cdp = await c.newCDPSession(p);
 await cdp.send("Profiler.enable");
 await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
@@ -51,6 +34,6 @@ for (let i = 0; i < profile.samples.length; i++) {
 }
 console.log(`sampled ${total.toFixed(0)} ms; self time per function:`);
 for (const [k, v] of Object.entries(self).sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${v.toFixed(1).padStart(8)} ms  ${(100 * v / total).toFixed(1).padStart(5)}%  ${k}`);
-child?.kill("SIGKILL");
+stop();
 await browser.close();
 await srv.close();

@@ -9,13 +9,11 @@
 //   --runs  N drags on the same page, a second apart (the last one traced), and their median
 //   --secs  each drag's length (1.5 s)
 //   --csv   NxD: a seeded CSV of N rows and D features loaded first (bench/page.mjs's)
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startServer } from "../tests/browser/server.mjs";
-import { launch, CHROMIUM } from "../tests/browser/lib/chromium.mjs";
-import { spanSlider, dragSpan, csvAt, loadCsv } from "./lib/drive.mjs";
+import { dragSpan, dragBrowser, notebookForDrag } from "./lib/drive.mjs";
 
 const args = process.argv.slice(2);
 const q = args.find((a, i) => !a.startsWith("--") && !/^--(runs|secs|csv)$/.test(args[i - 1] ?? "")) ?? "";
@@ -25,23 +23,9 @@ const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? Numb
 const runs = opt("--runs", 1), secsWanted = opt("--secs", 1.5);
 const csv = args.includes("--csv") ? args[args.indexOf("--csv") + 1] : null; // "5000x60"
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lossland-trace-"));
-let child = null, browser;
-if (busy) {
-  child = spawn("taskset", ["-c", "1", process.execPath, "-e", "for(;;){}"], { stdio: "ignore" });
-  const wrapper = path.join(tmp, "chromium-cpu0");
-  fs.writeFileSync(wrapper, `#!/bin/sh\nexec taskset -c 0 ${JSON.stringify(CHROMIUM)} "$@"\n`, { mode: 0o755 });
-  browser = await launch({ executablePath: wrapper });
-} else browser = await launch();
-const stop = () => child?.kill("SIGKILL");
-process.once("exit", stop);
+const { browser, stop } = await dragBrowser(busy);
 const srv = await startServer({ port: 0, ...(process.env.LOSSLAND_ROOT ? { root: process.env.LOSSLAND_ROOT } : {}) });
-const c = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-const p = await c.newPage();
-await p.goto(new URL(`index.html${q}${q.includes("?") ? "&" : "?"}predict=off`, srv.url).href);
-await p.waitForFunction(() => document.documentElement.dataset.status === "ready");
-if (csv) await loadCsv(p, csvAt(...csv.split("x").map(Number), 7));
-await p.waitForTimeout(1500);
-await spanSlider(p);
+const { p } = await notebookForDrag(browser, srv.url, q, csv);
 const stats = () => p.evaluate(async () => (await import("./js/lib/compute.js")).computeStats());
 const file = path.join(tmp, "trace.json");
 let before, after;

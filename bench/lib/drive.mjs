@@ -1,5 +1,6 @@
-// Driving the notebook in the benches (bench/page.mjs, bench/trace-drag.mjs): a seeded CSV at
-// the caps loaded through the page's "Load CSV…" button; the landscape's span slider dragged
+// Driving the notebook in the benches (bench/page.mjs, trace-drag.mjs, prof-drag.mjs): Chromium
+// with or without the other core busy (dragBrowser), the notebook opened for a drag
+// (notebookForDrag); a seeded CSV at the caps (./csv.mjs) loaded through the page's "Load CSV…" button; the landscape's span slider dragged
 // from the keyboard (dragSpan): a key press every 1/60 s for `seconds` (the direction turns every
 // 20 presses, so the span stays in 3…8), as fast as a learner's drag sends input events; a
 // press the page is too busy to take is simply later.
@@ -9,37 +10,14 @@
 // grid drawn between two frames is in the second one's picture, and two grids drawn between
 // the same two frames are one new picture on screen).
 
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { launch, CHROMIUM } from "../../tests/browser/lib/chromium.mjs";
+import { csvAt } from "./csv.mjs";
 
-/**
- * The seeded data of `csvAt`: n rows of d integer features 0–16 (like the digits': a bump of 5
- * on 3 in 11 features, which ones depending on the class) and labels i mod 10, as
- * { x: Float64Array (row-major), y: Uint32Array } (the kernel benches build the page's CSV
- * from these without a file).
- */
-export function csvArrays(n, d, seed) {
-  let s = seed >>> 0;
-  const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  const x = new Float64Array(n * d), y = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % 10;
-    for (let j = 0; j < d; j++) x[i * d + j] = Math.min(16, Math.floor(rnd() * 12 + ((j * 7 + y[i] * 3) % 11 < 3 ? 5 : 0)));
-  }
-  return { x, y };
-}
-
-/** A seeded CSV file of `csvArrays(n, d, seed)`: each row's features, then its label. */
-export function csvAt(n, d, seed) {
-  const { x, y } = csvArrays(n, d, seed);
-  const lines = [];
-  for (let i = 0; i < n; i++) lines.push(`${Array.from(x.subarray(i * d, (i + 1) * d)).join(",")},${y[i]}`);
-  const file = path.join(os.tmpdir(), `lossland-bench-${n}x${d}-${process.pid}.csv`);
-  fs.writeFileSync(file, lines.join("\n") + "\n");
-  process.once("exit", () => fs.rmSync(file, { force: true }));
-  return file;
-}
+export { csvArrays, csvAt } from "./csv.mjs";
 
 /** Loads `file` with the notebook's "Load CSV…" button and waits until it says "Loaded". */
 export async function loadCsv(p, file) {
@@ -89,4 +67,34 @@ export async function dragSpan(p, seconds) {
   });
   const drawn = await p.evaluate(([a, b]) => performance.getEntriesByName("lossland:plane-drawn").filter((e) => e.startTime >= a && e.startTime <= b && e.detail === 64).length, [t1, t2]);
   return { presses, t1, t2, secs: (t2 - t1) / 1000, drawn, shown };
+}
+
+/**
+ * Headless Chromium for a drag bench: with `busy`, a `node` busy loop pinned to CPU 1 and
+ * Chromium (every process it starts) pinned to CPU 0 through a wrapper script (as
+ * bench/page.mjs does). → { browser, stop }: `stop()` ends the busy loop (also at exit).
+ */
+export async function dragBrowser(busy) {
+  if (!busy) return { browser: await launch(), stop: () => {} };
+  const child = spawn("taskset", ["-c", "1", process.execPath, "-e", "for(;;){}"], { stdio: "ignore" });
+  const stop = () => child.kill("SIGKILL");
+  process.once("exit", stop);
+  const wrapper = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lossland-cpu0-")), "chromium");
+  fs.writeFileSync(wrapper, `#!/bin/sh\nexec taskset -c 0 ${JSON.stringify(CHROMIUM)} "$@"\n`, { mode: 0o755 });
+  return { browser: await launch({ executablePath: wrapper }), stop };
+}
+
+/**
+ * The notebook at `serverUrl` with the query `q` (predict=off), 1280 × 900, ready; with `csv`
+ * ("NxD") the seeded CSV of that size loaded; the landscape's span slider focused. → { c, p }.
+ */
+export async function notebookForDrag(browser, serverUrl, q, csv) {
+  const c = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const p = await c.newPage();
+  await p.goto(new URL(`index.html${q}${q.includes("?") ? "&" : "?"}predict=off`, serverUrl).href);
+  await p.waitForFunction(() => document.documentElement.dataset.status === "ready");
+  if (csv) await loadCsv(p, csvAt(...csv.split("x").map(Number), 7));
+  await p.waitForTimeout(1500);
+  await spanSlider(p);
+  return { c, p };
 }
