@@ -66,6 +66,11 @@ fn within(l: &Landscape, span: f64, size: usize, want: &[f64], what: &str) {
 /// N × D seeded features: `kind` 0 ≈ N(0, 1) (a sum of three uniforms, as bench/bench.mjs's
 /// CSVs), 1 whole numbers 0–16 (unstandardised, like a digits-style CSV); 10 classes.
 fn seeded(n: usize, d: usize, seed: u32, kind: u8) -> Dataset {
+    seeded_classes(n, d, seed, kind, 10)
+}
+
+/// [`seeded`] with `classes` classes.
+fn seeded_classes(n: usize, d: usize, seed: u32, kind: u8, classes: usize) -> Dataset {
     let mut s = seed;
     let mut u = move || {
         s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
@@ -75,8 +80,8 @@ fn seeded(n: usize, d: usize, seed: u32, kind: u8) -> Dataset {
     for v in x.iter_mut() {
         *v = if kind == 0 { (u() + u() + u() - 1.5) * 2.0 } else { (u() * 17.0).floor() };
     }
-    let y: Vec<usize> = (0..n).map(|_| (u() * 10.0) as usize).collect();
-    Dataset::from_arrays(&x, &y, d, 10, "seeded").expect("valid")
+    let y: Vec<usize> = (0..n).map(|_| (u() * classes as f64) as usize).collect();
+    Dataset::from_arrays(&x, &y, d, classes, "seeded").expect("valid")
 }
 
 /// The page's defaults: W = 0.01·N(0, 1), directions N(0, 1), not normalised.
@@ -251,15 +256,7 @@ fn the_row_sweep_with_an_odd_count_of_classes() {
     // past the example's C classes (before stop 21's fix, this test's 3- and 7-class pictures
     // panicked there) or end phases for nothing
     for classes in [3, 7] {
-        let mut s = 11u32 + classes as u32;
-        let mut u = move || {
-            s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-            s as f64 / 4_294_967_296.0
-        };
-        let (n, d) = (400, 60);
-        let x: Vec<f64> = (0..n * d).map(|_| (u() * 17.0).floor()).collect();
-        let y: Vec<usize> = (0..n).map(|_| (u() * classes as f64) as usize % classes).collect();
-        let l = page(Dataset::from_arrays(&x, &y, d, classes, "odd").expect("valid"), 0.0);
+        let l = page(seeded_classes(400, 60, 11 + classes as u32, 1, classes), 0.0);
         for span in [3.0, 8.0] {
             let what = format!("{classes} classes");
             let (swept, tree) = both_ways(&l, span, 64, &what);
