@@ -783,8 +783,8 @@ impl Landscape {
             ptab_w: 0,
             pt_stride: root_w,
             stack: Vec::with_capacity(c * 24),
-            // (a last −1e300 where C is odd: `phase_end` reads classes in pairs, and that one
-            // is never near; s1p, s2p its 0)
+            // (a last −1e300 where C is odd: `phase_end` reads classes in pairs and masks that
+            // one's lane off; s1p, s2p its 0)
             cen: vec![-1e300; c.div_ceil(2) * 2],
             s1p: vec![0.0; c.div_ceil(2) * 2],
             s2p: vec![0.0; c.div_ceil(2) * 2],
