@@ -76,7 +76,7 @@ export default {
     w.root.append(
       el("h3", {}, "Random local search: small random steps, kept only if downhill"),
       el("div", { class: "controls" }, stepBtn, playBtn, resetBtn, w.control("stepSize"), speed.wrap),
-      pKept.card,
+      ...[pKept.card].filter(Boolean), // (no card with predict=off)
       el("div", { class: "row" },
         el("div", { class: "col" }, sliceCanvas, sliceText),
         el("div", { class: "col" }, lossCanvas, readout)),
