@@ -1453,12 +1453,11 @@ impl PicWork<'_> {
             }
         }
         let prod = &mut self.acc.prod;
+        // (a point's later terms find its sum taken: they multiply by 1, exactly, without a branch)
         for &k in &tk[..n] {
             let z = &mut self.tz[k as usize];
-            if *z != 0.0 {
-                prod[k as usize] *= 1.0 + *z as f64;
-                *z = 0.0;
-            }
+            prod[k as usize] *= 1.0 + *z as f64;
+            *z = 0.0;
         }
     }
 
@@ -1688,6 +1687,7 @@ impl PicWork<'_> {
             let mut k0 = 0;
             let mut cm = hl[0][0] + b * hl[0][2];
             let (mut cp, mut pp) = (0.0, 0.0);
+            let (mut ec, mut eu) = (0.0, 0.0); // the line of the row's last segment with columns
             for t in 0..h {
                 let [_, um, _, rec, w] = hl[t];
                 let (k1, cq, pos) = if t + 1 < h {
@@ -1704,10 +1704,11 @@ impl PicWork<'_> {
                 };
                 kb[t + 1] = k1;
                 if k1 > k0 {
-                    self.acc.env_c[at + k0] += cm;
-                    self.acc.env_c[at + k1] -= cm;
-                    self.acc.env_u[at + k0] += um;
-                    self.acc.env_u[at + k1] -= um;
+                    // the envelope's line changes at k0 from the last segment's (the segments
+                    // with columns tile the row); nothing is written past the row's last column
+                    self.acc.env_c[at + k0] += cm - ec;
+                    self.acc.env_u[at + k0] += um - eu;
+                    (ec, eu) = (cm, um);
                     // the two lines this one meets at its ends (kinks at columns pp and pos):
                     // equal to it there, each below it by w per column away. Where w > γ only
                     // the column next to the kink can be within γ: its gap is then taken from
