@@ -18,6 +18,7 @@ export default {
     let land = null, built = null, chart = null, last = null; // last: { values, size, span, land }
     const key = jobKey("landscape"); // this widget's jobs: a newer one supersedes the older
     const cost = new Map(); // grid size → measured ms to compute it on the current landscape
+    const atW = { land: null, loss: NaN }; // the loss at W (a = b = 0) of `land`
     let busy = null; // the grid being computed in the Worker: { land, size, again }
     // every request is numbered; a grid is drawn only if no later request's grid was drawn (a
     // Worker's answer may come after a quick grid of a newer slider position)
@@ -64,9 +65,11 @@ export default {
       performance.mark("lossland:plane-drawn", { detail: size });
       // W's own loss can fall outside the grid's range: the grid has an even number of points
       // per side, so a = b = 0 is none of them (said, so that the two numbers do not disagree)
-      const atW = land.lossAt(0, 0);
-      const between = size % 2 === 0 && (atW < lo || atW > hi) ? " (W lies between the grid's points: with an even number of them per side, none is at a = b = 0)" : "";
-      const text = `${size} × ${size} grid: loss from ${fmt(lo)} (dark) to ${fmt(hi)} (bright); W sits at the white dot, loss ${fmt(atW)}${between}.`;
+      // (one f64 loss over the data: once per landscape, not per grid of a drag)
+      if (atW.land !== land) Object.assign(atW, { land, loss: land.lossAt(0, 0) });
+      const lossAtW = atW.loss;
+      const between = size % 2 === 0 && (lossAtW < lo || lossAtW > hi) ? " (W lies between the grid's points: with an even number of them per side, none is at a = b = 0)" : "";
+      const text = `${size} × ${size} grid: loss from ${fmt(lo)} (dark) to ${fmt(hi)} (bright); W sits at the white dot, loss ${fmt(lossAtW)}${between}.`;
       if (!quiet) {
         writeTexts(); // a moving slider's texts still waiting go first
         summary.textContent = text;
