@@ -49,6 +49,25 @@ for (const dataset of ["toy", "spiral", "iris", "digits"]) {
   }
 }
 
+test("a section's root skips absent pieces (null, undefined, false) instead of writing them as text", async () => {
+  const log = await open("?predict=off");
+  try {
+    const got = await log.page.evaluate(() => {
+      const root = document.querySelector(".section");
+      const before = root.childNodes.length;
+      const p = document.createElement("p");
+      root.append(null, "a", undefined, p, false);
+      const after = [...root.childNodes].slice(before).map((n) => (n.nodeType === 3 ? `text:${n.textContent}` : n.tagName));
+      for (const n of [...root.childNodes].slice(before)) n.remove();
+      return after;
+    });
+    assert.deepEqual(got, ["text:a", "P"]);
+    assertClean(log);
+  } finally {
+    await log.context.close();
+  }
+});
+
 test("the stepper advances one coordinate per Step, shows the API's numbers, and Back undoes", async () => {
   const log = await open("?dataset=toy&loss=svm&seed=1");
   const { page } = log;

@@ -55,6 +55,10 @@ export function mountSection(host, page, section, given = {}) {
 
   const statusLine = el("p", { class: "status", "aria-live": "polite" });
   const root = el("div", { class: `section section-${name}` });
+  // the sections build their content with root.append(…): a piece that is absent (a prediction
+  // card with predict=off) is skipped, as el() skips it, never written as the text "null"
+  const appendAll = root.append.bind(root);
+  root.append = (...pieces) => appendAll(...pieces.filter((c) => c !== null && c !== undefined && c !== false));
 
   const info = () => ({ dataset: settings.dataset, len: w.dataset().len });
   const resolve = () => {

@@ -104,7 +104,7 @@ export default {
       el("div", { class: "row" }, el("div", { class: "col" }, sliceCanvas, sliceText), el("div", { class: "col" }, lossCanvas, accCanvas, readout)),
       el("h3", {}, "Three step sizes from the same start"),
       el("div", { class: "controls" }, trioBtn),
-      ...[pLowest.card, pRise.card].filter(Boolean), trioHidden, // (no cards with predict=off)
+      pLowest.card, pRise.card, trioHidden, // (absent with predict=off: the root skips them)
       trioCanvas, trioText);
     const slice = new Slice(L, sliceCanvas, { size: 40, onReady: () => w.redraw(), onError: (e) => w.error(e) });
     const span0 = () => Math.max(1e-4, 4 * o.stepSize);

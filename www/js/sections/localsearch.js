@@ -76,7 +76,7 @@ export default {
     w.root.append(
       el("h3", {}, "Random local search: small random steps, kept only if downhill"),
       el("div", { class: "controls" }, stepBtn, playBtn, resetBtn, w.control("stepSize"), speed.wrap),
-      ...[pKept.card].filter(Boolean), // (no card with predict=off)
+      pKept.card, // (absent with predict=off: the root skips it)
       el("div", { class: "row" },
         el("div", { class: "col" }, sliceCanvas, sliceText),
         el("div", { class: "col" }, lossCanvas, readout)),

@@ -68,7 +68,7 @@ export default {
     });
     const hiddenNote = el("p", { class: "readout", hidden: true }, "The chart, the table and the comparison are the answer to the prediction above: they show once you have made it (or pressed Just show me). The runs go on meanwhile.");
 
-    w.root.append(el("h3", {}, "Same budget, three strategies"), el("div", { class: "controls" }, runBtn, w.control("budget")), ...[pRank.card].filter(Boolean), hiddenNote, canvas, table, note);
+    w.root.append(el("h3", {}, "Same budget, three strategies"), el("div", { class: "controls" }, runBtn, w.control("budget")), pRank.card, hiddenNote, canvas, table, note);
 
     function draw() {
       const hide = !pRank.revealed;
