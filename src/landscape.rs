@@ -804,6 +804,8 @@ impl Landscape {
             vd: Vec::with_capacity(c),
             cands: Vec::new(),
             cand_at: Vec::with_capacity(c + 1),
+            gl0: Vec::new(),
+            gl1: Vec::new(),
         };
         // log2 bounds on every product: each example multiplies by Z ∈ [e^{−PIC_GEO_LIMIT}, C]
         // (its geometric sums' Z ≥ e^{floor − M}, M − floor ≤ PIC_GEO_LIMIT; the others' ≥ 1):
@@ -1087,6 +1089,11 @@ struct PicWork<'a> {
     vd: Vec<f64>,
     cands: Vec<[u32; 3]>,
     cand_at: Vec<usize>,
+    /// [`PicWork::phase_end`]'s gap lines, for `phase_cands`: at the phase's point i (the grid's
+    /// first column, each kink, its last column), class j's gap below the envelope is
+    /// gl0[i·C' + j] + gl1[i·C' + j]·(b − b_r) (C' the classes padded to pairs)
+    gl0: Vec<f64>,
+    gl1: Vec<f64>,
     terms: Terms,
     tz: Vec<f32>,
 }
@@ -1521,8 +1528,17 @@ impl PicWork<'_> {
     /// phase ends at the first row at or after the least such b. (A kink leaving the grid
     /// only makes its segment empty on the grid's columns: the check at that end then uses
     /// a line below the envelope, a stricter check.)
-    fn phase_end(&self, ex: &PicExample, r: usize) -> usize {
+    ///
+    /// Each class's gap line at each of these points is kept (`gl0`, `gl1`) for
+    /// [`PicWork::phase_cands`].
+    fn phase_end(&mut self, ex: &PicExample, r: usize) -> usize {
         let (cen, s1, s2, hull, vx, vd) = (&self.cen, ex.s1, ex.s2, &self.hull, &self.vx, &self.vd);
+        let cp = cen.len();
+        if self.gl0.len() < (hull.len() + 1) * cp {
+            self.gl0.resize((hull.len() + 1) * cp, 0.0);
+            self.gl1.resize((hull.len() + 1) * cp, 0.0);
+        }
+        let (gl0, gl1) = (&mut self.gl0, &mut self.gl1);
         let (n, bc) = (hull.len(), self.ax[r]);
         debug_assert!(self.s1p.len() == self.cen.len());
         let (lo, hi) = (self.ax[0], self.ax[self.g - 1]);
@@ -1563,8 +1579,11 @@ impl PicWork<'_> {
             let (s1v, s2v) = (F64x2::splat(s1[p]), F64x2::splat(s2[p]));
             for q in (0..cen2.len()).step_by(2) {
                 // (the same operations in the same order as `fails`'s arguments below)
-                let f0 = env2.minus(F64x2::load(cen2, q).add(x2.mul(F64x2::load(s1p, q)))).add(tol2);
+                let d0 = env2.minus(F64x2::load(cen2, q).add(x2.mul(F64x2::load(s1p, q))));
+                let f0 = d0.add(tol2);
                 let f1 = s2v.minus(F64x2::load(s2p, q)).add(xd2.mul(s1v.minus(F64x2::load(s1p, q))));
+                d0.store(gl0, i * cp + q);
+                f1.store(gl1, i * cp + q);
                 // f1 < 0 and f0 < (until − b_r)·(−f1) in some lane
                 let lim = F64x2::splat(until - bc);
                 // (not the hull's classes, nor the padding where C is odd: −1e300 is far below
@@ -1593,9 +1612,9 @@ impl PicWork<'_> {
     /// are those below or above where that line meets γ. More rows than needed cost a run
     /// that stops at its first column; none are missed.
     fn phase_cands(&mut self, ex: &PicExample, r: usize, rows: std::ops::Range<usize>) {
-        let (cen, s1, s2, hull, vx, vd) = (&self.cen, ex.s1, ex.s2, &self.hull, &self.vx, &self.vd);
-        let (n, bc, gap) = (hull.len(), self.ax[r], self.gap);
-        let (lo, hi, a0, inv) = (self.ax[0], self.ax[self.g - 1], self.a0, 1.0 / self.da);
+        let (hull, gl0, gl1) = (&self.hull, &self.gl0, &self.gl1);
+        let (n, c, cp, bc, gap) = (hull.len(), ex.s1.len(), self.cen.len(), self.ax[r], self.gap);
+        let (a0, inv) = (self.a0, 1.0 / self.da);
         // the rows of `rows` where d0 + d1·(b − b_r) < γ (one run; those within γ·(1 + 1e-9)
         // where the line is on one side of it at both ends)
         let (bf, bl) = (self.ax[rows.start] - bc, self.ax[rows.end - 1] - bc);
@@ -1620,22 +1639,36 @@ impl PicWork<'_> {
                 (s.clamp(rows.start, rows.end), rows.end)
             }
         };
+        // at each of the phase's points (phase_end's), the classes whose gap line is within γ
+        // at the phase's first or last row: the others are within γ on none of its rows there
+        let (wide2, bf2, bl2) = (F64x2::splat(wide), F64x2::splat(bf), F64x2::splat(bl));
+        let real = if c >= 64 { u64::MAX } else { (1u64 << c) - 1 };
+        let mut near = [0u64; 65];
+        for (i, near) in near.iter_mut().enumerate().take(n + 1) {
+            let mut bits = 0u64;
+            for q in (0..cp).step_by(2) {
+                let (d0, d1) = (F64x2::load(gl0, i * cp + q), F64x2::load(gl1, i * cp + q));
+                // (the same operations as `within`'s df, dl)
+                let first = d0.add(d1.mul(bf2)).minus(wide2).below(0.0);
+                let last = d0.add(d1.mul(bl2)).minus(wide2).below(0.0);
+                bits |= ((first | last) as u64) << q;
+            }
+            *near = bits & real;
+        }
         self.cands.clear();
         self.cand_at.clear();
         for (t, &m) in hull.iter().enumerate() {
             self.cand_at.push(self.cands.len());
-            let (xl, dl) = if t == 0 { (lo, 0.0) } else { (vx[t - 1], vd[t - 1]) };
-            let (xr, dr) = if t + 1 == n { (hi, 0.0) } else { (vx[t], vd[t]) };
             // (not the lines it meets at its ends: `phase_rows` takes those at each row)
             let prev = if t > 0 { hull[t - 1] } else { m };
             let next = if t + 1 < n { hull[t + 1] } else { m };
-            for j in 0..s1.len() {
-                if j == m || j == prev || j == next {
-                    continue;
-                }
-                let (dc, du, ds) = (cen[m] - cen[j], s1[m] - s1[j], s2[m] - s2[j]);
-                let (l0, l1) = within(dc + xl * du, ds + dl * du);
-                let (h0, h1) = within(dc + xr * du, ds + dr * du);
+            let mut go = (near[t] | near[t + 1]) & !(1u64 << m | 1u64 << prev | 1u64 << next);
+            while go != 0 {
+                let j = go.trailing_zeros() as usize;
+                go &= go - 1;
+                // its gap on the segment is least at one of the segment's ends: points t, t + 1
+                let (l0, l1) = within(gl0[t * cp + j], gl1[t * cp + j]);
+                let (h0, h1) = within(gl0[(t + 1) * cp + j], gl1[(t + 1) * cp + j]);
                 let (l1, h1) = (if l1 > l0 { l1 } else { l0 }, if h1 > h0 { h1 } else { h0 });
                 match (l0 < l1, h0 < h1) {
                     (false, false) => {}
