@@ -1402,12 +1402,16 @@ impl PicWork<'_> {
     /// first row of a *phase*: rows over which it stays the envelope, worked out from b alone
     /// ([`PicWork::phase_end`]: the envelope's kinks move linearly with b, so does each class's
     /// gap below it at a kink, and the phase ends before the first row where a segment would
-    /// shrink below nothing or a class would rise above a kink or an end). Which classes come
+    /// shrink below nothing or a class would rise above a kink). The envelope is taken over
+    /// every a, not only the grid's columns: a class then enters the grid's columns as a kink
+    /// moves in, which ends no phase (on the page bench's CSV, 45% of the phases had ended
+    /// where a class rose above the grid's first or last column). Which classes come
     /// within γ of which segment, and on which rows, is worked out once per phase too
-    /// ([`PicWork::phase_cands`]); a row then costs its segments' columns and its runs. Phases
-    /// always start at the grid's first row whatever this call's rows, so rows computed apart
-    /// equal the whole picture bit for bit. On the page bench's 0–16 CSV (5000 × 60): ~4.4
-    /// phases of ~3 segments per example, 2–5 terms per row (spans 8 to 3).
+    /// ([`PicWork::phase_cands`]); a row then costs its segments' columns and its runs (a
+    /// segment off the grid's columns has none). Phases always start at the grid's first
+    /// row whatever this call's rows, so rows computed apart equal the whole picture bit for
+    /// bit. On the page bench's 0–16 CSV (5000 × 60): ~2.5 phases of ~3.6 segments per
+    /// example, 2–5 terms per row (spans 8 to 3).
     fn sweep(&mut self, ex: &PicExample) {
         let (c, g, gp) = (ex.s0.len(), self.g, self.gp);
         if self.acc.env_c.is_empty() {
@@ -1468,9 +1472,9 @@ impl PicWork<'_> {
         }
     }
 
-    /// The upper envelope of the row's lines cen_j + a·s1_j over the grid's columns (the
-    /// classes leading somewhere on a_0 … a_last, left to right) into `self.hull`, and its
-    /// kinks (`vx`: where each segment meets the next, in a; `vd`: how fast that moves with b).
+    /// The upper envelope of the row's lines cen_j + a·s1_j over every a (the classes leading
+    /// somewhere, left to right: slopes ascending) into `self.hull`, and its kinks (`vx`:
+    /// where each segment meets the next, in a; `vd`: how fast that moves with b).
     fn hull_of(&mut self, ex: &PicExample) {
         let (cen, s1, hull) = (&self.cen, ex.s1, &mut self.hull);
         hull.clear();
@@ -1495,19 +1499,6 @@ impl PicWork<'_> {
             }
             hull.push(j);
         }
-        // keep the lines that lead somewhere between the grid's first and last columns
-        let (lo, hi) = (self.ax[0], self.ax[self.g - 1]);
-        let cross = |p: usize, q: usize| (cen[p] - cen[q]) / (s1[q] - s1[p]);
-        let mut first = 0;
-        while first + 1 < hull.len() && !(cross(hull[first], hull[first + 1]) > lo) {
-            first += 1;
-        }
-        let mut last = hull.len() - 1;
-        while last > first && !(cross(hull[last - 1], hull[last]) < hi) {
-            last -= 1;
-        }
-        hull.copy_within(first..last + 1, 0);
-        hull.truncate(last + 1 - first);
         self.vx.clear();
         self.vd.clear();
         for t in 0..hull.len() - 1 {
@@ -1520,14 +1511,14 @@ impl PicWork<'_> {
 
     /// The first row after `r` (the row `self.hull` was found on) where it may no longer be
     /// the envelope. Along b everything about it is linear: a kink at a(b) = vx + vd·(b − b_r),
-    /// a segment's length, and a class's gap below the envelope at a kink or at the grid's
-    /// first or last column (the gap is convex along a row, so least at one of those). The
-    /// hull stays the envelope while every segment is no shorter than nothing and no class off
-    /// it rises above it at those points by more than the rounding tolerance the envelope is
-    /// found with; each of these that decreases is solved for the b where it fails, and the
-    /// phase ends at the first row at or after the least such b. (A kink leaving the grid
-    /// only makes its segment empty on the grid's columns: the check at that end then uses
-    /// a line below the envelope, a stricter check.)
+    /// a segment's length, and a class's gap below the envelope at a kink (along a row the gap
+    /// is convex, and grows without bound away from the kinks: the first and last segments'
+    /// lines have the least and greatest slopes; so it is least at a kink). The hull stays
+    /// the envelope while every segment is no shorter than nothing and no class off it rises
+    /// above it at a kink by more than the rounding tolerance the envelope is found with; each
+    /// of these that decreases is solved for the b where it fails, and the phase ends at the
+    /// first row at or after the least such b. A hull of one line (every class's slope the
+    /// same) has no kink: there the checks are at the grid's first and last columns.
     ///
     /// Each class's gap line at each of these points is kept (`gl0`, `gl1`) for
     /// [`PicWork::phase_cands`].
@@ -1565,6 +1556,11 @@ impl PicWork<'_> {
         // one by one only where a gap decreases and would fail before the least b so far
         let (cen2, s1p, s2p) = (&self.cen, &self.s1p, &self.s2p);
         for i in 0..=n {
+            // (the hull is the envelope over every a: with two lines or more, a class off it
+            // first rises above it at a kink, never at the grid's first or last column)
+            if n >= 2 && (i == 0 || i == n) {
+                continue;
+            }
             // the envelope's line at the point, the point's a and its rate in b
             let (p, x, xd) = if i == 0 {
                 (hull[0], lo, 0.0)
@@ -1607,8 +1603,8 @@ impl PicWork<'_> {
     /// For the phase that starts at row `r`, on its rows `rows`: for each segment of
     /// `self.hull`, the classes that come within γ of it on some of those rows, with those
     /// rows (`cands`, one run of rows each, a row to spare at its inner ends; segment t's
-    /// from `cand_at[t]`). A class's gap on a segment is least at one of its ends (a kink,
-    /// or the grid's first or last column), and there it is linear in b; its rows within γ
+    /// from `cand_at[t]`). A class's gap on a segment is least at one of its ends (a kink;
+    /// the first and last segments have one), and there it is linear in b; its rows within γ
     /// are those below or above where that line meets γ. More rows than needed cost a run
     /// that stops at its first column; none are missed.
     fn phase_cands(&mut self, ex: &PicExample, r: usize, rows: std::ops::Range<usize>) {
@@ -1645,6 +1641,9 @@ impl PicWork<'_> {
         let real = if c >= 64 { u64::MAX } else { (1u64 << c) - 1 };
         let mut near = [0u64; 65];
         for (i, near) in near.iter_mut().enumerate().take(n + 1) {
+            if n >= 2 && (i == 0 || i == n) {
+                continue; // (phase_end's points are the kinks: a segment's gap is least at one)
+            }
             let mut bits = 0u64;
             for q in (0..cp).step_by(2) {
                 let (d0, d1) = (F64x2::load(gl0, i * cp + q), F64x2::load(gl1, i * cp + q));
@@ -1667,8 +1666,8 @@ impl PicWork<'_> {
                 let j = go.trailing_zeros() as usize;
                 go &= go - 1;
                 // its gap on the segment is least at one of the segment's ends: points t, t + 1
-                let (l0, l1) = within(gl0[t * cp + j], gl1[t * cp + j]);
-                let (h0, h1) = within(gl0[(t + 1) * cp + j], gl1[(t + 1) * cp + j]);
+                let (l0, l1) = if near[t] >> j & 1 != 0 { within(gl0[t * cp + j], gl1[t * cp + j]) } else { (rows.start, rows.start) };
+                let (h0, h1) = if near[t + 1] >> j & 1 != 0 { within(gl0[(t + 1) * cp + j], gl1[(t + 1) * cp + j]) } else { (rows.start, rows.start) };
                 let (l1, h1) = (if l1 > l0 { l1 } else { l0 }, if h1 > h0 { h1 } else { h0 });
                 match (l0 < l1, h0 < h1) {
                     (false, false) => {}
