@@ -1410,7 +1410,7 @@ impl PicWork<'_> {
     /// ([`PicWork::phase_cands`]); a row then costs its segments' columns and its runs (a
     /// segment off the grid's columns has none). Phases always start at the grid's first
     /// row whatever this call's rows, so rows computed apart equal the whole picture bit for
-    /// bit. On the page bench's 0–16 CSV (5000 × 60): ~2.5 phases of ~3.6 segments per
+    /// bit. On the page bench's 0–16 CSV (5000 × 60): ~2.2–2.5 phases of ~3.6 segments per
     /// example, 2–5 terms per row (spans 8 to 3).
     fn sweep(&mut self, ex: &PicExample) {
         let (c, g, gp) = (ex.s0.len(), self.g, self.gp);
