@@ -1412,6 +1412,7 @@ impl PicWork<'_> {
     /// row whatever this call's rows, so rows computed apart equal the whole picture bit for
     /// bit. On the page bench's 0–16 CSV (5000 × 60): ~2.2–2.5 phases of ~3.6 segments per
     /// example, 2–5 terms per row (spans 8 to 3).
+    #[cfg_attr(feature = "profile-split", inline(never))]
     fn sweep(&mut self, ex: &PicExample) {
         let (c, g, gp) = (ex.s0.len(), self.g, self.gp);
         if self.acc.env_c.is_empty() {
@@ -1475,6 +1476,7 @@ impl PicWork<'_> {
     /// The upper envelope of the row's lines cen_j + a·s1_j over every a (the classes leading
     /// somewhere, left to right: slopes ascending) into `self.hull`, and its kinks (`vx`:
     /// where each segment meets the next, in a; `vd`: how fast that moves with b).
+    #[cfg_attr(feature = "profile-split", inline(never))]
     fn hull_of(&mut self, ex: &PicExample) {
         let (cen, s1, hull) = (&self.cen, ex.s1, &mut self.hull);
         hull.clear();
@@ -1522,6 +1524,7 @@ impl PicWork<'_> {
     ///
     /// Each class's gap line at each of these points is kept (`gl0`, `gl1`) for
     /// [`PicWork::phase_cands`].
+    #[cfg_attr(feature = "profile-split", inline(never))]
     fn phase_end(&mut self, ex: &PicExample, r: usize) -> usize {
         let (cen, s1, s2, hull, vx, vd) = (&self.cen, ex.s1, ex.s2, &self.hull, &self.vx, &self.vd);
         let cp = cen.len();
@@ -1607,6 +1610,7 @@ impl PicWork<'_> {
     /// the first and last segments have one), and there it is linear in b; its rows within γ
     /// are those below or above where that line meets γ. More rows than needed cost a run
     /// that stops at its first column; none are missed.
+    #[cfg_attr(feature = "profile-split", inline(never))]
     fn phase_cands(&mut self, ex: &PicExample, r: usize, rows: std::ops::Range<usize>) {
         let (hull, gl0, gl1) = (&self.hull, &self.gl0, &self.gl1);
         let (n, c, cp, bc, gap) = (hull.len(), ex.s1.len(), self.cen.len(), self.ax[r], self.gap);
@@ -1693,6 +1697,7 @@ impl PicWork<'_> {
     /// the envelope's differences; then, segment by segment and class by class (`cands`), the
     /// runs of columns where the class is within γ of the envelope, as (point, −gap) in `tk`,
     /// `td` — per point in the same order of classes as row by row.
+    #[cfg_attr(feature = "profile-split", inline(never))]
     fn phase_rows(&mut self, ex: &PicExample, rows: std::ops::Range<usize>) {
         let (s0, s1, s2) = (ex.s0, ex.s1, ex.s2);
         let (g, gp, gap, a0, inv) = (self.g, self.gp, self.gap, self.a0, 1.0 / self.da);
