@@ -1775,6 +1775,24 @@ impl PicWork<'_> {
             for &[j, q0, q1] in &self.cands[self.cand_at[t]..self.cand_at[t + 1]] {
                 let j = j as usize;
                 let du = um - s1[j];
+                if du.abs() * self.da > wide {
+                    // its gap grows by more than γ a column from the segment's end nearest to
+                    // it, so only that end's column can be within γ: one term or none a row,
+                    // as `run` would find, without its call
+                    terms.room(q1 as usize - q0 as usize);
+                    for grid_row in q0 as usize..q1 as usize {
+                        let i = (grid_row - rows.start) * (h + 1) + t;
+                        let (k0, k1) = (self.kb[i], self.kb[i + 1]);
+                        if k1 <= k0 {
+                            continue;
+                        }
+                        let b = ax[grid_row];
+                        let dc = (s0[m] + b * s2[m]) - (s0[j] + b * s2[j]);
+                        let first = if du >= 0.0 { k0 } else { k1 - 1 };
+                        terms.one((grid_row - self.row_lo) * gp + first, dc + ax[first] * du, gap);
+                    }
+                    continue;
+                }
                 for grid_row in q0 as usize..q1 as usize {
                     let i = (grid_row - rows.start) * (h + 1) + t;
                     let (k0, k1) = (self.kb[i], self.kb[i + 1]);
@@ -1874,21 +1892,23 @@ impl Terms {
         // the run's columns k0 + i·step (i = 0, 1, …), step ±1 as a wrapping add
         let (first, step) = if du >= 0.0 { (k0, 1usize) } else { (k1 - 1, usize::MAX) };
         let v = dc + ax[first] * du;
-        let (tk, td) = (&mut self.tk, &mut self.td);
-        tk[self.n] = (base + first) as u32;
-        td[self.n] = -v as f32;
-        let mut go = v < gap;
-        self.n += go as usize;
+        let n = self.n;
+        // (the two columns' room as one slice each: one bounds check, not four)
+        let (tk, td) = (&mut self.tk[n..n + 2], &mut self.td[n..n + 2]);
+        tk[0] = (base + first) as u32;
+        td[0] = -v as f32;
+        let go = v < gap;
         if len < 2 {
+            self.n = n + go as usize;
             return;
         }
         let k = first.wrapping_add(step);
         let v = dc + ax[k] * du;
-        tk[self.n] = (base + k) as u32;
-        td[self.n] = -v as f32;
-        go &= v < gap;
-        self.n += go as usize;
-        if !go {
+        tk[go as usize] = (base + k) as u32;
+        td[go as usize] = -v as f32;
+        let go2 = go & (v < gap);
+        self.n = n + go as usize + go2 as usize;
+        if !go2 {
             return;
         }
         let mut k = k;
