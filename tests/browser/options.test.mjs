@@ -50,6 +50,30 @@ test("a learner's change reaches the URL, and the URL reproduces it", async () =
   });
 });
 
+test("a dragged slider writes the URL a few times, not once per key press, and ends on its last value", async () => {
+  await suite.visit("?dataset=toy", async (page, log) => {
+    await page.evaluate(() => {
+      const real = history.replaceState.bind(history);
+      window.__urlWrites = 0;
+      history.replaceState = (...a) => { window.__urlWrites++; return real(...a); };
+    });
+    const slider = page.locator('[data-widget="landscape"]').getByLabel("Span of a and b");
+    await slider.focus();
+    // a drag: key presses more than a frame apart (the URL's write waits for the next frame)
+    for (let i = 0; i < 20; i++) {
+      await page.keyboard.press(i < 10 ? "ArrowRight" : "ArrowLeft");
+      await page.waitForTimeout(25);
+    }
+    await page.keyboard.press("ArrowRight");
+    const last = await slider.inputValue();
+    await page.waitForFunction((v) => new URL(location.href).searchParams.get("landscape.span") === v, last, { timeout: 5000 });
+    const writes = await page.evaluate(() => window.__urlWrites);
+    // 21 key presses over ≥ 0.5 s: one write at once, then at most one a 300 ms (was one a press)
+    assert.ok(writes >= 1 && writes <= 10, `${writes} URL writes for 21 key presses`);
+    assertClean(log);
+  });
+});
+
 test("a bad option in a link is ignored with a warning naming it; the page works", async () => {
   await suite.visit("?gd.step-size=1e9&stepper.h=3e-5&reg=-1&landscape.resolution=100", async (page, log) => {
     const warnings = log.consoleWarnings;

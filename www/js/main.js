@@ -209,7 +209,7 @@ async function main() {
   urlSource.widgets = widgets;
   page.onChange(writeUrl, { instant: true });
   page.onChange(writeUrl); // after the sections have moved (a new data set resets some options)
-  page.onOption = (_name, _key, _value, how) => (how?.state ? writeUrlSoon() : writeUrl());
+  page.onOption = (_name, _key, _value, how) => (how?.state ? writeUrlSoon() : writeUrlOption());
   if (uploaded) {
     document.getElementById("csv-status").textContent = "This link was made with a data set loaded from a CSV file, which a link cannot carry: the toy data is shown instead. Load the file again with Load CSV…; the other settings from the link are kept.";
   }
@@ -252,14 +252,18 @@ function afterPaint() {
 }
 
 // the URL follows every setting, every option a learner sets and the sections' state
-// (replaceState: no history entries); state that changes while a run plays is written at most
-// ~3 times a second (browsers throttle replaceState)
-let queued = false, soon = null;
+// (replaceState: no history entries); state that changes while a run plays, and options that
+// change again within 300 ms (a dragged slider: a key press every 1/60 s), are written at most
+// ~3 times a second (browsers throttle replaceState; each is a message to the browser process,
+// which shares the core with the drag's grids). Copy link builds its link from the state, not
+// from the address bar.
+let queued = false, soon = null, lastWrite = -Infinity;
 function writeUrl() {
   if (queued) return;
   queued = true;
   nextTurn().then(() => {
     queued = false;
+    lastWrite = performance.now();
     const anchor = window.location.hash.replace(/^#/, "");
     history.replaceState(null, "", notebookUrl(urlSource.settings(), urlSource.widgets, /^[a-z][a-z0-9-]*$/.test(anchor) ? anchor : ""));
   });
@@ -267,6 +271,11 @@ function writeUrl() {
 function writeUrlSoon() {
   if (soon) return;
   soon = setTimeout(() => { soon = null; writeUrl(); }, 300);
+}
+/** An option's change: written at once, unless the URL was written under 300 ms ago. */
+function writeUrlOption() {
+  if (soon || performance.now() - lastWrite < 300) writeUrlSoon();
+  else writeUrl();
 }
 const urlSource = { settings: () => ({}), widgets: [] };
 
