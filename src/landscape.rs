@@ -1089,9 +1089,10 @@ struct PicWork<'a> {
     vd: Vec<f64>,
     cands: Vec<[u32; 3]>,
     cand_at: Vec<usize>,
-    /// [`PicWork::phase_end`]'s gap lines, for `phase_cands`: at the phase's point i (the grid's
-    /// first column, each kink, its last column), class j's gap below the envelope is
-    /// gl0[i·C' + j] + gl1[i·C' + j]·(b − b_r) (C' the classes padded to pairs)
+    /// [`PicWork::phase_end`]'s gap lines, for `phase_cands`: at the phase's point i (kink i − 1
+    /// for 0 < i < n; points 0 and n, the grid's first and last columns, only where the hull is
+    /// one line), class j's gap below the envelope is gl0[i·C' + j] + gl1[i·C' + j]·(b − b_r)
+    /// (C' the classes padded to pairs)
     gl0: Vec<f64>,
     gl1: Vec<f64>,
     terms: Terms,
