@@ -266,3 +266,25 @@ fn the_row_sweep_with_an_odd_count_of_classes() {
         }
     }
 }
+
+#[test]
+fn the_row_sweep_where_every_class_has_the_same_slope_in_a() {
+    // W1's rows all equal: along a row every class's score has the same slope, so the envelope
+    // over every a is one line and has no kink; `phase_end` then checks the other classes at
+    // the grid's first and last columns (with the envelope over every a, elsewhere only the
+    // kinks are checked). W2 is large, so the classes overtake one another as b moves.
+    let clf = classifier(seeded(300, 60, 6, 1), LossKind::Softmax, 0.0, 1, 0.01);
+    let mut rng = lossland::rng::Rng::new(8);
+    let (w0, mut w1, mut w2) = (clf.w.clone(), clf.w.clone(), clf.w.clone());
+    rng.fill_normal(w1.as_slice_mut().unwrap(), 1.0);
+    rng.fill_normal(w2.as_slice_mut().unwrap(), 1.0);
+    let row = w1.row(0).to_owned();
+    for mut r in w1.rows_mut() {
+        r.assign(&row);
+    }
+    let flat = Landscape::with_directions(&clf, w0, w1, w2);
+    for span in [3.0, 8.0] {
+        let (swept, tree) = both_ways(&flat, span, 64, "one slope in a");
+        assert_ne!(swept, tree, "one slope in a, span {span}: the sweep was not used");
+    }
+}
