@@ -6,7 +6,8 @@
 //     (dist/site: one bundled module, minified) and www/ as in the repository;
 //   - 64 × 64 landscape redraws per second while the span slider is dragged (key presses at
 //     60 per second for 2 s), on the toy set, the digits with both losses and a CSV at the caps
-//     (5000 × 60, 10 classes, seeded), with the longest main-thread task during each drag;
+//     (5000 × 60, 10 classes, seeded), the median of 3 drags on the same page, with the longest
+//     main-thread task during them;
 //   - the longest main-thread task when the data set changes to the digits and when a CSV at the
 //     caps is loaded (1900 × 256, 5000 × 60);
 //   - bytes transferred (gzip) by a fresh load, as deployed and from www/; wasm memory after a
@@ -38,6 +39,7 @@ const conditions = argv.includes("--plain") ? ["plain"] : argv.includes("--busy"
 const SITE = path.join(DEFAULT_ROOT, "..", "dist", "site");
 const VIEW = { width: 1280, height: 900 };
 const T = { fps: 30, firstMs: 200, kb: 250, taskMs: 50 };
+const DRAGS = 3; // drags per data set and condition (1 with --quick)
 
 // --unpinned: the busy loop and Chromium left to the OS's scheduler on both cores (the issue's
 // words, "a second process keeps the other core busy", without pinning): a second figure
@@ -249,10 +251,16 @@ try {
             await waitReady(p);
             if (csv) await loadCsv(p, csvFile(...csv));
             await p.waitForTimeout(1500);
-            const d = await dragRate(p, quick ? 1.5 : 2);
+            // DRAGS drags on the same page (a single one swings by ±15% with the machine's
+            // neighbours): the median drag's figures, every drag's rate, the longest task of all
+            const ds = [];
+            for (let k = 0; k < (quick ? 1 : DRAGS); k++) ds.push(await dragRate(p, quick ? 1.5 : 2));
+            const d = [...ds].sort((x, y) => x.fps - y.fps)[ds.length >> 1];
+            const tasks = { longest: Math.max(...ds.map((x) => x.tasks.longest)), count: ds.reduce((n, x) => n + x.tasks.count, 0) };
+            const each = ds.length > 1 ? `median of ${ds.length} drags: ${ds.map((x) => x.fps.toFixed(1)).join(", ")}; the median drag: ` : "";
             put(`64 × 64 redraws per s while the span slider is dragged, ${what}`, `≥ ${T.fps} per s`, cond,
-              `${d.fps.toFixed(1)} per s (${d.shown} frames showed a new grid of the ${d.full} drawn${d.previews ? ` and ${d.previews} previews` : ""}${d.quick ? `, ${d.quick} of them computed on the page's thread` : ""}, for ${d.presses} key presses in ${d.secs.toFixed(2)} s; one grid ${ms(d.one)})`, d.fps >= T.fps);
-            put(`longest main-thread task during that drag, ${what}`, `< ${T.taskMs} ms`, cond, taskText(d.tasks), d.tasks.longest < T.taskMs);
+              `${d.fps.toFixed(1)} per s (${each}${d.shown} frames showed a new grid of the ${d.full} drawn${d.previews ? ` and ${d.previews} previews` : ""}${d.quick ? `, ${d.quick} of them computed on the page's thread` : ""}, for ${d.presses} key presses in ${d.secs.toFixed(2)} s; one grid ${ms(d.one)})`, d.fps >= T.fps);
+            put(`longest main-thread task during ${ds.length > 1 ? "those drags" : "that drag"}, ${what}`, `< ${T.taskMs} ms`, cond, taskText(tasks), tasks.longest < T.taskMs);
           } catch (e) {
             put(`64 × 64 redraws per s while the span slider is dragged, ${what}`, `≥ ${T.fps} per s`, cond, `failed: ${String(e.message).split("\n")[0]}`, false);
           } finally {
