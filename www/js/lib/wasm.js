@@ -62,7 +62,12 @@ export function loadDigitsBytes() {
   if (early) delete globalThis.__losslandDigits;
   digits = (early && early.url === url.href ? early.response : fetch(url))
     .then(async (response) => {
-      if (!response.ok) throw new Error(`pkg/digits.bin: HTTP ${response.status} ${response.statusText}`.trim());
+      if (!response.ok) {
+        // (its body read to the end: left unread, the request counts as cancelled when the page
+        // is left, a failed request where the server had answered)
+        await response.arrayBuffer().catch(() => {});
+        throw new Error(`pkg/digits.bin: HTTP ${response.status} ${response.statusText}`.trim());
+      }
       return new Uint8Array(await response.arrayBuffer());
     })
     .catch((e) => {
