@@ -1776,33 +1776,19 @@ impl PicWork<'_> {
             for &[j, q0, q1] in &self.cands[self.cand_at[t]..self.cand_at[t + 1]] {
                 let j = j as usize;
                 let du = um - s1[j];
+                let lines = [s0[m], s2[m], s0[j], s2[j]];
+                let at = CandRows { kb: &self.kb, rows: q0 as usize..q1 as usize, first: rows.start, stride: h + 1, t, row_lo: self.row_lo, gp };
                 if du.abs() * self.da > wide {
                     // its gap grows by more than γ a column from the segment's end nearest to
                     // it, so only that end's column can be within γ: one term or none a row,
                     // as `run` would find, without its call
                     terms.room(q1 as usize - q0 as usize);
-                    for grid_row in q0 as usize..q1 as usize {
-                        let i = (grid_row - rows.start) * (h + 1) + t;
-                        let (k0, k1) = (self.kb[i], self.kb[i + 1]);
-                        if k1 <= k0 {
-                            continue;
-                        }
-                        let b = ax[grid_row];
-                        let dc = (s0[m] + b * s2[m]) - (s0[j] + b * s2[j]);
+                    at.each(ax, lines, |base, k0, k1, dc| {
                         let first = if du >= 0.0 { k0 } else { k1 - 1 };
-                        terms.one((grid_row - self.row_lo) * gp + first, dc + ax[first] * du, gap);
-                    }
-                    continue;
-                }
-                for grid_row in q0 as usize..q1 as usize {
-                    let i = (grid_row - rows.start) * (h + 1) + t;
-                    let (k0, k1) = (self.kb[i], self.kb[i + 1]);
-                    if k1 <= k0 {
-                        continue;
-                    }
-                    let b = ax[grid_row];
-                    let dc = (s0[m] + b * s2[m]) - (s0[j] + b * s2[j]);
-                    terms.run(ax, (grid_row - self.row_lo) * gp, (k0, k1), dc, du, gap);
+                        terms.one(base + first, dc + ax[first] * du, gap);
+                    });
+                } else {
+                    at.each(ax, lines, |base, k0, k1, dc| terms.run(ax, base, (k0, k1), dc, du, gap));
                 }
             }
         }
@@ -1851,6 +1837,36 @@ impl PicWork<'_> {
 #[inline(always)]
 fn fmax(a: f64, b: f64) -> f64 {
     if a < b { b } else { a }
+}
+
+/// A candidate class's rows on one segment of a phase ([`PicWork::phase_rows`]): the rows
+/// `rows` of the grid, the segment's columns on each from `kb` (row r's at (r − first)·stride + t).
+struct CandRows<'a> {
+    kb: &'a [usize],
+    rows: std::ops::Range<usize>,
+    first: usize,
+    stride: usize,
+    t: usize,
+    row_lo: usize,
+    gp: usize,
+}
+
+impl CandRows<'_> {
+    /// `f(base, k0, k1, dc)` on each row where the segment has columns k0..k1: base the row's
+    /// first point, dc the class's gap below the segment's line at a = 0 (lines: the segment's
+    /// s0, s2 and the class's).
+    #[inline(always)]
+    fn each(&self, ax: &[f64], [s0m, s2m, s0j, s2j]: [f64; 4], mut f: impl FnMut(usize, usize, usize, f64)) {
+        for grid_row in self.rows.clone() {
+            let i = (grid_row - self.first) * self.stride + self.t;
+            let (k0, k1) = (self.kb[i], self.kb[i + 1]);
+            if k1 <= k0 {
+                continue;
+            }
+            let b = ax[grid_row];
+            f((grid_row - self.row_lo) * self.gp, k0, k1, (s0m + b * s2m) - (s0j + b * s2j));
+        }
+    }
 }
 
 /// [`PicWork::sweep`]'s terms: (point, −gap) of each class within γ of the envelope at a point,
