@@ -16,7 +16,7 @@
 // Hooks: build() makes the section's objects from the settings (called at mount, when a shared
 // setting changes and when an option whose effect is "build" changes; may return a promise);
 // draw() paints from what is there; the rest are the section's own.
-import { el, button, player as makePlayer, nextTurn, timeSlicer, slider, select, checkbox, choiceSlider } from "./ui.js";
+import { el, present, button, player as makePlayer, nextTurn, timeSlicer, slider, select, checkbox, choiceSlider } from "./ui.js";
 import { fmt, fmtH } from "./format.js";
 import { widgetOptions, defaultOf, valuesOf, parseOption, optionRow } from "./options.js";
 import { Records } from "./downloads.js";
@@ -55,10 +55,10 @@ export function mountSection(host, page, section, given = {}) {
 
   const statusLine = el("p", { class: "status", "aria-live": "polite" });
   const root = el("div", { class: `section section-${name}` });
-  // the sections build their content with root.append(…): a piece that is absent (a prediction
-  // card with predict=off) is skipped, as el() skips it, never written as the text "null"
+  // the sections build their content with root.append(…): an absent piece is skipped, as el()
+  // skips it (ui.js present), never written as the text "null"
   const appendAll = root.append.bind(root);
-  root.append = (...pieces) => appendAll(...pieces.filter((c) => c !== null && c !== undefined && c !== false));
+  root.append = (...pieces) => appendAll(...pieces.filter(present));
 
   const info = () => ({ dataset: settings.dataset, len: w.dataset().len });
   const resolve = () => {

@@ -1,7 +1,11 @@
 // Small DOM helpers shared by the widgets. Text is always set with textContent, never
 // innerHTML, so nothing from a URL or a file can become markup.
 
-/** Creates an element with attributes and children (strings become text nodes). */
+/** Whether `c` is a piece to append: null, undefined and false stand for an absent one (a
+ * prediction card that predict=off leaves out), skipped, never written as text. */
+export const present = (c) => c !== null && c !== undefined && c !== false;
+
+/** Creates an element with attributes and children (strings become text nodes; absent ones, see `present`, skipped). */
 export function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
@@ -12,7 +16,7 @@ export function el(tag, attrs = {}, ...children) {
     else e.setAttribute(k, v === true ? "" : String(v));
   }
   for (const c of children.flat()) {
-    if (c === null || c === undefined || c === false) continue;
+    if (!present(c)) continue;
     e.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
   return e;

@@ -56,7 +56,7 @@ export default {
     w.root.append(
       el("h3", {}, "Random search: keep the best of many random W"),
       el("div", { class: "controls" }, stepBtn, playBtn, resetBtn, speed.wrap, w.control("scale")),
-      ...(predicted.card ? [predicted.card] : []),
+      predicted.card, // (absent with predict=off: the root skips it)
       el("div", { class: "row" }, el("div", { class: "col" }, lossCanvas), el("div", { class: "col" }, accCanvas)),
       readout,
       el("h3", {}, "The best W so far"),
