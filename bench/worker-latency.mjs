@@ -1,0 +1,46 @@
+// How late a Worker's message reaches the page while a landscape slider is dragged: a small
+// module Worker (same origin, no wasm) answers each ping after 8 ms of work; the page pings it
+// once per animation frame during a 2-s key-press drag (bench/lib/drive.mjs dragSpan) and
+// records, per answer, the ms from the Worker's postMessage to the page's handler. This is why
+// a drag's grids are computed on the page's thread (README, "The drag"): a Worker's share of a
+// grid would come back this late.
+// Usage: node bench/worker-latency.mjs [QUERY] [--csv NxD] [--busy]
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startServer, DEFAULT_ROOT } from "../tests/browser/server.mjs";
+import { dragSpan, dragBrowser, notebookForDrag } from "./lib/drive.mjs";
+
+const args = process.argv.slice(2);
+const q = args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--csv") ?? "";
+const csv = args.includes("--csv") ? args[args.indexOf("--csv") + 1] : null;
+const busy = args.includes("--busy");
+// a copy of www/ with the probe Worker beside index.html (the page's CSP allows its own origin's
+// workers only; the test server follows no symlink out of its root)
+const root = fs.mkdtempSync(path.join(os.tmpdir(), "lossland-latency-"));
+fs.cpSync(DEFAULT_ROOT, root, { recursive: true });
+fs.writeFileSync(path.join(root, "probe-worker.js"),
+  "onmessage = (e) => { const t = performance.now(); while (performance.now() - t < 8) {} postMessage(performance.timeOrigin + performance.now()); };\n");
+const { browser, stop } = await dragBrowser(busy);
+const srv = await startServer({ port: 0, root });
+try {
+  const { p } = await notebookForDrag(browser, srv.url, q, csv);
+  await p.evaluate(() => {
+    const w = new Worker("probe-worker.js");
+    const late = (window.__late = []);
+    let on = true;
+    w.onmessage = (e) => late.push(performance.timeOrigin + performance.now() - e.data);
+    window.__stopPings = () => { on = false; };
+    const tick = () => { if (on) { w.postMessage(0); requestAnimationFrame(tick); } };
+    requestAnimationFrame(tick);
+  });
+  const d = await dragSpan(p, 2);
+  const late = (await p.evaluate(() => { window.__stopPings(); return window.__late; })).sort((a, b) => a - b);
+  const at = (f) => (late.length ? late[Math.floor(f * (late.length - 1))].toFixed(1) : "—");
+  console.log(`${q || "(toy)"}${csv ? ` CSV ${csv}` : ""} ${busy ? "busy" : "plain"}: ${(d.shown / d.secs).toFixed(1)} frames with a new grid per s; ${late.length} answers during the drag, ms from the Worker's postMessage to the page's handler: p10 ${at(0.1)}, median ${at(0.5)}, p90 ${at(0.9)}, max ${at(1)}`);
+} finally {
+  await browser.close();
+  await srv.close();
+  stop();
+  fs.rmSync(root, { recursive: true, force: true });
+}
