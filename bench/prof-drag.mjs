@@ -1,17 +1,19 @@
 // Where the page's main thread spends a span drag, by function: V8's sampling profiler (CDP
 // Profiler domain) over one drag (bench/lib/drive.mjs dragSpan), self time summed per function
 // name (wasm functions as the module names them), the 25 largest printed.
-// Usage: node bench/prof-drag.mjs [QUERY] [--csv NxD] [--secs S] [--busy]
+// Usage: node bench/prof-drag.mjs [QUERY] [--csv NxD] [--secs S] [--busy] [--callers NAME]
+//   LOSSLAND_ROOT=DIR serves DIR instead of www/ (e.g. a copy whose pkg/ is target/prof-split's
+//   build, whose wasm functions have names)
 import path from "node:path";
 import { startServer } from "../tests/browser/server.mjs";
 import { dragSpan, dragBrowser, notebookForDrag } from "./lib/drive.mjs";
 
 const args = process.argv.slice(2);
-const q = args.find((a, i) => !a.startsWith("--") && !/^--(secs|csv)$/.test(args[i - 1] ?? "")) ?? "";
+const q = args.find((a, i) => !a.startsWith("--") && !/^--(secs|csv|callers)$/.test(args[i - 1] ?? "")) ?? "";
 const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
 const csv = opt("--csv", null), secs = Number(opt("--secs", 2));
 const { browser, stop } = await dragBrowser(args.includes("--busy"));
-const srv = await startServer({ port: 0 });
+const srv = await startServer({ port: 0, ...(process.env.LOSSLAND_ROOT ? { root: process.env.LOSSLAND_ROOT } : {}) });
 const { c, p } = await notebookForDrag(browser, srv.url, q, csv);
 const cdp = await c.newCDPSession(p);
 await cdp.send("Profiler.enable");
@@ -34,6 +36,27 @@ for (let i = 0; i < profile.samples.length; i++) {
 }
 console.log(`sampled ${total.toFixed(0)} ms; self time per function:`);
 for (const [k, v] of Object.entries(self).sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${v.toFixed(1).padStart(8)} ms  ${(100 * v / total).toFixed(1).padStart(5)}%  ${k}`);
+// --callers NAME: for the samples whose function's name contains NAME, the page's own JS
+// functions above them (the nearest three), summed
+const callers = args.includes("--callers") ? args[args.indexOf("--callers") + 1] : null;
+if (callers) {
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const by = {};
+  for (let i = 0; i < profile.samples.length; i++) {
+    const n = byId.get(profile.samples[i]);
+    if (!n.callFrame.functionName.includes(callers)) continue;
+    const chain = [];
+    for (let up = byId.get(parent.get(n.id)); up && chain.length < 3; up = byId.get(parent.get(up.id))) {
+      const f = up.callFrame;
+      if (/\/js\//.test(f.url)) chain.push(`${f.functionName || "(anonymous)"} ${path.basename(f.url)}:${f.lineNumber + 1}`);
+    }
+    const k = chain.join(" ← ") || "(no page function)";
+    by[k] = (by[k] ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000;
+  }
+  console.log(`callers of ${callers}:`);
+  for (const [k, v] of Object.entries(by).sort((a, b) => b[1] - a[1]).slice(0, 10)) console.log(`  ${v.toFixed(1).padStart(8)} ms  ${k}`);
+}
 stop();
 await browser.close();
 await srv.close();

@@ -12,7 +12,7 @@
 // of the page's queue, and the reason is recorded: computeWhere(), <html data-compute> on
 // lossland's own pages, and a console.info line.
 import { loadLossland, wasmModule, workerScript } from "./wasm.js";
-import { nextTurn } from "./ui.js";
+import { nextFreeTurn, holdTurns } from "./ui.js";
 import * as jobs from "./jobs.js";
 
 const START_TIMEOUT_MS = 10000;
@@ -286,7 +286,7 @@ function onMain(kind, key, gen, isStale, job, onProgress, out = {}) {
     L: null,
     budget: MAIN_BUDGET_MS,
     async pause() {
-      await nextTurn();
+      await nextFreeTurn(key);
       return !isStale() && !superseded(key, gen);
     },
     progress(snapshot) {
@@ -375,10 +375,13 @@ export function nextFrame() {
  * While a slider of the widget `key` moves: the Worker's jobs of other widgets (a scoreboard's
  * runs, a gradient check) wait at their next pause until HOLD_MS after the last call, so that
  * the moving slider's grids get the core on a busy machine (the Worker and the page share it).
- * A gradient check is one call: it is held before it starts, not in its middle.
+ * A gradient check is one call: it is held before it starts, not in its middle. The page's own
+ * loops cut into turns (other widgets' jobs where no Worker runs, the gradient descent section's
+ * three runs, …) wait likewise (ui.js holdTurns).
  */
 export function holdOthers(key) {
   worker?.postMessage({ type: "hold", key, ms: HOLD_MS });
+  holdTurns(HOLD_MS, key);
 }
 const HOLD_MS = 300;
 

@@ -203,9 +203,33 @@ export function nextTurn() {
   });
 }
 
+// While a slider of a landscape moves, the page's own background loops (work cut into turns:
+// timeSlicer, and compute.js's jobs where no Worker runs) wait at their next turn until the
+// hold ends, as the Worker's jobs of other widgets do (compute.js holdOthers): a CSV's gradient
+// descent runs (section 6) had taken 222 ms of the page's thread during a 2-s drag.
+let heldUntil = 0, holder = null;
+
+/**
+ * Holds the page's background loops (`nextFreeTurn`) for `ms` from now, except the jobs of
+ * `key` (the widget whose slider moves; compute.js job keys).
+ */
+export function holdTurns(ms, key = null) {
+  heldUntil = performance.now() + ms;
+  holder = key;
+}
+
+/** `nextTurn`, then, while the page's background loops are held (holdTurns), until the hold ends; `key`: the job's widget (its own hold does not stop it). */
+export async function nextFreeTurn(key = null) {
+  await nextTurn();
+  for (let left = heldUntil - performance.now(); left > 0 && (key === null || key !== holder); left = heldUntil - performance.now()) {
+    await new Promise((r) => setTimeout(r, left));
+  }
+}
+
 /**
  * For loops cut into turns: `slicer.due` is true once the current turn has used `budget` ms;
- * `await slicer.next()` waits for the next turn and starts a new budget.
+ * `await slicer.next()` waits for the next turn (and for a hold to end: holdTurns) and starts a
+ * new budget.
  */
 export function timeSlicer(budget = 8) {
   let t0 = performance.now();
@@ -213,7 +237,7 @@ export function timeSlicer(budget = 8) {
     get due() { return performance.now() - t0 > budget; },
     get elapsed() { return performance.now() - t0; },
     async next() {
-      await nextTurn();
+      await nextFreeTurn();
       t0 = performance.now();
     },
   };
