@@ -4,7 +4,10 @@
 // once timed 1.5–1.75× apart (three runs beside a test suite, the second instance slower;
 // 0.95–1.03 either way round on a quiet machine). Separate processes rule that out: identical
 // builds, quiet, 7 rounds: 0.94–1.00.
-//   node bench/pic-ab.mjs OLD_PKG_DIR [NEW_PKG_DIR=www/pkg] [--rounds R] [--spans 3,5,8] [--sets digits,CSV 1900]
+//   node bench/pic-ab.mjs OLD_PKG_DIR [NEW_PKG_DIR=www/pkg] [--rounds R] [--spans 3,5,8] [--sets digits,CSV 1900] [--drag]
+// (--drag: also each build's mean grid over spans 3, 3.25, …, 8, a new span each grid, as a drag
+// of the span slider asks for them; the spans' own figures repeat one span, whose grid spacing's
+// cached values are then reused)
 // The set-up of bench/bench.mjs's "one full 64 × 64 landscape" table: W = 0.01·N(0, 1) seed 1,
 // directions seed 2, reg 0; the digits and its three seeded CSVs. Prints, per data set and span,
 // the median over rounds of each round's median of 3 timings, and new/old.
@@ -19,6 +22,7 @@ const opt = (name, dflt) => { const i = args.indexOf(name); if (i < 0) return df
 const rounds = Number(opt("--rounds", 7));
 const spans = opt("--spans", "3,8").split(",").map(Number);
 const only = opt("--sets", ""); // e.g. --sets digits: the data sets whose name starts with one of these
+const drag = args.includes("--drag") && (args.splice(args.indexOf("--drag"), 1), true); // also the mean grid of a span drag (a new span each grid)
 const [oldDir, newDir = "www/pkg"] = args;
 if (!oldDir) { console.error("usage: node bench/pic-ab.mjs OLD_PKG_DIR [NEW_PKG_DIR] [--rounds R] [--spans 3,8]"); process.exit(2); }
 async function load(dir) {
@@ -65,6 +69,15 @@ if (args[0] === "--one") {
       for (let k = 0; k < 3; k++) { const t0 = performance.now(); l.picture(span, 64, 0, 64); t.push(performance.now() - t0); }
       out[`${set} span ${span}`] = med(t);
     }
+    if (drag) {
+      // as a span drag asks for them: a new span (so a new grid spacing) every grid, 3 to 8 in
+      // steps of 0.25 (the slider's), after a pass over the spans between them (the code's tiers)
+      for (let v = 3.125; v < 8; v += 0.25) l.picture(v, 64, 0, 64);
+      const t0 = performance.now();
+      let n = 0;
+      for (let v = 3; v <= 8; v += 0.25, n++) l.picture(v, 64, 0, 64);
+      out[`${set} drag 3…8`] = (performance.now() - t0) / n;
+    }
   }
   console.log(JSON.stringify(out));
   process.exit(0);
@@ -78,7 +91,7 @@ const load0 = loadavg()[0];
 for (let r = 0; r < rounds; r++) {
   const order = r % 2 ? [...builds].reverse() : builds;
   for (const [name, dir] of order) {
-    const child = spawnSync(process.execPath, [self, "--one", dir, "--spans", spans.join(","), ...(only ? ["--sets", only] : [])], { encoding: "utf8" });
+    const child = spawnSync(process.execPath, [self, "--one", dir, "--spans", spans.join(","), ...(only ? ["--sets", only] : []), ...(drag ? ["--drag"] : [])], { encoding: "utf8" });
     if (child.status !== 0) { console.error(child.stderr); process.exit(1); }
     for (const [k, v] of Object.entries(JSON.parse(child.stdout.trim().split("\n").pop()))) ((res[k] ??= { old: [], new: [] })[name]).push(v);
   }

@@ -49,7 +49,7 @@ if (callers) {
     const chain = [];
     for (let up = byId.get(parent.get(n.id)); up && chain.length < 3; up = byId.get(parent.get(up.id))) {
       const f = up.callFrame;
-      if (/\/js\//.test(f.url)) chain.push(`${f.functionName || "(anonymous)"} ${path.basename(f.url)}:${f.lineNumber + 1}`);
+      if (process.env.CALLERS_ANY || /\/js\//.test(f.url)) chain.push(`${f.functionName || "(anonymous)"} ${path.basename(f.url)}:${f.lineNumber + 1}`);
     }
     const k = chain.join(" ← ") || "(no page function)";
     by[k] = (by[k] ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000;

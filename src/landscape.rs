@@ -48,6 +48,9 @@ struct Ratios {
     step: f64,
     r: Vec<f64>,
     q: Vec<f64>,
+    /// per example: its C ratios of `step` are in r and q (the picture makes them only for the
+    /// examples whose rectangles use them: [`PicWork::geometric`])
+    done: Vec<bool>,
 }
 
 /// ⟨A, B⟩ = Σ_jk A_jk·B_jk, the Frobenius inner product.
@@ -161,7 +164,7 @@ impl Landscape {
             }
         }
         let abs_s = [1, 2].map(|k| s[k].iter().map(|v| v.abs()).collect());
-        Landscape { data, hyper: clf.hyper, w, s, abs_s, gram, ratios: RefCell::new(Ratios { step: f64::NAN, r: Vec::new(), q: Vec::new() }),
+        Landscape { data, hyper: clf.hyper, w, s, abs_s, gram, ratios: RefCell::new(Ratios { step: f64::NAN, r: Vec::new(), q: Vec::new(), done: Vec::new() }),
             pic_gap: RefCell::new(PicGap { key: (0, 0, 0), gap: PIC_GAP, range_lb: 0.0 }),
             pic_quadtree: std::cell::Cell::new(false),
         }
@@ -485,14 +488,31 @@ impl Landscape {
 
     /// e^{Δ·s1_ij} and e^{Δ·s2_ij} (N × C each) for the grid spacing Δ, computed once per Δ.
     fn ratios(&self, step: f64) -> std::cell::Ref<'_, Ratios> {
-        let fresh = self.ratios.borrow().step.to_bits() == step.to_bits();
-        if !fresh {
-            let mut r = self.ratios.borrow_mut();
-            r.step = step;
-            r.r = self.s[1].iter().map(|&v| (step * v).exp()).collect();
-            r.q = self.s[2].iter().map(|&v| (step * v).exp()).collect();
+        {
+            let mut r = self.ratios_for(step);
+            if r.done.iter().any(|&d| !d) {
+                r.r = self.s[1].iter().map(|&v| (step * v).exp()).collect();
+                r.q = self.s[2].iter().map(|&v| (step * v).exp()).collect();
+                r.done.fill(true);
+            }
         }
         self.ratios.borrow()
+    }
+
+    /// The ratios' cache for grid spacing `step`, each example's made when first needed
+    /// (`done`): a new Δ (every grid of a span drag) costs no exp for the examples that do not
+    /// use them.
+    fn ratios_for(&self, step: f64) -> std::cell::RefMut<'_, Ratios> {
+        let mut r = self.ratios.borrow_mut();
+        if r.step.to_bits() != step.to_bits() || r.done.len() != self.data.len() {
+            let nc = self.s[1].len();
+            r.step = step;
+            r.r.resize(nc, 0.0);
+            r.q.resize(nc, 0.0);
+            r.done.clear();
+            r.done.resize(self.data.len(), false);
+        }
+        r
     }
 
     /// Σ_i (log Z_i) + shifts − Σ_i s_{y_i} — that is Σ_i L_i, softmax — at every point of rows
@@ -766,8 +786,8 @@ impl Landscape {
         let (gv, gp) = (g.div_ceil(4), g.div_ceil(4) * 4);
         let root_w = gp.next_power_of_two().max(4);
         let root_h = g.next_power_of_two();
-        let ratios = self.ratios(da);
         let (first, [mut sy0, mut sy1, mut sy2]) = (acc.next, acc.sy);
+        let ratios = self.ratios_for(da);
         let mut w = PicWork {
             g,
             gv,
@@ -806,6 +826,8 @@ impl Landscape {
             cand_at: Vec::with_capacity(c + 1),
             gl0: Vec::new(),
             gl1: Vec::new(),
+            ratios,
+            ex_i: 0,
         };
         // log2 bounds on every product: each example multiplies by Z ∈ [e^{−PIC_GEO_LIMIT}, C]
         // (its geometric sums' Z ≥ e^{floor − M}, M − floor ≤ PIC_GEO_LIMIT; the others' ≥ 1):
@@ -825,8 +847,6 @@ impl Landscape {
                 s2: &self.s[2][at..at + c],
                 a1: &self.abs_s[0][at..at + c],
                 a2: &self.abs_s[1][at..at + c],
-                r: &ratios.r[at..at + c],
-                q: &ratios.q[at..at + c],
             };
             sy0 += ex.s0[y[i]];
             sy1 += ex.s1[y[i]];
@@ -841,6 +861,7 @@ impl Landscape {
             hi += log2c;
             w.drop = 0.0;
             w.ptab_w = 0;
+            w.ex_i = i;
             w.stack.clear();
             w.stack.extend(0..c);
             // scores moving moderately: the plane kernel's f32 tiles (every score moves by ≤ 80
@@ -969,8 +990,6 @@ struct PicExample<'a> {
     /// |s1_j|, |s2_j|
     a1: &'a [f64],
     a2: &'a [f64],
-    r: &'a [f64],
-    q: &'a [f64],
 }
 
 /// What a picture carries from one example to the next ([`Landscape::picture_examples`]): the
@@ -1095,6 +1114,10 @@ struct PicWork<'a> {
     /// (C' the classes padded to pairs)
     gl0: Vec<f64>,
     gl1: Vec<f64>,
+    /// e^{Δ·s1_ij}, e^{Δ·s2_ij} of this grid's Δ, example i's made by [`PicWork::geometric`]
+    /// when it first needs them; `ex_i` the example being added
+    ratios: std::cell::RefMut<'a, Ratios>,
+    ex_i: usize,
     terms: Terms,
     tz: Vec<f32>,
 }
@@ -1271,6 +1294,21 @@ impl PicWork<'_> {
         let (rl, rh_, v0, v1) = self.span(k0, kw, r0, rh);
         let width = (v1 - v0) * 4;
         let st = self.pt_stride;
+        let c = ex.s1.len();
+        let at = self.ex_i * c;
+        if !self.ratios.done[self.ex_i] {
+            // the example's ratios e^{Δ·s1_j}, e^{Δ·s2_j}: only examples with such rectangles
+            // use them (on the unstandardised CSVs most are swept row by row instead), so they
+            // are made here, not for every example of the data set at each new Δ (2·N·C exps,
+            // ~1 ms of every grid of a CSV's span drag)
+            let Ratios { r, q, done, .. } = &mut *self.ratios;
+            for j in 0..c {
+                r[at + j] = (self.da * ex.s1[j]).exp();
+                q[at + j] = (self.da * ex.s2[j]).exp();
+            }
+            done[self.ex_i] = true;
+        }
+        let (rr, rq) = (&self.ratios.r[at..at + c], &self.ratios.q[at..at + c]);
         if self.ptab_w < width {
             // each class's powers anchored where its row peaks: ρ_j^m for a class falling along
             // the row (s1_j ≤ 0; E_j at the left column), ρ_j^(m − width + 1) = (1/ρ_j)^(width − 1 − m)
@@ -1279,12 +1317,12 @@ impl PicWork<'_> {
             // once per example at the widest rectangle asked: a narrower one reads the first
             // `width` entries (falling) or the last (rising), the same values as a table of its
             // own width (each entry is the same chain's same step)
-            for j in 0..ex.r.len() {
+            for (j, &rho) in rr.iter().enumerate() {
                 let row = &mut self.ptab[j * st..j * st + width];
                 if ex.s1[j] > 0.0 {
-                    powers_into(1.0 / ex.r[j], true, row);
+                    powers_into(1.0 / rho, true, row);
                 } else {
-                    powers_into(ex.r[j], false, row);
+                    powers_into(rho, false, row);
                 }
             }
             self.ptab_w = width;
@@ -1311,7 +1349,7 @@ impl PicWork<'_> {
         // the kept classes' e^{Δ·s2_j} side by side (the row loops below then run over plain
         // slices, which the compiler puts in vector lanes)
         for (qt, &j) in self.qk.iter_mut().zip(act) {
-            *qt = ex.q[j];
+            *qt = rq[j];
         }
         // an odd count is padded to pairs with a 0 (E and e^{Δ·s2} alike: its sums, never read,
         // stay 0)

@@ -172,6 +172,39 @@ fn a_picture_run_in_example_pieces_equals_the_whole_picture_bit_for_bit() {
 }
 
 #[test]
+fn pictures_one_span_after_another_equal_a_fresh_landscapes_bit_for_bit() {
+    // a span drag asks for a new grid spacing at every grid: the ratios e^{Δ·s1}, e^{Δ·s2} kept
+    // for one Δ (made per example when its rectangles first need them) must never serve another
+    // Δ, nor go missing for examples an f64 plane, a piece of a run or a run of other rows left
+    // out. Each picture is compared with that of a landscape made afresh for it
+    for (name, data) in [("spiral", Dataset::spiral(20, 3, 1).unwrap()), ("digits", Dataset::digits()), ("CSV ≈ N(0, 1)", seeded(300, 60, 7, 0))] {
+        let make = || page(data.clone(), 0.0);
+        let l = make();
+        let n = l.data.len();
+        for (k, span) in [1.0, 3.0, 1.0, 3.25, 8.0, 3.0, 1.0].into_iter().enumerate() {
+            let want = make().picture_rows(span, 64, 0..64);
+            let got = match k % 3 {
+                0 => l.picture_rows(span, 64, 0..64),
+                1 => {
+                    // a run in pieces, then rows apart (the same Δ, the cache half made)
+                    let mut run = l.picture_run(span, 64).expect("a run");
+                    l.picture_run_step(&mut run, n / 3);
+                    let whole = l.picture_run_finish(run).expect("not flat");
+                    assert_eq!(l.picture_rows(span, 64, 20..40), whole[20 * 64..40 * 64], "{name}: rows apart at span {span}");
+                    whole
+                }
+                _ => {
+                    // the f64 plane first (it makes every example's ratios of its own Δ)
+                    let _ = l.plane(span, 64);
+                    l.picture_rows(span, 64, 0..64)
+                }
+            };
+            assert_eq!(got, want, "{name}: picture {k} at span {span}");
+        }
+    }
+}
+
+#[test]
 fn extreme_spans_give_finite_pictures_within_range() {
     for (name, data) in [("spiral", Dataset::spiral(15, 3, 2).unwrap()), ("CSV 0–16", seeded(200, 60, 9, 1))] {
         let l = page(data, 0.001);
