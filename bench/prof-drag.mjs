@@ -2,6 +2,7 @@
 // Profiler domain) over one drag (bench/lib/drive.mjs dragSpan), self time summed per function
 // name (wasm functions as the module names them), the 25 largest printed.
 // Usage: node bench/prof-drag.mjs [QUERY] [--csv NxD] [--secs S] [--busy] [--callers NAME]
+//   (CALLERS_ANY=1: the callers of any kind, wasm functions too, not only the page's JS)
 //   LOSSLAND_ROOT=DIR serves DIR instead of www/ (e.g. a copy whose pkg/ is target/prof-split's
 //   build, whose wasm functions have names)
 import path from "node:path";
