@@ -7,7 +7,7 @@
 //   build, whose wasm functions have names)
 import path from "node:path";
 import { startServer } from "../tests/browser/server.mjs";
-import { dragSpan, dragBrowser, notebookForDrag } from "./lib/drive.mjs";
+import { dragSpan, spanFrom, dragBrowser, notebookForDrag } from "./lib/drive.mjs";
 
 const args = process.argv.slice(2);
 const q = args.find((a, i) => !a.startsWith("--") && !/^--(secs|csv|callers)$/.test(args[i - 1] ?? "")) ?? "";
@@ -17,10 +17,11 @@ const { browser, stop } = await dragBrowser(args.includes("--busy"));
 const srv = await startServer({ port: 0, ...(process.env.LOSSLAND_ROOT ? { root: process.env.LOSSLAND_ROOT } : {}) });
 const { c, p } = await notebookForDrag(browser, srv.url, q, csv);
 const cdp = await c.newCDPSession(p);
+await spanFrom(p); // before the profile: the reset's own grid is not the drag's
 await cdp.send("Profiler.enable");
 await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
 await cdp.send("Profiler.start");
-const d = await dragSpan(p, secs);
+const d = await dragSpan(p, secs, { from: null });
 const { profile } = await cdp.send("Profiler.stop");
 const paint = await p.evaluate(([a, b]) => performance.getEntriesByName("lossland:plane-paint").filter((e) => e.startTime >= a && e.startTime <= b && e.detail === 64).map((e) => e.duration).sort((x, y) => x - y), [d.t1, d.t2]);
 console.log(`${q || "(toy)"}${csv ? ` CSV ${csv}` : ""}: ${d.drawn} grids drawn in ${d.secs.toFixed(2)} s (${(d.shown / d.secs).toFixed(1)} frames with a new one per s); the chart alone (heat map, axes, colour bar) ${paint.length ? paint[paint.length >> 1].toFixed(1) : "—"} ms a grid (median)`);

@@ -13,7 +13,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startServer } from "../tests/browser/server.mjs";
-import { dragSpan, dragBrowser, notebookForDrag } from "./lib/drive.mjs";
+import { dragSpan, spanFrom, dragBrowser, notebookForDrag } from "./lib/drive.mjs";
 
 const args = process.argv.slice(2);
 const q = args.find((a, i) => !a.startsWith("--") && !/^--(runs|secs|csv)$/.test(args[i - 1] ?? "")) ?? "";
@@ -31,9 +31,10 @@ const file = path.join(tmp, "trace.json");
 let before, after;
 const rates = [];
 for (let run = 0; run < runs; run++) {
+  await spanFrom(p); // before the counts and the trace: the reset's own grid is not the drag's
   before = await stats();
   if (traced && run === runs - 1) await browser.startTracing(p, { path: file, categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "toplevel"] });
-  const { presses, t1, t2, secs, drawn, shown } = await dragSpan(p, secsWanted);
+  const { presses, t1, t2, secs, drawn, shown } = await dragSpan(p, secsWanted, { from: null });
   if (traced && run === runs - 1) await browser.stopTracing();
   after = await stats();
   rates.push(shown / secs);

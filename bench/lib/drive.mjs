@@ -37,17 +37,13 @@ export async function spanSlider(p) {
 }
 
 /**
- * Drags the focused span slider with the keyboard for `seconds`: key presses at 60 per second,
- * 20 to the right, 20 to the left, and so on. Every drag starts from span `from` (the option's
- * default, 3: the drag then stays within 3…8, where the span is set before the first press and
- * the page is left a second to draw it): a drag that went on from where the last one stopped
- * measured other spans each time (their pictures cost from 35 ms at span 3 to under 15 at 10).
- * → { presses, t1, t2, secs, drawn (64 × 64 grids drawn), shown (frames that showed a new one) }
+ * Sets the focused span slider to `from` (an input event, as a learner's change sends) and gives
+ * the page a second to draw it.
  */
-export async function dragSpan(p, seconds, { from = 3 } = {}) {
+export async function spanFrom(p, from = 3) {
   const at = await p.evaluate((v) => {
     const s = document.activeElement;
-    if (!(s instanceof HTMLInputElement) || s.type !== "range") throw new Error("dragSpan: the span slider is not focused");
+    if (!(s instanceof HTMLInputElement) || s.type !== "range") throw new Error("spanFrom: the span slider is not focused");
     if (Number(s.value) !== v) {
       s.value = String(v);
       s.dispatchEvent(new Event("input", { bubbles: true }));
@@ -55,8 +51,20 @@ export async function dragSpan(p, seconds, { from = 3 } = {}) {
     }
     return Number(s.value);
   }, from);
-  if (at !== from) throw new Error(`dragSpan: the slider is at ${at}, not ${from}`);
+  if (at !== from) throw new Error(`spanFrom: the slider is at ${at}, not ${from}`);
   await p.waitForTimeout(1000);
+}
+
+/**
+ * Drags the focused span slider with the keyboard for `seconds`: key presses at 60 per second,
+ * 20 to the right, 20 to the left, and so on. Every drag starts from span `from` (the option's
+ * default, 3: the drag then stays within 3…8; `spanFrom` first, unless `from` is null: the
+ * caller did it) — a drag that went on from where the last one stopped measured other spans
+ * each time (their pictures cost from 35 ms at span 3 to under 15 at 10).
+ * → { presses, t1, t2, secs, drawn (64 × 64 grids drawn), shown (frames that showed a new one) }
+ */
+export async function dragSpan(p, seconds, { from = 3 } = {}) {
+  if (from !== null) await spanFrom(p, from);
   const t1 = await p.evaluate(() => {
     const drawn = () => performance.getEntriesByName("lossland:plane-drawn").filter((e) => e.detail === 64).length;
     let seen = drawn();
