@@ -205,8 +205,8 @@ export function nextTurn() {
 
 // While a slider of a landscape moves, the page's own background loops (work cut into turns:
 // timeSlicer, and compute.js's jobs where no Worker runs) wait at their next turn until the
-// hold ends, as the Worker's jobs of other widgets do (compute.js holdOthers): a CSV's gradient
-// descent runs (section 6) had taken 222 ms of the page's thread during a 2-s drag.
+// hold ends, as the Worker's jobs of other widgets do (compute.js holdOthers): the gradient
+// descent section's three runs on a CSV had taken 222 ms of the page's thread in a 2-s drag.
 let heldUntil = 0, holder = null;
 
 /**
