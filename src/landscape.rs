@@ -53,6 +53,18 @@ struct Ratios {
     done: Vec<bool>,
 }
 
+impl Ratios {
+    /// Example i's C ratios of `step` from its score rows s1, s2 (its own slices), marked done.
+    fn fill(&mut self, i: usize, s1: &[f64], s2: &[f64]) {
+        let at = i * s1.len();
+        for (j, (&u, &v)) in s1.iter().zip(s2).enumerate() {
+            self.r[at + j] = (self.step * u).exp();
+            self.q[at + j] = (self.step * v).exp();
+        }
+        self.done[i] = true;
+    }
+}
+
 /// ⟨A, B⟩ = Σ_jk A_jk·B_jk, the Frobenius inner product.
 pub fn dot(a: &Array2<f64>, b: &Array2<f64>) -> f64 {
     a.iter().zip(b.iter()).map(|(x, y)| x * y).sum()
@@ -489,11 +501,13 @@ impl Landscape {
     /// e^{Δ·s1_ij} and e^{Δ·s2_ij} (N × C each) for the grid spacing Δ, computed once per Δ.
     fn ratios(&self, step: f64) -> std::cell::Ref<'_, Ratios> {
         {
+            // every example's (those a picture of this Δ made already are kept)
             let mut r = self.ratios_for(step);
-            if r.done.iter().any(|&d| !d) {
-                r.r = self.s[1].iter().map(|&v| (step * v).exp()).collect();
-                r.q = self.s[2].iter().map(|&v| (step * v).exp()).collect();
-                r.done.fill(true);
+            let c = self.classes();
+            for i in 0..self.data.len() {
+                if !r.done[i] {
+                    r.fill(i, &self.s[1][i * c..(i + 1) * c], &self.s[2][i * c..(i + 1) * c]);
+                }
             }
         }
         self.ratios.borrow()
@@ -1301,12 +1315,7 @@ impl PicWork<'_> {
             // use them (on the unstandardised CSVs most are swept row by row instead), so they
             // are made here, not for every example of the data set at each new Δ (2·N·C exps,
             // ~1 ms of every grid of a CSV's span drag)
-            let Ratios { r, q, done, .. } = &mut *self.ratios;
-            for j in 0..c {
-                r[at + j] = (self.da * ex.s1[j]).exp();
-                q[at + j] = (self.da * ex.s2[j]).exp();
-            }
-            done[self.ex_i] = true;
+            self.ratios.fill(self.ex_i, ex.s1, ex.s2);
         }
         let (rr, rq) = (&self.ratios.r[at..at + c], &self.ratios.q[at..at + c]);
         if self.ptab_w < width {
@@ -1598,9 +1607,7 @@ impl PicWork<'_> {
         // one by one only where a gap decreases and would fail before the least b so far
         let (cen2, s1p, s2p) = (&self.cen, &self.s1p, &self.s2p);
         for i in 0..=n {
-            // (the hull is the envelope over every a: with two lines or more, a class off it
-            // first rises above it at a kink, never at the grid's first or last column)
-            if n >= 2 && (i == 0 || i == n) {
+            if !checked_point(n, i) {
                 continue;
             }
             // the envelope's line at the point, the point's a and its rate in b
@@ -1684,8 +1691,8 @@ impl PicWork<'_> {
         let real = if c >= 64 { u64::MAX } else { (1u64 << c) - 1 };
         let mut near = [0u64; 65];
         for (i, near) in near.iter_mut().enumerate().take(n + 1) {
-            if n >= 2 && (i == 0 || i == n) {
-                continue; // (phase_end's points are the kinks: a segment's gap is least at one)
+            if !checked_point(n, i) {
+                continue;
             }
             let mut bits = 0u64;
             for q in (0..cp).step_by(2) {
@@ -1867,6 +1874,16 @@ impl PicWork<'_> {
             self.acc.pts[at + l] += m[l];
         }
     }
+}
+
+/// Whether [`PicWork::phase_end`]'s point i of a hull of n lines (0 and n: the grid's first and
+/// last columns; 0 < i < n: kink i − 1) is one where a class off the hull is checked. The hull
+/// is the envelope over every a, so with two lines or more a class off it first rises above it
+/// at a kink, never at the grid's ends, and a segment's gap is least at one of its kinks; a
+/// hull of one line has no kink, and its checks are at the grid's ends.
+#[inline(always)]
+fn checked_point(n: usize, i: usize) -> bool {
+    n < 2 || (i != 0 && i != n)
 }
 
 /// max(a, b) for values that are never NaN, as one compare: Rust's `f64::max` is a call to

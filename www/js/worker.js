@@ -12,6 +12,7 @@
 import { initSync } from "../pkg/lossland.js";
 import * as L from "../pkg/lossland.js";
 import * as jobs from "./lib/jobs.js";
+import { createHold } from "./lib/hold.js";
 
 const BUDGET = 24; // ms of work between looks at the message queue (a newer job cancels)
 const MAX_CSV = 4; // uploaded data sets kept (least recently used freed first)
@@ -26,12 +27,12 @@ const datasets = new Map(); // "name:iris" | "csv:7" → Dataset (insertion orde
 const clfs = new Map(); // widget key → { dataKey, opts, clf }
 const lands = new Map(); // widget key → { landId, clf, land }
 const latest = new Map(); // widget key → newest gen seen
-// the page's hold (compute.js holdOthers): jobs of other widgets than `key` wait until `until`
-let hold = { key: null, until: 0 };
+// the page's hold (compute.js holdOthers): jobs of other widgets than its key wait until it ends
+const hold = createHold();
 async function held(key) {
-  if (hold.key === key || performance.now() >= hold.until) return;
+  if (!hold.holds(key)) return;
   counts.held++;
-  while (hold.key !== key && performance.now() < hold.until) await new Promise((r) => setTimeout(r, hold.until - performance.now()));
+  await hold.wait(key);
 }
 
 // a pause that lets queued messages (a newer job, a cancel) in: a MessageChannel round trip
@@ -199,7 +200,7 @@ self.onmessage = (ev) => {
   } else if (msg.type === "cancel") {
     if ((latest.get(msg.key) ?? -1) < msg.gen) latest.set(msg.key, msg.gen);
   } else if (msg.type === "hold") {
-    hold = { key: msg.key, until: performance.now() + msg.ms };
+    hold.set(msg.ms, msg.key);
   } else if (msg.type === "forget") {
     dropWidget(msg.key);
     latest.delete(msg.key);

@@ -1,5 +1,6 @@
 // Small DOM helpers shared by the widgets. Text is always set with textContent, never
 // innerHTML, so nothing from a URL or a file can become markup.
+import { createHold } from "./hold.js";
 
 /** Whether `c` is a piece to append: null, undefined and false stand for an absent one (a
  * prediction card that predict=off leaves out), skipped, never written as text. */
@@ -207,23 +208,20 @@ export function nextTurn() {
 // timeSlicer, and compute.js's jobs where no Worker runs) wait at their next turn until the
 // hold ends, as the Worker's jobs of other widgets do (compute.js holdOthers): the gradient
 // descent section's three runs on a CSV had taken 222 ms of the page's thread in a 2-s drag.
-let heldUntil = 0, holder = null;
+const pageHold = createHold();
 
 /**
  * Holds the page's background loops (`nextFreeTurn`) for `ms` from now, except the jobs of
  * `key` (the widget whose slider moves; compute.js job keys).
  */
 export function holdTurns(ms, key = null) {
-  heldUntil = performance.now() + ms;
-  holder = key;
+  pageHold.set(ms, key);
 }
 
 /** `nextTurn`, then, while the page's background loops are held (holdTurns), until the hold ends; `key`: the job's widget (its own hold does not stop it). */
 export async function nextFreeTurn(key = null) {
   await nextTurn();
-  for (let left = heldUntil - performance.now(); left > 0 && (key === null || key !== holder); left = heldUntil - performance.now()) {
-    await new Promise((r) => setTimeout(r, left));
-  }
+  await pageHold.wait(key);
 }
 
 /**
