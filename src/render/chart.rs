@@ -254,7 +254,9 @@ where
         (root.clone(), None)
     };
     let mut builder = ChartBuilder::on(&area);
-    builder.margin((f * 0.8) as u32).x_label_area_size((f * 3.0) as u32).y_label_area_size((f * 4.6) as u32);
+    // (the right margin holds half of the last x tick's label, centred on the plot's right edge:
+    // "1000" was cut off at 390 px with the 0.8-font margin the other sides have)
+    builder.margin((f * 0.8) as u32).margin_right((f * 1.8) as u32).x_label_area_size((f * 3.0) as u32).y_label_area_size((f * 4.6) as u32);
     if !spec.title.is_empty() {
         builder.caption(&spec.title, (SANS, f * 1.15));
     }
