@@ -34,11 +34,11 @@ for (let run = 0; run < runs; run++) {
   await spanFrom(p); // before the counts and the trace: the reset's own grid is not the drag's
   before = await stats();
   if (traced && run === runs - 1) await browser.startTracing(p, { path: file, categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "toplevel"] });
-  const { presses, t1, t2, secs, drawn, shown, where } = await dragSpan(p, secsWanted, { from: null });
+  const { presses, t1, t2, secs, drawn, shown } = await dragSpan(p, secsWanted, { from: null });
   if (traced && run === runs - 1) await browser.stopTracing();
   after = await stats();
   rates.push(shown / secs);
-  console.log(`${q || "(toy)"} ${busy ? "busy" : "plain"}${traced && run === runs - 1 ? " (traced)" : ""}: ${presses} key presses in ${secs.toFixed(2)} s, ${drawn} full 64 × 64 grids drawn (${(drawn / secs).toFixed(1)} per s) in ${shown} frames (${(shown / secs).toFixed(1)} per s; ${where === "worker" ? "the Worker's frames: it drew them" : "the page's frames"}), ${after.quick.count - before.quick.count} computed on the page's thread`);
+  console.log(`${q || "(toy)"} ${busy ? "busy" : "plain"}${traced && run === runs - 1 ? " (traced)" : ""}: ${presses} key presses in ${secs.toFixed(2)} s, ${drawn} full 64 × 64 grids drawn (${(drawn / secs).toFixed(1)} per s) in ${shown} frames (${(shown / secs).toFixed(1)} per s), ${after.quick.count - before.quick.count} computed on the page's thread`);
   await p.waitForTimeout(1000);
 }
 if (runs > 1) {

@@ -8,9 +8,7 @@
 // end; drawn the 64 × 64 grids drawn on the canvas in that time; shown the frames that
 // presented a new one (a requestAnimationFrame loop sees the count of drawn grids change: a
 // grid drawn between two frames is in the second one's picture, and two grids drawn between
-// the same two frames are one new picture on screen); where the compute Worker drew the drag's
-// grids (www/js/lib/compute.js dragInWorker), shown counts its own frames that drew one
-// (where: "worker"; pageShown: the page's count, from the Worker's messages).
+// the same two frames are one new picture on screen).
 
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -96,18 +94,7 @@ export async function dragSpan(p, seconds, { from = 3 } = {}) {
     return [performance.now(), watch.shown];
   });
   const drawn = await p.evaluate(([a, b]) => performance.getEntriesByName("lossland:plane-drawn").filter((e) => e.startTime >= a && e.startTime <= b && e.detail === 64).length, [t1, t2]);
-  // grids the Worker drew on its OffscreenCanvas (compute.js dragInWorker): the frames are its
-  // own animation frames that drew one (each is one frame of that canvas on screen), counted on
-  // its clock between the drag's start and end; the page's marks for them come when its message
-  // does, so the page's frames would count them late
-  const inWorker = await p.evaluate(async ([a, b]) => {
-    const st = (await import("./js/lib/compute.js")).computeStats().drag;
-    if (!st) return null;
-    const from = performance.timeOrigin + a, to = performance.timeOrigin + b;
-    return new Set(st.frames.filter((f) => f >= from && f <= to)).size;
-  }, [t1, t2]).catch(() => null);
-  const where = inWorker ? "worker" : "page";
-  return { presses, t1, t2, secs: (t2 - t1) / 1000, drawn, shown: inWorker ? inWorker : shown, where, pageShown: shown };
+  return { presses, t1, t2, secs: (t2 - t1) / 1000, drawn, shown };
 }
 
 /**

@@ -111,8 +111,9 @@ test("the notebook: the landscape, the scoreboard at 10000, a 2000 × 64 CSV and
   }
 });
 
-test("while a slider moves the Worker computes and draws the grids on a canvas laid over the landscape's; its last grid is drawn on the page's canvas, and a fresh page says the same numbers", async () => {
-  // where a grid came from is read from compute.js's counts and the Worker's own (not from any timing)
+test("while a slider moves the grids are drawn from the page's thread (in frame callbacks); the Worker makes the first, and both draw the same landscape", async () => {
+  // whether a grid came from the page's thread or the Worker is read from compute.js's counts
+  // (not from any timing)
   const log = await suite.open("?loss=softmax");
   const { page } = log;
   const land = section(page, "landscape");
@@ -123,89 +124,25 @@ test("while a slider moves the Worker computes and draws the grids on a canvas l
     const before = await stats(page);
     assert.ok(before.worker.plane >= 1, "the first grid was not sent to the Worker");
     assert.equal(before.quick.count, 0, "a grid was computed on the page before any was measured");
-    assert.equal(before.drag.sessions, 0, "a drag began before any key was pressed");
     assert.match(await land.locator(".status").textContent(), /^Computed 4096 loss values in \S+ ms in the compute Worker \(\S+ ms from the request to the picture\)\.$/);
 
-    // during the drag: one overlay, over the canvas's box exactly, that takes no pointer events
-    // (seen when it is added, whatever the time the keys take to arrive)
-    await land.evaluate((root) => {
-      const r = (e) => { const b = e.getBoundingClientRect(); return [b.left, b.top, b.width, b.height].map(Math.round); };
-      window.__overlays = [];
-      new MutationObserver(() => {
-        const ov = [...root.querySelectorAll("canvas.drag-overlay")];
-        if (!ov.length || window.__overlays.length) return;
-        const main = root.querySelector("canvas:not(.drag-overlay)");
-        window.__overlays.push({ n: ov.length, ov: r(ov[0]), main: r(main), events: getComputedStyle(ov[0]).pointerEvents, hidden: ov[0].getAttribute("aria-hidden") });
-      }).observe(root, { childList: true, subtree: true });
-    });
-    const slider = land.getByLabel("Span of a and b");
-    await slider.focus();
-    for (let i = 0; i < 4; i++) await page.keyboard.press("ArrowRight");
-    await page.waitForFunction(() => window.__overlays.length > 0, null, { timeout: 10000 });
-    const boxes = await page.evaluate(() => window.__overlays[0]);
-    assert.equal(boxes.n, 1, "more than one canvas of the Worker's laid over the landscape");
-    assert.deepEqual(boxes.ov, boxes.main, "the Worker's canvas is not over the landscape's");
-    assert.equal(boxes.events, "none");
-    assert.equal(boxes.hidden, "true");
-
-    await dragSpan(page, 6, 64);
-    await page.waitForFunction(() => /which draws them while a slider moves/.test(document.querySelector(".section-landscape .status")?.textContent ?? ""), null, { timeout: 30000 });
-    await page.waitForFunction(() => !document.querySelector(".section-landscape canvas.drag-overlay"), null, { timeout: 10000 });
-    const after = await stats(page);
-    assert.equal(after.quick.count, 0, "a grid of the drag was computed on the page's thread");
-    assert.equal(after.main.plane, before.main.plane, "a grid was computed in pieces on the main thread");
-    assert.ok(after.drag.sessions >= 1 && after.drag.grids >= 1, `the Worker drew no grid of the drag (${JSON.stringify(after.drag.sessions)} drags)`);
-    const counts = await page.workers()[0].evaluate(() => self.__lossland.counts);
-    assert.ok(counts.dragGrids >= after.drag.grids, `the Worker counts ${counts.dragGrids} grids drawn, the page ${after.drag.grids}`);
-
-    // the same span by link: a fresh page whose grid comes from the Worker's plane job says the same numbers
-    const span = await slider.inputValue();
-    const text = await settledText(summary);
-    const again = await suite.open(`?loss=softmax&landscape.span=${span}`);
-    try {
-      const other = section(again.page, "landscape").getByText(/^64 × 64 grid: loss from/);
-      await other.waitFor({ timeout: 60000 });
-      assert.equal((await stats(again.page)).drag.sessions, 0);
-      assert.equal(await other.textContent(), text, `span ${span}: the drag's last grid and a fresh page's disagree`);
-      // and the same picture: the drag's last grid, drawn on the page's canvas, pixel for pixel
-      const pixels = (p) => p.evaluate(() => { const c = document.querySelector(".section-landscape canvas"); const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data; let h = 0; for (let i = 0; i < d.length; i++) h = (h * 31 + d[i]) >>> 0; return `${c.width}x${c.height}:${h}`; });
-      assert.equal(await pixels(page), await pixels(again.page), "the drag's last picture differs from a fresh page's");
-      assertClean(again);
-    } finally {
-      await again.context.close();
-    }
-    await assertInked(page, "after the drag");
-    await assertNoNaN(page, "after the drag");
-    assertClean(log);
-  } finally {
-    await log.context.close();
-  }
-});
-
-test("where a canvas cannot hand its drawing to the Worker (no transferControlToOffscreen), a drag's grids are computed on the page's thread in frame callbacks, and say the same numbers", async () => {
-  const log = await openPage(suite.browser, "about:blank");
-  const { page } = log;
-  try {
-    await page.addInitScript(() => { delete HTMLCanvasElement.prototype.transferControlToOffscreen; });
-    await page.goto(suite.url("index.html?loss=softmax"));
-    await waitReady(page, log, "index.html without transferControlToOffscreen", { timeout: 30000 });
-    const land = section(page, "landscape");
-    const summary = land.getByText(/^64 × 64 grid: loss from/);
-    await summary.waitFor({ timeout: 60000 });
-    assert.equal(await where(page), "worker");
     await dragSpan(page, 6, 64);
     await page.waitForFunction(() => /on this page's thread/.test(document.querySelector(".section-landscape .status")?.textContent ?? ""), null, { timeout: 30000 });
     const after = await stats(page);
-    assert.ok(after.quick.count > 0 && after.quick.count <= 7, `${after.quick.count} grids on the page's thread for 7 slider positions`);
-    assert.equal(after.drag.sessions, 0, "a drag went to the Worker");
-    assert.equal(await land.locator("canvas.drag-overlay").count(), 0);
+    assert.ok(after.quick.count > 0, "no grid was computed on the page's thread during the drag");
+    assert.equal(after.main.plane, before.main.plane, "a grid was computed in pieces on the main thread");
+    assert.ok(after.quick.count <= 7, `more grids on the page (${after.quick.count}) than slider positions (7)`);
+    assert.equal(after.worker.plane, before.worker.plane, "a grid of the drag went to the Worker");
+
+    // the same span by link: a fresh page whose grid comes from the Worker says the same numbers
     const span = await land.getByLabel("Span of a and b").inputValue();
-    const text = await settledText(summary);
+    const text = await settledText(summary); // the drag's last grid (its texts come ≤ 250 ms after it)
     const again = await suite.open(`?loss=softmax&landscape.span=${span}`);
     try {
       const other = section(again.page, "landscape").getByText(/^64 × 64 grid: loss from/);
       await other.waitFor({ timeout: 60000 });
-      assert.equal(await other.textContent(), text, `span ${span}: the page's grid and the Worker's disagree`);
+      assert.equal((await stats(again.page)).quick.count, 0);
+      assert.equal(await other.textContent(), text, `span ${span}: the quick grid and the Worker's disagree`);
       assertClean(again);
     } finally {
       await again.context.close();

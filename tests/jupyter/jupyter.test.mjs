@@ -325,10 +325,8 @@ lossland.Landscape(X, y, W, loss="softmax", span=3.0)`]);
   const status = (await w.locator(".status").allTextContents()).filter((x) => x.trim()).join(" | ");
   t.diagnostic(`JupyterLab, Landscape(X 5000 × 61, 10 classes, softmax), 40 key presses on the span slider in ${((t2 - t1) / 1000).toFixed(1)} s: ${m.count} tasks ≥ 50 ms${m.count ? `, the longest ${m.longest.toFixed(0)} ms` : ""}; ${m.drawn} full grids drawn meanwhile; status: ${status}`);
   // the keys reach the slider in JupyterLab (its own shortcuts once took them: the span stayed
-  // put), and the drag's grids were computed and drawn by the widget's compute Worker (a blob:
-  // Worker drawing on an OffscreenCanvas laid over the landscape), none on the page's thread
-  assert.match(status, /in the compute Worker, which draws them while a slider moves/);
-  assert.equal(await w.locator("canvas.drag-overlay").count(), 0, "the Worker's canvas is gone once the drag ended");
+  // put), and the drag's grids came from the page's thread
+  assert.match(status, /on this page's thread/);
   await page.keyboard.press("ArrowRight");
   assert.notEqual(await slider.inputValue(), v0, "ArrowRight on the span slider did not move it");
   assert.match(await w.getByText(/^64 × 64 grid: loss from/).textContent(), /loss from \d/);

@@ -19,7 +19,6 @@ const START_TIMEOUT_MS = 10000;
 const MAIN_BUDGET_MS = 8;
 
 let where = "pending"; // "worker" | "main: <why>"
-let draws = false; // the Worker can draw a moving slider's grids (an OffscreenCanvas and frames of its own)
 let starting = null; // Promise<Worker | null>
 let worker = null;
 let nextJob = 1;
@@ -28,10 +27,7 @@ const gens = new Map(); // widget key → newest gen
 // jobs run on each thread, by kind and by the widget that asked (its key's name)
 // (quick: the grids of a moving slider, computed on the main thread: quickPlane)
 // (trips: ms from the Worker's postMessage of a result to the page's handling of it, the last 200)
-// (drag: the grids of a moving slider drawn by the Worker on an OffscreenCanvas, dragInWorker:
-// sessions, grids said drawn, and the Worker's frame times of those grids (its clock, as
-// performance.timeOrigin + now, in ms) and each one's ms of computing and drawing (the last 600))
-const stats = { worker: { plane: 0, runs: 0, gradCheck: 0, parseCsv: 0 }, main: { plane: 0, runs: 0, gradCheck: 0, parseCsv: 0 }, widgets: {}, quick: { count: 0, longestMs: 0 }, drag: { sessions: 0, grids: 0, frames: [], ms: [] }, trips: [] };
+const stats = { worker: { plane: 0, runs: 0, gradCheck: 0, parseCsv: 0 }, main: { plane: 0, runs: 0, gradCheck: 0, parseCsv: 0 }, widgets: {}, quick: { count: 0, longestMs: 0 }, trips: [] };
 function count(thread, kind, key) {
   stats[thread][kind]++;
   const name = key.split("#")[0];
@@ -198,10 +194,7 @@ function handshake(make, module) {
     };
     w.onmessageerror = () => done(new Error("the wasm module could not be sent to it"));
     w.onmessage = (ev) => {
-      if (ev.data?.type === "ready") {
-        draws = ev.data.draws === true;
-        done(null);
-      }
+      if (ev.data?.type === "ready") done(null);
       else if (ev.data?.type === "failed") done(new Error(ev.data.message));
     };
     try {
@@ -214,7 +207,6 @@ function handshake(make, module) {
 
 function onMessage(ev) {
   const msg = ev.data;
-  if (msg.type?.startsWith("drag")) return onDrag(msg);
   if (msg.sent) {
     stats.trips.push(performance.timeOrigin + performance.now() - msg.sent);
     if (stats.trips.length > 200) stats.trips.shift();
@@ -236,12 +228,10 @@ function onCrash(ev) {
   ev.preventDefault?.();
   worker?.terminate();
   worker = null;
-  draws = false;
   starting = Promise.resolve(null);
   record(`main: the Worker stopped (${ev.message || "an error"})`);
   for (const p of pending.values()) p.reject(new Error("the compute Worker stopped"));
   pending.clear();
-  for (const d of [...drags.values()]) d.fail("the compute Worker stopped");
 }
 
 const superseded = (key, gen) => (gens.get(key) ?? gen) > gen;
@@ -340,9 +330,8 @@ export async function plane({ key, dataset, clf, land, span, size, colour = fals
 }
 
 /**
- * Where the Worker cannot draw (workerDraws false: no Worker, no OffscreenCanvas, a drag the
- * Worker failed), while a slider of a landscape moves, its grids are computed on the page's
- * thread, in the callbacks of animation frames, at most this many ms of computing in each frame (a grid of
+ * While a slider of a landscape moves, its grids are computed on the page's thread, in the
+ * callbacks of animation frames, at most this many ms of computing in each frame (a grid of
  * the digits' softmax, 11–19 ms alone, fits one). Measured on this 2-core machine during a
  * key-press drag, Chromium runs the page's ordinary tasks late while input events come: a
  * Worker's answer 0.4–87 ms after it was posted (14–87 ms with the other core busy), a task
@@ -365,88 +354,6 @@ export async function quickPlane({ land, span, size, colour = false, isStale = n
   stats.quick.count++;
   stats.quick.longestMs = Math.max(stats.quick.longestMs, ...ctx.pieces);
   return { ...r, ms: ctx.work, frames: ctx.pieces.length };
-}
-
-/**
- * Whether a moving slider's grids can be drawn by the Worker (dragInWorker): a Worker runs, it
- * has OffscreenCanvas and animation frames, and `canvas` can hand its drawing to it.
- */
-export function workerDraws(canvas) {
-  return worker !== null && where === "worker" && draws && typeof canvas?.transferControlToOffscreen === "function";
-}
-
-const drags = new Map(); // widget key → the drag session in the Worker
-
-/**
- * While a slider of a drawn landscape moves, the Worker computes and draws its grids on
- * `canvas` (an OffscreenCanvas, transferred: an overlay of the landscape's canvas, the same
- * size), each in an animation frame of its own, for the newest span: so the page's thread only
- * takes the input, and with a core to itself the Worker shows grids as fast as it makes them,
- * not every second or third frame of the page's. `spec` is the heat map's, as heatMapSpec
- * styles it, without the ranges and ends (the Worker sets them for each grid).
- * `onShown({ span, lo, hi, ms, transform, frame })` for each grid drawn, `onFailed(message)`
- * if the Worker cannot go on (the page then computes the drag's grids itself).
- * → { to(span), end(): Promise<{ values, lo, hi, picture, span, ms } | null>, stop() }
- */
-export function dragInWorker({ key, dataset, clf, land, size, span, canvas, spec, onShown, onFailed }) {
-  drags.get(key)?.fail("a new drag of the same widget");
-  let landId = landIds.get(land);
-  if (!landId) landIds.set(land, (landId = nextId++));
-  const { ref, transfer } = dataRef(dataset);
-  const args = { options: clf.options(), landId, W0: land.origin(), W1: land.direction(0), W2: land.direction(1), span, size };
-  let ended = null; // { resolve }
-  const d = {
-    shown(msg) {
-      stats.drag.grids++;
-      stats.drag.frames.push(msg.frame);
-      stats.drag.ms.push(msg.ms);
-      if (stats.drag.frames.length > 600) { stats.drag.frames.shift(); stats.drag.ms.shift(); }
-      onShown(msg);
-    },
-    done(result) {
-      drags.delete(key);
-      ended?.resolve(result);
-    },
-    fail(message, missing = false) {
-      // an uploaded data set the worker had dropped: its arrays go with the next job or drag
-      if (missing) ids.delete(dataset);
-      if (drags.get(key) === d) drags.delete(key);
-      ended?.resolve(null);
-      onFailed?.(message);
-    },
-  };
-  drags.set(key, d);
-  stats.drag.sessions++;
-  worker.postMessage({ type: "drag", key, data: ref, args, canvas, spec }, [...transfer, canvas]);
-  return {
-    to(s) {
-      if (drags.get(key) === d) worker?.postMessage({ type: "dragTo", key, span: s });
-    },
-    end() {
-      if (drags.get(key) !== d) return Promise.resolve(null);
-      return new Promise((resolve) => {
-        ended = { resolve };
-        worker.postMessage({ type: "dragEnd", key });
-      });
-    },
-    stop() {
-      if (drags.get(key) !== d) return;
-      drags.delete(key);
-      ended?.resolve(null);
-      worker?.postMessage({ type: "dragStop", key });
-    },
-  };
-}
-
-function onDrag(msg) {
-  const d = drags.get(msg.key);
-  if (!d) return;
-  if (msg.type === "dragShown") d.shown(msg);
-  else if (msg.type === "dragDone") d.done(msg.result);
-  else if (msg.type === "dragFailed") {
-    // an uploaded data set the worker dropped: named by id again on the next drag, with its arrays
-    d.fail(msg.message, msg.missing);
-  }
 }
 
 /** Resolves in the next animation frame's callback (or within 100 ms where frames do not come: a hidden tab). */

@@ -1,13 +1,11 @@
 // Section 1, the 2-D slice: L(W + a·W1 + b·W2) as a heat map with colour bar and a hover
 // readout; the grid is computed in the compute Worker (lib/compute.js), or where none can run,
 // as a 16 × 16 preview first and then in pieces of rows, so the page never freezes. While a
-// slider moves, the Worker computes and draws the grids on a canvas laid over this one (an
-// OffscreenCanvas: dragInWorker); where it cannot, they are computed here, in pieces in the
-// callbacks of animation frames.
+// slider moves, the grids are computed here, in pieces in the callbacks of animation frames.
 import { el, button, nextTurn } from "../lib/ui.js";
-import { heatMap, heatMapSpec, eventToData } from "../lib/canvas.js";
+import { heatMap, eventToData } from "../lib/canvas.js";
 import { fmt, datasetName } from "../lib/format.js";
-import { plane, quickPlane, nextFrame, holdOthers, jobKey, computeWhere, workerDraws, dragInWorker } from "../lib/compute.js";
+import { plane, quickPlane, nextFrame, holdOthers, jobKey, computeWhere } from "../lib/compute.js";
 
 export default {
   name: "landscape",
@@ -35,7 +33,6 @@ export default {
       canvas, hover, summary);
 
     function build() {
-      if (wdrag) closeWorkerDrag(wdrag); // its landscape is gone
       const clf = (built = w.classifier());
       land = w.hold("land", new w.L.Landscape(clf, { seed: w.settings.seed * 1000 + 500 + o.directions, normalize: o.normalize }));
       cost.clear();
@@ -58,38 +55,26 @@ export default {
       else for (const v of values) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
       const tp = performance.now();
       chart = heatMap(w.L, canvas, values, size, size, {
-        ...frameSpec(), xRange: [-s, s], yRange: [-s, s],
+        title: `${datasetName(w.dataset())}, ${w.settings.loss.toUpperCase()}: loss around W`,
+        xLabel: "a (along W1)", yLabel: "b (along W2)", xRange: [-s, s], yRange: [-s, s], colorbarLabel: "loss",
         ...(ext && Number.isFinite(lo) && Number.isFinite(hi) && lo < hi ? { lo, hi } : {}), // the colour bar's ends, f64
+        markers: [{ x: 0, y: 0, color: "#ffffff", size: 6, filled: true, label: "W" }],
       });
       last = { values, size, span: s, land, ext };
       performance.measure("lossland:plane-paint", { start: tp, detail: size }); // the chart alone, on this thread
       performance.mark("lossland:plane-drawn", { detail: size });
-      const text = summaryOf(size, lo, hi);
-      if (!quiet) {
-        writeTexts(); // a moving slider's texts still waiting go first
-        summary.textContent = text;
-      }
-      return text;
-    }
-
-    // the heat map's spec apart from its ranges and the colour bar's ends (the Worker's drag
-    // draws with it too)
-    function frameSpec() {
-      return {
-        title: `${datasetName(w.dataset())}, ${w.settings.loss.toUpperCase()}: loss around W`,
-        xLabel: "a (along W1)", yLabel: "b (along W2)", colorbarLabel: "loss",
-        markers: [{ x: 0, y: 0, color: "#ffffff", size: 6, filled: true, label: "W" }],
-      };
-    }
-
-    function summaryOf(size, lo, hi) {
       // W's own loss can fall outside the grid's range: the grid has an even number of points
       // per side, so a = b = 0 is none of them (said, so that the two numbers do not disagree)
       // (one f64 loss over the data: once per landscape, not per grid of a drag)
       if (atW.land !== land) Object.assign(atW, { land, loss: land.lossAt(0, 0) });
       const lossAtW = atW.loss;
       const between = size % 2 === 0 && (lossAtW < lo || lossAtW > hi) ? " (W lies between the grid's points: with an even number of them per side, none is at a = b = 0)" : "";
-      return `${size} × ${size} grid: loss from ${fmt(lo)} (dark) to ${fmt(hi)} (bright); W sits at the white dot, loss ${fmt(lossAtW)}${between}.`;
+      const text = `${size} × ${size} grid: loss from ${fmt(lo)} (dark) to ${fmt(hi)} (bright); W sits at the white dot, loss ${fmt(lossAtW)}${between}.`;
+      if (!quiet) {
+        writeTexts(); // a moving slider's texts still waiting go first
+        summary.textContent = text;
+      }
+      return text;
     }
 
     // While a slider moves, the summary and the status line are written at most every TEXT_MS,
@@ -181,7 +166,7 @@ export default {
     // Draws a computed grid and says what it cost: the computing time alone; from the Worker,
     // the wait for it (its start, the trip) said apart; while a slider moves, the frames it took
     function finish(values, size, s, ext, seq, t0, how) {
-      const moving = how.where === "drag" || (how.where === "worker-drag" && how.moving);
+      const moving = how.where === "drag";
       const text = draw(values, size, s, ext, seq, moving);
       if (text === undefined) return; // a newer grid is on the canvas
       performance.measure("lossland:plane-redraw", { start: t0, detail: size });
@@ -189,7 +174,6 @@ export default {
       // the browser's clock has a coarse grain (0.1 ms here): a tiny grid reads "<0.1 ms", not "0 ms"
       const ms = (v) => (v < 0.1 ? "<0.1 ms" : `${fmt(v, 3)} ms`);
       const status = how.where === "worker" ? `Computed ${n} loss values in ${ms(how.ms)} in the compute Worker (${ms(wall)} from the request to the picture).`
-        : how.where === "worker-drag" ? workerDragStatus(n, how.ms)
         : moving ? `Computed ${n} loss values in ${ms(how.ms)} on this page's thread, ${how.frames === 1 ? "in one frame" : `in pieces over ${how.frames} frames`} (while a slider moves, grids are computed here).`
         : `Computed ${n} loss values in ${ms(wall)}.`;
       if (moving) dragTexts({ summary: text, status });
@@ -202,7 +186,6 @@ export default {
     // newest position of the sliders (the key presses that come while one is computed share
     // the next); the Worker's jobs of other widgets wait meanwhile (holdOthers).
     function dragSoon() {
-      if (wdrag || (!drag && workerDraws(canvas) && !noWorkerDrag)) return workerDrag();
       if (drag) {
         drag.again = true;
         return drag.promise;
@@ -237,116 +220,11 @@ export default {
       finish(r.values, size, s, { lo: r.lo, hi: r.hi }, seq, t0, { where: "drag", ms: r.ms, frames: r.frames });
     }
 
-    const workerDragStatus = (n, t) => `Computed ${n} loss values in ${t < 0.1 ? "<0.1 ms" : `${fmt(t, 3)} ms`} in the compute Worker, which draws them while a slider moves.`;
-
-    // While a slider moves and the Worker can draw (compute.js workerDraws): a canvas laid over
-    // this one, its drawing handed to the Worker (an OffscreenCanvas), which computes and draws
-    // each newest span's grid in frames of its own; this thread only sends the spans and writes
-    // the texts. WDRAG_END_MS after the last change the Worker sends the last grid's values,
-    // which are drawn here (hover, PNG and redraws read this canvas), and the overlay goes.
-    const WDRAG_END_MS = 250;
-    let wdrag = null; // { session, overlay, size, land, my, timer, ending, again, done }
-    let noWorkerDrag = false; // the Worker failed a drag of this widget: its drags go on here
-
-    function workerDrag() {
-      holdOthers(key);
-      if (wdrag) {
-        if (wdrag.ending) wdrag.again = true;
-        else {
-          wdrag.session.to(o.span);
-          restartEnd(wdrag);
-        }
-        return wdrag.done;
-      }
-      const size = o.resolution, my = w.epoch, mine = land;
-      const { spec, dpr } = heatMapSpec(canvas, frameSpec()); // sizes this canvas to its box first
-      const overlay = el("canvas", { class: "drag-overlay", "aria-hidden": "true" });
-      overlay.width = canvas.width;
-      overlay.height = canvas.height;
-      const host = canvas.parentElement;
-      if (host && getComputedStyle(host).position === "static") host.style.position = "relative";
-      canvas.before(overlay);
-      place(overlay);
-      const d = (wdrag = { overlay, size, land: mine, my, timer: 0, ending: false, again: false, done: null, settle: null, session: null });
-      d.done = new Promise((r) => { d.settle = r; });
-      d.session = dragInWorker({
-        key, dataset: w.dataset(), clf: built, land: mine, size, span: o.span, canvas: overlay.transferControlToOffscreen(), spec,
-        onShown: (m) => {
-          if (wdrag !== d || w.stale(my) || land !== mine) return;
-          place(overlay);
-          chart = { transform: m.transform, dpr }; // the hover reads the grid on screen
-          performance.mark("lossland:plane-drawn", { detail: size });
-          dragTexts({ summary: summaryOf(size, m.lo, m.hi), status: workerDragStatus(size * size, m.ms) });
-        },
-        onFailed: (why) => {
-          if (wdrag !== d) return;
-          console.warn(`lossland: the compute Worker could not draw the landscape's drag (${why}); its grids are computed on this page's thread`);
-          noWorkerDrag = true;
-          closeWorkerDrag(d);
-          if (!w.stale(my)) compute();
-        },
-      });
-      restartEnd(d);
-      return d.done;
-    }
-
-    // the overlay over the canvas: the same box (the controls above may wrap as the span's
-    // text changes)
-    // (styled here, not by a style sheet: the Jupyter widget and a host page have their own)
-    function place(overlay) {
-      const box = `left:${canvas.offsetLeft}px;top:${canvas.offsetTop}px;width:${canvas.offsetWidth}px;height:${canvas.offsetHeight}px`;
-      if (overlay.dataset.box !== box) {
-        overlay.dataset.box = box;
-        overlay.style.cssText = `position:absolute;margin:0;background:none;pointer-events:none;${box}`;
-      }
-    }
-
-    function restartEnd(d) {
-      clearTimeout(d.timer);
-      d.timer = setTimeout(() => endWorkerDrag(d), WDRAG_END_MS);
-    }
-
-    async function endWorkerDrag(d) {
-      if (wdrag !== d || d.ending) return;
-      d.ending = true;
-      const r = await d.session.end();
-      if (wdrag !== d) return;
-      const current = !w.stale(d.my) && land === d.land && o.resolution === d.size;
-      if (r && current) {
-        cost.set(d.size, r.ms);
-        const seq = ++asked;
-        finish(r.values, d.size, r.span, { lo: r.lo, hi: r.hi }, seq, performance.now(), { where: "worker-drag", ms: r.ms });
-      }
-      closeWorkerDrag(d);
-      // a change that came while the drag ended, or a grid the Worker could not give
-      if (current && (d.again || !r || r.span !== o.span)) compute();
-    }
-
-    function closeWorkerDrag(d) {
-      clearTimeout(d.timer);
-      d.session.stop();
-      d.overlay.remove();
-      if (wdrag === d) wdrag = null;
-      d.settle();
-    }
-
     w.on(canvas, "mousemove", (ev) => {
       const p = eventToData(w.L, chart, canvas, ev);
       if (!p || !land) return;
       hover.textContent = `a = ${fmt(p.x)}, b = ${fmt(p.y)}, loss = ${fmt(land.lossAt(p.x, p.y))}`;
     });
-    return {
-      build,
-      draw: () => {
-        // a resize or presentation mode while the Worker draws a drag: its canvas no longer
-        // fits; the drag goes on from the next change, and the current span is computed now
-        if (wdrag) {
-          closeWorkerDrag(wdrag);
-          compute().catch((e) => w.error(e));
-        }
-        if (last) draw(last.values, last.size, last.span, last.ext);
-      },
-      compute: () => compute().catch((e) => w.error(e)),
-    };
+    return { build, draw: () => last && draw(last.values, last.size, last.span, last.ext), compute: () => compute().catch((e) => w.error(e)) };
   },
 };
