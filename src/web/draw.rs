@@ -1,5 +1,4 @@
-//! Drawing on a canvas: `drawChart`, `drawHeatmap` (plotters through [`super::ctx2d`]'s backend, on
-//! a canvas element or an OffscreenCanvas;
+//! Drawing on a canvas: `drawChart`, `drawHeatmap` (plotters through the canvas backend below,
 //! heat-map pixels with one `putImageData`), and the pixel ↔ data mapping of what they drew
 //! (`chartToData`, `chartToPixel`), which is `render::chart::Transform`'s.
 
@@ -9,8 +8,10 @@ use crate::render::chart::{self, ChartSpec, HeatmapSpec, LegendCorner, Marker, S
 use crate::render::heatmap;
 use js_sys::Object;
 use plotters::prelude::*;
-use super::ctx2d::{context_of, Canvas2d};
+use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
+use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 fn color(v: &JsValue, name: &str, default: RGBColor) -> R<RGBColor> {
     if v.is_undefined() {
@@ -122,13 +123,69 @@ fn transform_from_js(v: &JsValue) -> R<Transform> {
     Ok(t)
 }
 
-/// The backend for `canvas` (an `HTMLCanvasElement` or an `OffscreenCanvas`, checked).
-fn backend(canvas: &JsValue) -> R<Canvas2d> {
-    let (ctx, w, h) = context_of(canvas).map_err(error)?;
-    Ok(Canvas2d::new(ctx, w, h))
+/// plotters-canvas, except that text is measured with the canvas's own `measureText`.
+/// (plotters' browser font code measures text by inserting a styled `<span>` into the page,
+/// which a strict Content-Security-Policy blocks and which has no `document` in a Worker.)
+struct Canvas {
+    inner: CanvasBackend,
+    ctx: web_sys::CanvasRenderingContext2d,
 }
 
-/// Draws a line chart on a canvas (plotters) and returns its transform
+impl DrawingBackend for Canvas {
+    type ErrorType = <CanvasBackend as DrawingBackend>::ErrorType;
+    fn get_size(&self) -> (u32, u32) {
+        self.inner.get_size()
+    }
+    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.ensure_prepared()
+    }
+    fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.present()
+    }
+    fn draw_pixel(&mut self, p: BackendCoord, c: BackendColor) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_pixel(p, c)
+    }
+    fn draw_line<S: BackendStyle>(&mut self, a: BackendCoord, b: BackendCoord, s: &S) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_line(a, b, s)
+    }
+    fn draw_rect<S: BackendStyle>(&mut self, a: BackendCoord, b: BackendCoord, s: &S, fill: bool) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_rect(a, b, s, fill)
+    }
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, s: &S) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_path(path, s)
+    }
+    fn draw_circle<S: BackendStyle>(&mut self, c: BackendCoord, r: u32, s: &S, fill: bool) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_circle(c, r, s, fill)
+    }
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, v: I, s: &S) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.fill_polygon(v, s)
+    }
+    fn draw_text<T: BackendTextStyle>(&mut self, text: &str, s: &T, pos: BackendCoord) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_text(text, s, pos)
+    }
+    fn estimate_text_size<T: BackendTextStyle>(&self, text: &str, s: &T) -> Result<(u32, u32), DrawingErrorKind<Self::ErrorType>> {
+        self.ctx.set_font(&format!("{} {}px {}", s.style().as_str(), s.size(), s.family().as_str()));
+        let w = self.ctx.measure_text(text).map(|m| m.width()).unwrap_or(s.size() * 0.6 * text.chars().count() as f64);
+        Ok((w.ceil().max(0.0) as u32, (s.size() * 1.2).ceil().max(0.0) as u32))
+    }
+}
+
+/// The canvas element and its 2-D context, checked.
+fn canvas_of(canvas: &JsValue) -> R<(web_sys::HtmlCanvasElement, web_sys::CanvasRenderingContext2d)> {
+    let c = canvas.dyn_ref::<web_sys::HtmlCanvasElement>().ok_or_else(|| error("canvas must be an HTMLCanvasElement"))?;
+    if c.width() == 0 || c.height() == 0 || c.width() > 8192 || c.height() > 8192 {
+        return fail(format!("canvas width and height must be in 1..=8192 pixels, got {} × {}", c.width(), c.height()));
+    }
+    let ctx = c.get_context("2d").ok().flatten().and_then(|x| x.dyn_into().ok()).ok_or_else(|| error("canvas has no 2d context"))?;
+    Ok((c.clone(), ctx))
+}
+
+fn backend(el: &web_sys::HtmlCanvasElement, ctx: &web_sys::CanvasRenderingContext2d) -> R<Canvas> {
+    let inner = CanvasBackend::with_canvas_object(el.clone()).ok_or_else(|| error("canvas has no 2d context"))?;
+    Ok(Canvas { inner, ctx: ctx.clone() })
+}
+
+/// Draws a line chart on a canvas (plotters + plotters-canvas) and returns its transform
 /// `{ left, top, width, height, xMin, xMax, yMin, yMax, logX, logY }` (pixels of the canvas
 /// backing store; with log axes the ranges are log10 values).
 ///
@@ -152,7 +209,8 @@ pub fn draw_chart(canvas: JsValue, spec: JsValue) -> R<Object> {
         series: list(&o, "series", 64)?.iter().map(|s| series(s, "series")).collect::<R<_>>()?,
         markers: list(&o, "markers", 10_000)?.iter().map(marker).collect::<R<_>>()?,
     };
-    let root = backend(&canvas)?.into_drawing_area();
+    let (el, ctx) = canvas_of(&canvas)?;
+    let root = backend(&el, &ctx)?.into_drawing_area();
     let t = chart::draw_chart(&root, &spec).map_err(error)?;
     root.present().map_err(|e| error(e.to_string()))?;
     Ok(transform_to_js(&t))
@@ -189,9 +247,8 @@ pub fn draw_heatmap(canvas: JsValue, values: JsValue, grid_w: JsValue, grid_h: J
         markers: list(&o, "markers", 10_000)?.iter().map(marker).collect::<R<_>>()?,
         font_px: o.number("fontPx", 14.0, 6.0, 96.0)?,
     };
-    let back = backend(&canvas)?;
-    let ctx = back.ctx().clone();
-    let root = back.into_drawing_area();
+    let (el, ctx) = canvas_of(&canvas)?;
+    let root = backend(&el, &ctx)?.into_drawing_area();
     let t = chart::draw_heatmap_frame(&root, &hs, |x, y, w, h| {
         let px = heatmap::heatmap_rgba(&vals, gw, gh, w as usize, h as usize, lo, hi);
         let img = web_sys::ImageData::new_with_u8_clamped_array_and_sh(wasm_bindgen::Clamped(&px), w, h).map_err(|_| "ImageData failed".to_string())?;

@@ -14,15 +14,13 @@
 //! * [`stepper`] — `GradientStepper`
 //! * [`optimizer`] — `Optimizer`
 //! * [`landscape`] — `Landscape`
-//! * [`draw`] — `drawChart`, `drawHeatmap`, `chartToData`, `chartToPixel`
-//! * [`ctx2d`] — the charts' backend over a 2-D context, on a canvas or an OffscreenCanvas
+//! * [`draw`] — `drawChart`, `drawHeatmap`, `chartToData`, `chartToPixel`, the canvas backend
 //! * `limits()` (here) — the caps and thresholds the API enforces
 //! * `peakRates(ms)` (here) — this core's multiply-add and exp rates, for the benchmark
 
 mod args;
 mod classifier;
 mod dataset;
-mod ctx2d;
 mod draw;
 mod landscape;
 mod optimizer;

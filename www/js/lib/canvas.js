@@ -66,18 +66,8 @@ export function lineChart(L, canvas, spec) {
 
 /** Draws a heat map with axes and colour bar; returns the chart for eventToData. */
 export function heatMap(L, canvas, values, gw, gh, spec) {
-  const { spec: s, dpr } = heatMapSpec(canvas, spec);
-  return { transform: L.drawHeatmap(canvas, values, gw, gh, s), dpr };
-}
-
-/**
- * The canvas sized to its box and `spec` styled for it (fonts, lines and markers by
- * devicePixelRatio and the chart scale) → { spec, dpr }: what heatMap gives drawHeatmap, for a
- * drawing made elsewhere on a canvas of the same size (the Worker's, while a slider moves).
- */
-export function heatMapSpec(canvas, spec) {
   const dpr = fitCanvas(canvas);
-  return { spec: styled(spec, dpr, chartScale(canvas), canvas.width / dpr), dpr };
+  return { transform: L.drawHeatmap(canvas, values, gw, gh, styled(spec, dpr, chartScale(canvas), canvas.width / dpr)), dpr };
 }
 
 /** Data coordinates { x, y } of a mouse event on `chart` (drawn on `canvas`), or null outside the plot. */
