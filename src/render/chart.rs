@@ -7,6 +7,7 @@
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontFamily;
 
 /// The charts' type face, named by variant: plotters' `From<&str>` would lower-case the name at
@@ -226,6 +227,57 @@ fn tick_label(v: f64, log: bool) -> String {
     }
 }
 
+/// A title too wide for `area` on one line (a phone's narrow chart: "Loss for three step sizes,
+/// 60 steps each; clipped at 2× the start loss, ↑ = off the top" at 390 px) broken at spaces into
+/// lines that fit, drawn centred in a strip at the top of `area` → the area under it, for the chart
+/// without a caption. None when the title fits (or is empty): the chart takes it as its caption,
+/// as plotters lays it out.
+fn title_strip<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, title: &str, f: f64) -> Result<Option<DrawingArea<DB, Shift>>, String>
+where
+    DB::ErrorType: 'static,
+{
+    if title.is_empty() {
+        return Ok(None);
+    }
+    let style = (SANS, f * 1.15).into_font().color(&BLACK);
+    let (w, h) = area.dim_in_pixel();
+    let room = (w as f64 - 2.0 * f * 0.8).max(1.0) as i32;
+    let measure = |t: &str| area.estimate_text_size(t, &style).map(|(tw, _)| tw as i32);
+    // (a backend that cannot measure text: the caption as before)
+    if measure(title).map_or(true, |tw| tw <= room) {
+        return Ok(None);
+    }
+    let measure = |t: &str| measure(t).unwrap_or(i32::MAX);
+    let lines = wrap_words(title, room, measure);
+    let line_h = (f * 1.15 * 1.25).ceil() as i32;
+    let top = (f * 0.8) as i32;
+    let centred = style.pos(Pos::new(HPos::Center, VPos::Top));
+    for (k, line) in lines.iter().enumerate() {
+        area.draw(&Text::new(line.clone(), (w as i32 / 2, top + k as i32 * line_h), centred.clone())).map_err(err)?;
+    }
+    let strip = (top + lines.len() as i32 * line_h).min(h as i32 / 3);
+    Ok(Some(area.split_vertically(strip).1))
+}
+
+/// `text`'s words in lines of at most `room` wide by `measure`, each as full as it can be (a word
+/// wider than `room` alone on its line).
+fn wrap_words(text: &str, room: i32, measure: impl Fn(&str) -> i32) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let longer = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+        if line.is_empty() || measure(&longer) <= room {
+            line = longer;
+        } else {
+            lines.push(std::mem::replace(&mut line, word.to_string()));
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 fn err<E: std::fmt::Display>(e: E) -> String {
     format!("drawing failed: {e}")
 }
@@ -253,11 +305,13 @@ where
     } else {
         (root.clone(), None)
     };
-    let mut builder = ChartBuilder::on(&area);
+    let wrapped = title_strip(&area, &spec.title, f)?;
+    let area = wrapped.as_ref().unwrap_or(&area);
+    let mut builder = ChartBuilder::on(area);
     // (the right margin holds half of the last x tick's label, centred on the plot's right edge:
     // "1000" was cut off at 390 px with the 0.8-font margin the other sides have)
     builder.margin((f * 0.8) as u32).margin_right((f * 1.8) as u32).x_label_area_size((f * 3.0) as u32).y_label_area_size((f * 4.6) as u32);
-    if !spec.title.is_empty() {
+    if !spec.title.is_empty() && wrapped.is_none() {
         builder.caption(&spec.title, (SANS, f * 1.15));
     }
     let mut chart = builder.build_cartesian_2d(xr.0..xr.1, yr.0..yr.1).map_err(err)?;
@@ -526,9 +580,12 @@ where
     let (main, bar) = root.split_horizontally(w.saturating_sub(bar_w));
     let xr = clean_range(spec.x_range);
     let yr = clean_range(spec.y_range);
+    let wrapped = title_strip(&main, &spec.title, f)?;
+    let in_strip = wrapped.is_some();
+    let main = wrapped.unwrap_or(main);
     let mut builder = ChartBuilder::on(&main);
     builder.margin((f * 0.8) as u32).x_label_area_size((f * 3.0) as u32).y_label_area_size((f * 4.2) as u32);
-    if !spec.title.is_empty() {
+    if !spec.title.is_empty() && !in_strip {
         builder.caption(&spec.title, (SANS, f * 1.15));
     }
     let mut chart = builder.build_cartesian_2d(xr.0..xr.1, yr.0..yr.1).map_err(err)?;
@@ -565,7 +622,9 @@ where
     }
     draw_markers(&mut chart, &spec.markers, false, false, &mut legend)?;
     draw_legend(&main, &legend, f * 0.9, (px.start, px.end, py.start, py.end), LegendCorner::TopLeft)?;
-    draw_colorbar(&bar, spec, f, py.start, py.end)?;
+    // (the colour bar beside the plot: its rows counted from the bar's top, which is the root's)
+    let below = oy - bar.get_base_pixel().1;
+    draw_colorbar(&bar, spec, f, py.start + below, py.end + below)?;
     Ok(Transform {
         left: (px.start + ox) as f64,
         top: (py.start + oy) as f64,
@@ -643,6 +702,43 @@ mod tests {
         let (x, y) = t.to_data(t.left, t.top + t.height).unwrap();
         assert!((x - t.x_min).abs() < 1e-9 && (y - t.y_min).abs() < 1e-9);
         assert!(t.x_min <= -5.0 && t.x_max >= 5.0 && t.y_min <= 0.0 && t.y_max >= 5.0);
+    }
+
+    #[test]
+    fn words_wrap_into_full_lines_that_fit() {
+        // each character 10 px wide: lines of at most 60 px are at most 6 characters
+        let w = |t: &str| 10 * t.chars().count() as i32;
+        assert_eq!(wrap_words("ab cd ef ghijklmn o", 60, w), vec!["ab cd", "ef", "ghijklmn", "o"]);
+        assert_eq!(wrap_words("  ab  cd ", 60, w), vec!["ab cd"]);
+        assert_eq!(wrap_words("", 60, w), Vec::<String>::new());
+        assert_eq!(wrap_words("Loss for three step sizes", 1000, w), vec!["Loss for three step sizes"]);
+    }
+
+    #[test]
+    fn a_title_too_wide_for_the_chart_is_drawn_on_lines_that_fit_above_the_plot() {
+        let title = "Loss for three step sizes, 60 steps each; clipped at 2× the start loss, ↑ = off the top";
+        let draw = |title: &str, w: u32| {
+            let mut buf = String::new();
+            let t = {
+                let root = SVGBackend::with_string(&mut buf, (w, 300)).into_drawing_area();
+                let spec = ChartSpec { title: title.into(), font_px: 11.0, series: vec![Series { xs: vec![0.0, 60.0], ys: vec![2.0, 1.0], color: RGBColor(0, 0, 0), width: 2, label: None, dots: false, dashed: false }], ..Default::default() };
+                let t = draw_chart(&root, &spec).unwrap();
+                root.present().unwrap();
+                t
+            };
+            (buf, t)
+        };
+        let (wide, tw) = draw(title, 1200);
+        assert!(wide.contains(title), "on a wide chart the title is one line");
+        let (narrow, tn) = draw(title, 360);
+        assert!(!narrow.contains(title), "on a 360-px chart the title is not one line");
+        // every word is there, in order, on lines of their own
+        let words: Vec<&str> = title.split(' ').collect();
+        let lines: Vec<String> = wrap_words(title, 340, |t| 7 * t.chars().count() as i32);
+        assert!(lines.len() >= 2 && lines.join(" ") == words.join(" "));
+        // the plot starts lower, under the lines, and keeps most of the height
+        assert!(tn.top > tw.top, "the plot starts under the title's lines ({} against {})", tn.top, tw.top);
+        assert!(tn.height > 150.0);
     }
 
     #[test]

@@ -58,6 +58,23 @@ export function clippedLossAxis(lists, k = 2) {
 }
 
 /**
+ * Markers that fall on the same x (two curves going off the top at the same step) set side by
+ * side, `dx` apart in data units, so each one shows (drawn at one point, only the last one's
+ * colour would): the first at its x, the next ones to the right, or to the left where that would
+ * pass `xMax`. The others are returned as they are; a new array, the markers are not changed.
+ */
+export function sideBySide(markers, dx, xMax = Infinity) {
+  const seen = new Map(); // x → markers already there
+  return markers.map((m) => {
+    const k = seen.get(m.x) ?? 0;
+    seen.set(m.x, k + 1);
+    if (k === 0) return m;
+    const right = m.x + k * dx;
+    return { ...m, x: right <= xMax ? right : m.x - k * dx };
+  });
+}
+
+/**
  * A y axis for a noisy curve (mini-batch losses) beside steady ones (full losses): logarithmic
  * when a loss blows up (see lossAxis); else linear from 0 to the larger of the steady curves' top
  * and the noisy curve's `q` quantile, so a few spikes (a batch of 1 that happens to be far off)

@@ -8,7 +8,7 @@ import { lineChart, PALETTE } from "../lib/canvas.js";
 import { fmt, fmt0, pct, datasetName } from "../lib/format.js";
 import { tuning } from "../lib/options.js";
 import { Slice, spanText } from "../lib/lossslice.js";
-import { lossAxis, stepRange, clippedLossAxis } from "../lib/axes.js";
+import { lossAxis, stepRange, clippedLossAxis, sideBySide } from "../lib/axes.js";
 import { TRIO_STEPS, runTrio, verdict, whyNoBlowUp, classify } from "../lib/trio.js";
 
 const TRIO_COLORS = [PALETTE.sky, PALETTE.green, PALETTE.red];
@@ -237,12 +237,15 @@ export default {
     function drawTrio(runs) {
       if (asking()) return;
       const ax = clippedLossAxis(runs.map((r) => r.ys));
-      const series = [], markers = [];
+      const series = [], markers = [], tops = [];
       runs.forEach((r, i) => {
         const { ys, off } = ax.clip(r.ys);
         series.push({ xs: r.xs, ys, color: TRIO_COLORS[i], width: 3, label: `${TRIO_NAMES[i]}: ${fmt(r.eta)}` });
-        for (const j of off) markers.push({ x: r.xs[j], y: ax.yRange[1], color: TRIO_COLORS[i], size: 6, filled: true, label: `↑ ${TRIO_NAMES[i]} went off the top` });
+        for (const j of off) tops.push({ x: r.xs[j], y: ax.yRange[1], color: TRIO_COLORS[i], size: 6, filled: true, label: `↑ ${TRIO_NAMES[i]} went off the top` });
       });
+      // two curves off the top at the same step: their markers side by side, ~14 CSS px apart
+      // (the plot is ~85 % of the canvas's width)
+      markers.push(...sideBySide(tops, (14 / Math.max(100, 0.85 * trioCanvas.clientWidth)) * TRIO_STEPS, TRIO_STEPS));
       // the learner's guess beside the answer: a ring at the end of the curve they said ends lowest
       if (pLowest.guess && runs === trioRuns) {
         const r = runs[Number(pLowest.guess.value)], { ys } = ax.clip(r.ys), k = ys.length - 1;
