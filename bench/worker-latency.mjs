@@ -3,7 +3,7 @@
 // once per animation frame during a 2-s key-press drag (bench/lib/drive.mjs dragSpan) and
 // records, per answer, the ms from the Worker's postMessage to the page's handler (and, per
 // ping, from the page's postMessage to the Worker's handler). This is why
-// a drag's grids are computed on the page's thread (README, "The drag"): a Worker's share of a
+// a drag's grids are computed on the page's thread (docs/PERFORMANCE.md, "The drag"): a Worker's share of a
 // grid would come back this late.
 // Usage: node bench/worker-latency.mjs [QUERY] [--csv NxD] [--busy]
 import fs from "node:fs";
