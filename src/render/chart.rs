@@ -194,15 +194,22 @@ fn clean_range(r: (f64, f64)) -> (f64, f64) {
 }
 
 /// A tick label; values within 1e-9 of the axis span from 0 are 0 (ticks computed as
-/// −2.8e-17 instead of 0 would otherwise print that way).
+/// −2.8e-17 instead of 0 would otherwise print that way). Labels have the usual decimals (3; none
+/// from 100 up; one in the mantissa of 1.2e5) or more where the ticks' spacing needs them to tell
+/// neighbours apart: an axis or a colour bar of span `span` has 4–6 ticks, ~span/5 apart (a
+/// colour bar from 2.304 to 2.307 read 2.304 2.305 2.305 2.306 2.307).
 fn tick_label_in(v: f64, log: bool, span: f64) -> String {
     if !log && v.abs() <= 1e-9 * span.abs() {
         return "0".into();
     }
-    tick_label(v, log)
+    let step = span.abs() / 5.0;
+    let need = if !log && step.is_finite() && step > 0.0 { (-step.log10()).ceil().clamp(-12.0, 12.0) as i64 } else { -12 };
+    tick_label(v, log, need)
 }
 
-fn tick_label(v: f64, log: bool) -> String {
+/// `need`: the decimal place (10^−need) the ticks' spacing asks labels to show; negative for
+/// spacings of 10 and more.
+fn tick_label(v: f64, log: bool, need: i64) -> String {
     if log {
         if (v - v.round()).abs() < 1e-6 {
             format!("1e{}", v.round() as i64)
@@ -212,12 +219,14 @@ fn tick_label(v: f64, log: bool) -> String {
     } else {
         let a = v.abs();
         if a != 0.0 && !(1e-3..1e5).contains(&a) {
-            format!("{v:.1e}")
-        } else if a >= 100.0 {
-            format!("{v:.0}")
+            // the mantissa's k-th decimal is worth 10^(e − k)
+            let e = a.log10().floor() as i64;
+            let m = (e + need).clamp(1, 12) as usize;
+            format!("{v:.m$e}")
         } else {
-            let s = format!("{v:.3}");
-            let s = s.trim_end_matches('0').trim_end_matches('.').to_string();
+            let d = if a >= 100.0 { need.max(0) } else { need.max(3) } as usize;
+            let s = format!("{v:.d$}");
+            let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
             if s == "-0" {
                 "0".into()
             } else {
@@ -702,6 +711,25 @@ mod tests {
         let (x, y) = t.to_data(t.left, t.top + t.height).unwrap();
         assert!((x - t.x_min).abs() < 1e-9 && (y - t.y_min).abs() < 1e-9);
         assert!(t.x_min <= -5.0 && t.x_max >= 5.0 && t.y_min <= 0.0 && t.y_max >= 5.0);
+    }
+
+    #[test]
+    fn tick_labels_tell_neighbouring_ticks_apart() {
+        // the usual labels where the spacing allows them
+        assert_eq!(tick_label_in(2.5, false, 10.0), "2.5");
+        assert_eq!(tick_label_in(0.125, false, 1.0), "0.125");
+        assert_eq!(tick_label_in(250.0, false, 1000.0), "250");
+        assert_eq!(tick_label_in(-3e-18, false, 2.0), "0");
+        assert_eq!(tick_label_in(123456.0, false, 1e6), "1.2e5");
+        assert_eq!(tick_label_in(2.0, true, 4.0), "1e2");
+        // five ticks over small spans at several magnitudes: all distinct
+        for (lo, hi) in [(2.304, 2.307), (1000.2, 1000.8), (0.5, 0.5004), (123456.0, 123456.9), (-7.001, -7.0)] {
+            let labels: Vec<String> = (0..=4).map(|k| tick_label_in(lo + (hi - lo) * k as f64 / 4.0, false, hi - lo)).collect();
+            let mut seen = labels.clone();
+            seen.dedup();
+            assert_eq!(seen.len(), 5, "{lo}..{hi}: {labels:?}");
+        }
+        assert_eq!(tick_label_in(2.30525, false, 0.003), "2.3053");
     }
 
     #[test]
