@@ -927,4 +927,43 @@ mod tests {
         assert!(buf.contains("0.5") && buf.contains("3"), "colour bar ticks");
         assert!(rect.0 as u32 + rect.2 < 400, "image leaves room for the colour bar");
     }
+
+    #[test]
+    fn a_heat_maps_long_title_wraps_and_its_colour_bar_stays_beside_the_plot() {
+        let spec = |title: &str| HeatmapSpec {
+            title: title.into(),
+            x_label: "a".into(),
+            y_label: "b".into(),
+            x_range: (-1.0, 1.0),
+            y_range: (-1.0, 1.0),
+            lo: 0.5,
+            hi: 3.0,
+            colorbar_label: "loss".into(),
+            paths: vec![],
+            markers: vec![],
+            font_px: 12.0,
+        };
+        let draw = |title: &str| {
+            let mut buf = String::new();
+            let t = {
+                let root = SVGBackend::with_string(&mut buf, (360, 360)).into_drawing_area();
+                let t = draw_heatmap_frame(&root, &spec(title), |_, _, _, _| Ok(())).unwrap();
+                root.present().unwrap();
+                t
+            };
+            (buf, t)
+        };
+        let long = "students_exam_scores_after_standardisation_v2.csv, SOFTMAX: loss around W";
+        let (short_svg, short) = draw("iris, SOFTMAX: loss around W");
+        let (long_svg, wrapped) = draw(long);
+        assert!(short_svg.contains("iris, SOFTMAX: loss around W"));
+        assert!(!long_svg.contains(long), "the long title is not one line at 360 px");
+        assert!(wrapped.top > short.top && wrapped.height > 150.0);
+        // the colour bar's outline (a 1-px grey rectangle) spans the plot's rows in both
+        for (svg, t) in [(&short_svg, short), (&long_svg, wrapped)] {
+            let bar = svg.lines().find(|l| l.contains("<rect") && l.contains("stroke=\"#5A5A5A\"")).expect("the colour bar's outline");
+            let num = |k: &str| -> f64 { bar.split(&format!(" {k}=\"")).nth(1).unwrap().split('"').next().unwrap().parse().unwrap() };
+            assert!((num("y") - t.top).abs() <= 1.0 && (num("y") + num("height") - (t.top + t.height)).abs() <= 1.0, "bar {bar} against the plot {t:?}");
+        }
+    }
 }
