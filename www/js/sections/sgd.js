@@ -285,7 +285,9 @@ export default {
         ? `Step ${last.iteration}: the last batch's loss was ${fmt(last.tryLoss)}; the full loss is ${fmt(last.loss)} (accuracy ${pct(last.accuracy)}). Full-batch GD with the same step size is at ${fmt(gdLoss.ys[gdLoss.length - 1])}, but each of its steps looks at all ${ds.len} examples, ${fmt(ds.len / b, 3)}× as many.${ax.clipped ? ` The chart's top is the larger of the full losses and the ${Math.round(ax.quantile * 100)}th percentile of the batch losses: ${spikes.off.length} spike${spikes.off.length === 1 ? "" : "s"} above it ${spikes.off.length === 1 ? "is" : "are"} clipped and marked ↑.` : ""}`
         : `No steps yet. Start loss ${fmt(fullLoss.ys[0])}.`);
       const per = cost.n ? cost.step / cost.n : NaN;
-      rateText.textContent = cost.n >= 5 && per > 0 ? `${Math.round(1000 / per)} steps per second (the step alone)` : "Steps per second: press Play to measure.";
+      const measured = cost.n >= 5 && per > 0;
+      rateText.textContent = measured ? `${Math.round(1000 / per)} steps per second (the step alone)` : "Steps per second: press Play to measure.";
+      rateText.classList.toggle("hint", !measured); // before any measure, a hint in the text's own size
       costText.textContent = cost.n >= 5
         ? `Averaged over ${cost.n} steps: the step alone (the gradient on a batch of ${b} and the update) ${fmt(per, 2)} ms. Bookkeeping, not counted above: the full loss for the chart ${fmt(cost.full / Math.max(1, cost.fulls), 2)} ms each time it is computed (once per frame while playing, not after every step), and the full-batch GD comparison ${fmt(cost.gd / cost.n, 2)} ms a step.`
         : "";
