@@ -683,9 +683,13 @@ mod tests {
     use super::*;
 
     fn svg_of(spec: &ChartSpec) -> (String, Transform) {
+        svg_sized(spec, (480, 320))
+    }
+
+    fn svg_sized(spec: &ChartSpec, size: (u32, u32)) -> (String, Transform) {
         let mut buf = String::new();
         let t = {
-            let root = SVGBackend::with_string(&mut buf, (480, 320)).into_drawing_area();
+            let root = SVGBackend::with_string(&mut buf, size).into_drawing_area();
             let t = draw_chart(&root, spec).unwrap();
             root.present().unwrap();
             t
@@ -746,15 +750,8 @@ mod tests {
     fn a_title_too_wide_for_the_chart_is_drawn_on_lines_that_fit_above_the_plot() {
         let title = "Loss for three step sizes, 60 steps each; clipped at 2× the start loss, ↑ = off the top";
         let draw = |title: &str, w: u32| {
-            let mut buf = String::new();
-            let t = {
-                let root = SVGBackend::with_string(&mut buf, (w, 300)).into_drawing_area();
-                let spec = ChartSpec { title: title.into(), font_px: 11.0, series: vec![Series { xs: vec![0.0, 60.0], ys: vec![2.0, 1.0], color: RGBColor(0, 0, 0), width: 2, label: None, dots: false, dashed: false }], ..Default::default() };
-                let t = draw_chart(&root, &spec).unwrap();
-                root.present().unwrap();
-                t
-            };
-            (buf, t)
+            let spec = ChartSpec { title: title.into(), font_px: 11.0, series: vec![Series { xs: vec![0.0, 60.0], ys: vec![2.0, 1.0], color: RGBColor(0, 0, 0), width: 2, label: None, dots: false, dashed: false }], ..Default::default() };
+            svg_sized(&spec, (w, 300))
         };
         let (wide, tw) = draw(title, 1200);
         assert!(wide.contains(title), "on a wide chart the title is one line");
@@ -895,12 +892,10 @@ mod tests {
         assert!(!svg.contains("opacity=\"0.88") && svg0.contains("opacity=\"0.88"), "no box over the data");
     }
 
-    #[test]
-    fn heatmap_frame_calls_put_image_inside_the_frame() {
-        let mut buf = String::new();
-        let mut rect = (0, 0, 0, 0);
-        let spec = HeatmapSpec {
-            title: "L(W + a·W1 + b·W2)".into(),
+    /// A heat map over [−1, 1]², colour bar 0.5 to 3, 12-px type, nothing drawn over it.
+    fn heat_spec(title: &str) -> HeatmapSpec {
+        HeatmapSpec {
+            title: title.into(),
             x_label: "a".into(),
             y_label: "b".into(),
             x_range: (-1.0, 1.0),
@@ -909,8 +904,18 @@ mod tests {
             hi: 3.0,
             colorbar_label: "loss".into(),
             paths: vec![],
-            markers: vec![Marker { x: 0.0, y: 0.0, color: RGBColor(255, 255, 255), size: 4, filled: true, label: Some("W".into()) }],
+            markers: vec![],
             font_px: 12.0,
+        }
+    }
+
+    #[test]
+    fn heatmap_frame_calls_put_image_inside_the_frame() {
+        let mut buf = String::new();
+        let mut rect = (0, 0, 0, 0);
+        let spec = HeatmapSpec {
+            markers: vec![Marker { x: 0.0, y: 0.0, color: RGBColor(255, 255, 255), size: 4, filled: true, label: Some("W".into()) }],
+            ..heat_spec("L(W + a·W1 + b·W2)")
         };
         let t = {
             let root = SVGBackend::with_string(&mut buf, (400, 300)).into_drawing_area();
@@ -930,24 +935,11 @@ mod tests {
 
     #[test]
     fn a_heat_maps_long_title_wraps_and_its_colour_bar_stays_beside_the_plot() {
-        let spec = |title: &str| HeatmapSpec {
-            title: title.into(),
-            x_label: "a".into(),
-            y_label: "b".into(),
-            x_range: (-1.0, 1.0),
-            y_range: (-1.0, 1.0),
-            lo: 0.5,
-            hi: 3.0,
-            colorbar_label: "loss".into(),
-            paths: vec![],
-            markers: vec![],
-            font_px: 12.0,
-        };
         let draw = |title: &str| {
             let mut buf = String::new();
             let t = {
                 let root = SVGBackend::with_string(&mut buf, (360, 360)).into_drawing_area();
-                let t = draw_heatmap_frame(&root, &spec(title), |_, _, _, _| Ok(())).unwrap();
+                let t = draw_heatmap_frame(&root, &heat_spec(title), |_, _, _, _| Ok(())).unwrap();
                 root.present().unwrap();
                 t
             };
