@@ -614,9 +614,10 @@ where
         .y_label_formatter(&fmty)
         .draw()
         .map_err(err)?;
+    // (the plot area in the backend's pixels: a drawing area's range is absolute, whatever part
+    // of the canvas the area is — under a wrapped title it does not start at the top)
     let (px, py) = chart.plotting_area().get_pixel_range();
-    let (ox, oy) = main.get_base_pixel();
-    put_image(px.start + ox, py.start + oy, (px.end - px.start).max(1) as u32, (py.end - py.start).max(1) as u32)?;
+    put_image(px.start, py.start, (px.end - px.start).max(1) as u32, (py.end - py.start).max(1) as u32)?;
     let mut legend: Vec<LegendEntry> = Vec::new();
     for s in &spec.paths {
         let pts: Vec<(f64, f64)> = s.xs.iter().zip(s.ys.iter()).map(|(&x, &y)| (x, y)).filter(|p| p.0.is_finite() && p.1.is_finite()).collect();
@@ -630,13 +631,14 @@ where
         }
     }
     draw_markers(&mut chart, &spec.markers, false, false, &mut legend)?;
-    draw_legend(&main, &legend, f * 0.9, (px.start, px.end, py.start, py.end), LegendCorner::TopLeft)?;
-    // (the colour bar beside the plot: its rows counted from the bar's top, which is the root's)
-    let below = oy - bar.get_base_pixel().1;
-    draw_colorbar(&bar, spec, f, py.start + below, py.end + below)?;
+    // (the legend and the colour bar are drawn in their areas' own pixels: root's are the
+    // backend's; the bar's rows are counted from its top, which is the root's)
+    draw_legend(root, &legend, f * 0.9, (px.start, px.end, py.start, py.end), LegendCorner::TopLeft)?;
+    let bar_top = bar.get_base_pixel().1;
+    draw_colorbar(&bar, spec, f, py.start - bar_top, py.end - bar_top)?;
     Ok(Transform {
-        left: (px.start + ox) as f64,
-        top: (py.start + oy) as f64,
+        left: px.start as f64,
+        top: py.start as f64,
         width: (px.end - px.start) as f64,
         height: (py.end - py.start) as f64,
         x_min: xr.0,
@@ -937,12 +939,18 @@ mod tests {
     fn a_heat_maps_long_title_wraps_and_its_colour_bar_stays_beside_the_plot() {
         let draw = |title: &str| {
             let mut buf = String::new();
+            let mut rect = (0, 0, 0, 0);
             let t = {
                 let root = SVGBackend::with_string(&mut buf, (360, 360)).into_drawing_area();
-                let t = draw_heatmap_frame(&root, &heat_spec(title), |_, _, _, _| Ok(())).unwrap();
+                let t = draw_heatmap_frame(&root, &heat_spec(title), |x, y, w, h| {
+                    rect = (x, y, w, h);
+                    Ok(())
+                })
+                .unwrap();
                 root.present().unwrap();
                 t
             };
+            assert_eq!((t.left, t.top, t.width, t.height), (rect.0 as f64, rect.1 as f64, rect.2 as f64, rect.3 as f64), "{title}: the image is the plot area");
             (buf, t)
         };
         let long = "students_exam_scores_after_standardisation_v2.csv, SOFTMAX: loss around W";
@@ -951,6 +959,10 @@ mod tests {
         assert!(short_svg.contains("iris, SOFTMAX: loss around W"));
         assert!(!long_svg.contains(long), "the long title is not one line at 360 px");
         assert!(wrapped.top > short.top && wrapped.height > 150.0);
+        // the title's lines take rows from the top only: the plot (and the image put in it) ends
+        // where it ends under a short title, above the x axis's labels (the image was once put a
+        // strip's height too low, over those labels)
+        assert_eq!(wrapped.top + wrapped.height, short.top + short.height, "the plot's bottom moved");
         // the colour bar's outline (a 1-px grey rectangle) spans the plot's rows in both
         for (svg, t) in [(&short_svg, short), (&long_svg, wrapped)] {
             let bar = svg.lines().find(|l| l.contains("<rect") && l.contains("stroke=\"#5A5A5A\"")).expect("the colour bar's outline");
