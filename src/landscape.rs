@@ -256,12 +256,13 @@ impl Landscape {
     /// result stay f64. The values differ from the f64 plane by at most about
     /// (2C + size/16 + 8)·2⁻²³ + C·e^{−γ} (the f32 roundings a value goes through, ~4e-6 with
     /// 10 classes, and the classes left out). γ is 17 (e^{−17} ≈ 4e-8), or smaller where a lower
-    /// bound R on the whole grid's range allows: C·e^{−γ} ≈ a quarter of 1e-4·R
-    /// ([`Landscape::picture_gap`]; the digits at spans 3–8: γ ≈ 8–9). When the bound is more
-    /// than 1e-4 of the larger of R and the range of the rows computed, the rows are computed
-    /// in f64 instead, so a picture is always within 1e-4 of its range of the f64 plane (tested). Numbers shown to the learner (hover readouts, the
-    /// minimum and maximum) come from [`Landscape::loss_at`] and the f64 plane. SVM: the f64
-    /// plane (already O(N·C + G) per row).
+    /// bound R on the whole grid's range allows: C·e^{−γ} ≈ three quarters of
+    /// [`PICTURE_TOLERANCE`]·R ([`Landscape::picture_gap`]; the digits at spans 3–8: γ ≈ 4.7–5.7).
+    /// When the bound is more than [`PICTURE_TOLERANCE`] of the larger of R and the range of the
+    /// rows computed, the rows are computed in f64 instead, so a picture is always within
+    /// [`PICTURE_TOLERANCE`] of its range of the f64 plane (tested). Numbers shown to the learner
+    /// (hover readouts, the minimum and maximum) come from [`Landscape::loss_at`] and the f64
+    /// plane. SVM: the f64 plane (already O(N·C + G) per row).
     pub fn picture_rows(&self, span: f64, size: usize, rows: std::ops::Range<usize>) -> Vec<f64> {
         let ax = axis(span, size);
         let rows = rows.start.min(size)..rows.end.min(size);
@@ -315,13 +316,12 @@ impl Landscape {
         self.picture_fits(&out, run.size, gap, range_lb).then_some(out)
     }
 
-    /// Whether f32 sums `out` (finished rows) are within 1e-4 of the grid's range: the range
+    /// Whether f32 sums `out` (finished rows) are within [`PICTURE_TOLERANCE`] of the grid's range: the range
     /// is at least the larger of the rows' own and the lower bound `range_lb`.
     fn picture_fits(&self, out: &[f64], size: usize, gap: f64, range_lb: f64) -> bool {
-        let c = self.classes() as f64;
-        let bound = (2.0 * c + size.div_ceil(16) as f64 + 8.0) * f32::EPSILON as f64 + c * (-gap).exp();
+        let bound = picture_rounding(self.classes(), size) + self.classes() as f64 * (-gap).exp();
         let (lo, hi) = out.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
-        fmax(hi - lo, range_lb) >= 1e4 * bound
+        fmax(hi - lo, range_lb) * PICTURE_TOLERANCE >= bound
     }
 
     /// The whole size × size plane L(W0 + a·W1 + b·W2), row-major, row ↔ b, column ↔ a.
@@ -457,8 +457,10 @@ impl Landscape {
     /// A class left out at gap γ is below some kept class by more than γ at every point of the
     /// rectangle, so each one left out adds less than e^{−γ}·Z_kept to Z and log Z is short by
     /// less than (C − 1)·e^{−γ}; so is L, a mean over the examples. The colour needs L within
-    /// 1e-4 of the grid's range; a quarter of that goes to the classes left out:
-    /// γ = ln((C − 1) / (PIC_DROP_SHARE·1e-4·R)), R a lower bound on the range, between
+    /// [`PICTURE_TOLERANCE`] (ε) of the grid's range R; the bound C·e^{−γ} that
+    /// [`Landscape::picture_rows`] checks gets three quarters of ε·R ([`PIC_DROP_SHARE`]), or
+    /// less where the f32 roundings need more than the rest (twice their bound is kept for them):
+    /// γ = ln(C / min(¾·ε·R, ε·R − 2·rounding)), R a lower bound on the range, between
     /// [`PIC_GAP_MIN`] and [`PIC_GAP`] (17, below f32's rounding: where no bound is found).
     /// R comes with no exp from the grid's corners and centre: per example
     /// max_j s_j − s_y ≤ L_i ≤ max_j s_j − s_y + ln C, so L(P) ∈ [ℓ(P), ℓ(P) + ln C] with ℓ the
@@ -489,8 +491,10 @@ impl Landscape {
             bottom = if l < bottom { l } else { bottom };
         }
         let range_lb = top - bottom - (c as f64).ln();
-        let (gap, range_lb) = if range_lb > 0.0 && range_lb.is_finite() {
-            (((c - 1) as f64 / (PIC_DROP_SHARE * 1e-4 * range_lb)).ln().clamp(PIC_GAP_MIN, PIC_GAP), range_lb)
+        let tol = PICTURE_TOLERANCE * range_lb;
+        let budget = (PIC_DROP_SHARE * tol).min(tol - 2.0 * picture_rounding(c, g));
+        let (gap, range_lb) = if range_lb > 0.0 && range_lb.is_finite() && budget > 0.0 {
+            ((c as f64 / budget).ln().clamp(PIC_GAP_MIN, PIC_GAP), range_lb)
         } else {
             (PIC_GAP, 0.0)
         };
@@ -983,10 +987,23 @@ const PIC_TILES_MAX: usize = 128;
 /// The largest gap: a class more than this below another over a rectangle is left out of it,
 /// e^{−17} ≈ 4.1e-8 < 2⁻²⁴ (where no bound on the range allows a smaller one).
 const PIC_GAP: f64 = 17.0;
-/// The share of the colour's 1e-4 of the range given to the classes left out, and the least
-/// gap (e^{−6} ≈ 2.5e-3: reached where the range is over ~900).
-const PIC_DROP_SHARE: f64 = 0.25;
-const PIC_GAP_MIN: f64 = 6.0;
+/// How far the picture ([`Landscape::picture_rows`], colour only) may be from the f64 plane, as
+/// a fraction of the grid's range: a quarter of one step of the heat map's 256-colour viridis
+/// table (`render::heatmap`, a step being 1/255 of the range). The page colours a picture
+/// between the f64 losses at its darkest and brightest points, so a cell's colour is the f64
+/// plane's or, rarely, one of its neighbours in the table (measured on every cell in
+/// tests/picture.rs). Stops up to 24 held the picture to 1e-4 (with a quarter of it for the
+/// classes left out, and γ ≥ 6); 1e-3 lets γ go down to 3 on the unstandardised CSVs, whose
+/// ranges are in the hundreds (the page bench's CSV at span 3: R ≥ 531, γ 6.5 → 3.2; at spans 5
+/// and 8, 3; its picture ~1.33× faster over a drag). Where γ reaches its floor of 3, 1.5
+/// measured 2–4% faster at spans 5–8 and no faster at 3: not taken.
+pub const PICTURE_TOLERANCE: f64 = 1e-3;
+/// The share of [`PICTURE_TOLERANCE`] given to the classes left out (the f32 roundings, ~4e-6
+/// with 10 classes, need little of the rest; 0.25 until stop 24: the page bench's CSV's picture
+/// 0.87× at span 3 with 0.75, 0.93× over a drag), and the least gap (e^{−3} ≈ 0.05: reached
+/// where the range is over ~670 with 10 classes).
+const PIC_DROP_SHARE: f64 = 0.75;
+const PIC_GAP_MIN: f64 = 3.0;
 /// Geometric sums only where M − floor ≤ 70: the E_j of every class that matters (its largest
 /// term on a row, ≥ e^{floor − γ − M}, γ ≤ 17) is then ≥ e^{−87}, a normal f32 (the least is e^{−87.3}).
 const PIC_GEO_LIMIT: f64 = 70.0;
@@ -1884,6 +1901,12 @@ impl PicWork<'_> {
 #[inline(always)]
 fn checked_point(n: usize, i: usize) -> bool {
     n < 2 || (i != 0 && i != n)
+}
+
+/// The f32 roundings a picture's value goes through, at most (2C + size/16 + 8)·2⁻²³ (see
+/// [`Landscape::picture_rows`]).
+fn picture_rounding(classes: usize, size: usize) -> f64 {
+    (2.0 * classes as f64 + size.div_ceil(16) as f64 + 8.0) * f32::EPSILON as f64
 }
 
 /// max(a, b) for values that are never NaN, as one compare: Rust's `f64::max` is a call to

@@ -1,13 +1,13 @@
 //! The softmax picture's gap (`Landscape::picture_rows`, colour only): a class is left out of a
 //! rectangle where another stays more than γ above it at every point, γ ≤ 17 chosen from a lower
-//! bound on the grid's range so that the classes left out cost at most a quarter of the 1e-4 of
-//! the range the colour may be off.
+//! bound on the grid's range so that the classes left out cost at most three quarters of the 1e-3
+//! of the range the colour may be off (a quarter of one of the heat map's 255 colour steps).
 //!
 //! * a hand-made case where two classes move together, one 30 below the other (the pairwise
 //!   test leaves it out everywhere, comparing the two scores' ends would not), against the loss
 //!   worked by hand;
 //! * the digits and a seeded CSV over a drag (spans 3 … 8), against the f64 plane: within the
-//!   quarter of 1e-4 of the range given to the classes left out, plus f32 rounding.
+//!   three quarters of 1e-3 of the range given to the classes left out, plus f32 rounding.
 
 mod common;
 
@@ -51,7 +51,7 @@ fn a_class_moving_with_another_30_below_it_is_left_out_and_the_picture_holds() {
         }
         let pic = l.picture_rows(span, size, 0..size);
         let (err, r) = (max_diff(&pic, &want), range(&want));
-        assert!(err <= 0.3e-4 * r, "span {span}, size {size}: off by {err:e}, range {r:e}");
+        assert!(err <= 0.8e-3 * r, "span {span}, size {size}: off by {err:e}, range {r:e}");
         // rows apart are the whole picture
         assert_eq!(l.picture_rows(span, size, 5..9), pic[5 * size..9 * size], "span {span}, size {size}");
     }
@@ -63,9 +63,10 @@ fn the_gap_follows_the_range_classes_just_above_it_left_out_just_below_kept() {
     // s0 = 10a, classes 1–2 at s0 − (γ + 0.05), classes 3–8 at s0 − (γ − 1) (each moving with
     // class 0), s9 = 5b. γ by hand, as documented: ℓ(P) = max_j s_j − s_0 at the corners and the
     // centre of the 64² grid over [−3, 3]² is 15, 0, 45, 0 and 0 (s0 leads at the centre:
-    // a = b = 3/63), so R = 45 − 0 − ln 10 and γ = ln(9 / (0.25·1e-4·R)) ≈ 9.04.
-    let gap = (9.0 / (0.25e-4 * (45.0 - 10f64.ln()))).ln();
-    assert!((gap - 9.0396).abs() < 1e-3, "γ worked by hand: {gap}");
+    // a = b = 3/63), so R = 45 − 0 − ln 10 ≈ 42.697 and γ = ln(10 / (0.75·1e-3·R)) = ln(312.3) ≈ 5.744
+    // (the f32 roundings' twice (2·10 + 4 + 8)·2⁻²³ ≈ 7.6e-6 leave more than ¾ of 1e-3·R ≈ 0.043).
+    let gap = (10.0 / (0.75e-3 * (45.0 - 10f64.ln()))).ln();
+    assert!((gap - 5.7440).abs() < 1e-3, "γ worked by hand: {gap}");
     let offs: Vec<f64> = (0..10).map(|j| match j {
         1 | 2 => gap + 0.05,
         3..=8 => gap - 1.0,
@@ -95,14 +96,15 @@ fn the_gap_follows_the_range_classes_just_above_it_left_out_just_below_kept() {
     }
     let pic = l.picture_rows(3.0, 64, 0..64);
     let (err, r) = (max_diff(&pic, &want), range(&want));
-    // classes 1–2 left out where s0 leads: L short by ≈ 2·e^{−γ−0.05} ≈ 2.3e-4 ≈ 0.5e-5 of the
-    // range; classes 3–8 left out as well (a gap below γ − 1) would add ≈ 6·e^{−γ+1} ≈ 1.9e-3
-    assert!(err <= 0.3e-4 * r, "off by {err:e}, range {r:e} ({:e} of it)", err / r);
+    // classes 1–2 left out where s0 leads: L short by ≈ 2·e^{−γ−0.05} ≈ 6.1e-3 ≈ 1.4e-4 of the
+    // range; classes 3–8 left out as well (a gap below γ − 1) would add ≈ 6·e^{−γ+1} ≈ 5.2e-2,
+    // ≈ 1.2e-3 of it
+    assert!(err <= 0.8e-3 * r, "off by {err:e}, range {r:e} ({:e} of it)", err / r);
     assert!(err >= 1e-6 * r, "classes 1–2 (γ + 0.05 below class 0) seem kept: off by only {err:e}");
 }
 
 #[test]
-fn over_a_drag_the_picture_is_within_0_3e_4_of_the_range() {
+fn over_a_drag_the_picture_is_within_0_8e_3_of_the_range() {
     // a CSV ≈ N(0, 1) features (a sum of three uniforms), 10 classes, seeded here
     let (n, d) = (1200, 40);
     let mut s = 12345u32;
@@ -120,7 +122,7 @@ fn over_a_drag_the_picture_is_within_0_3e_4_of_the_range() {
             let plane = l.plane(span, 64);
             let pic = l.picture_rows(span, 64, 0..64);
             let (err, r) = (max_diff(&pic, &plane), range(&plane));
-            assert!(err <= 0.3e-4 * r, "{name} at span {span}: off by {err:e}, range {r:e} ({:e} of it)", err / r);
+            assert!(err <= 0.8e-3 * r, "{name} at span {span}: off by {err:e}, range {r:e} ({:e} of it)", err / r);
         }
     }
 }

@@ -6,7 +6,7 @@
 //! * the f64 plane (f64x2 lanes) against `plane_direct` (the loss evaluated at each grid point
 //!   from the cached scores) to 1e-9 relative (absolute below a loss of 1e-3), on hand-made data at every size from 1 to 20
 //!   and sizes around the lane groups (8 columns), on the digits and on a CSV at the caps;
-//! * the picture (f32x4 lanes, for colour only) within 1e-4 of the plane's range of the f64
+//! * the picture (f32x4 lanes, for colour only) within 1e-3 of the plane's range of the f64
 //!   plane, including spans where scores move by ≫ 80 across the grid (the picture's quadtree;
 //!   more of the picture in tests/picture.rs);
 //! * extreme spans: everything finite, plane still exact;
@@ -36,7 +36,8 @@ fn range(v: &[f64]) -> f64 {
     hi - lo
 }
 
-/// plane = plane_direct to 1e-9 relative, picture within 1e-4 of the range, all finite.
+/// plane = plane_direct to 1e-9 relative, picture within 1e-3 of the range (a quarter of one
+/// of the heat map's 255 colour steps), all finite.
 fn check(l: &Landscape, span: f64, size: usize, what: &str) {
     let plane = l.plane(span, size);
     let direct = l.plane_direct(span, size);
@@ -47,7 +48,7 @@ fn check(l: &Landscape, span: f64, size: usize, what: &str) {
     assert!(pic.iter().all(|v| v.is_finite()), "{what}: picture({span}, {size}) not finite");
     let err = pic.iter().zip(&plane).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
     let r = range(&plane);
-    assert!(err <= 1e-4 * r || err == 0.0, "{what}: picture({span}, {size}) off by {err:e}, range {r:e}");
+    assert!(err <= 1e-3 * r || err == 0.0, "{what}: picture({span}, {size}) off by {err:e}, range {r:e}");
 }
 
 #[test]

@@ -117,9 +117,10 @@ impl Landscape {
     }
 
     /// Rows start..end of the plane **for colour only** (same arguments and layout as
-    /// `planeRows`, a Float64Array): softmax sums its exponentials in f32 lanes, twice as many
-    /// grid columns per instruction as `planeRows`; values within ~1e-6 of `planeRows` and
-    /// always within 1e-4 of the rows' range (rows too flat for that are computed in f64).
+    /// `planeRows`, a Float64Array): softmax sums its exponentials in f32 lanes and leaves out
+    /// the classes too far below the leading one to change the colour; values always within
+    /// 1e-3 of the rows' range, a quarter of one of the heat map's 255 colour steps (rows too
+    /// flat for that are computed in f64).
     /// SVM: `planeRows` itself. Numbers shown to the learner (readouts, minimum, maximum)
     /// should come from `lossAt` and `planeRows`, which are f64 throughout.
     pub fn picture(&self, span: JsValue, size: JsValue, start: JsValue, end: JsValue) -> R<Float64Array> {

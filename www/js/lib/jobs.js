@@ -10,7 +10,7 @@
 /**
  * The size × size plane of `land` over [−span, span]², in pieces → { values, lo, hi, picture },
  * or null if stopped. With `colour`, and where the wasm has it, the values come from the
- * picture (f32 sums inside, for colour only: within 1e-4 of the range of the f64 plane), and
+ * picture (f32 sums inside, for colour only: within 1e-3 of the range of the f64 plane), and
  * `lo`, `hi` are the f64 losses (`lossAt`) at its darkest and brightest grid points; else the
  * values are the f64 plane and `lo`, `hi` its least and greatest finite values. Every number
  * shown (the summary, the colour bar's ends) is f64 either way.
