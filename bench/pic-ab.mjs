@@ -16,6 +16,7 @@ import path from "node:path";
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { csvArrays } from "./lib/csv.mjs";
+import { standardize } from "../www/js/lib/csvdata.js";
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(name); if (i < 0) return dflt; const v = args[i + 1]; args.splice(i, 2); return v; };
@@ -38,8 +39,9 @@ function seeded(L, n, d, classes, seed, unstandardised = false) {
   return L.Dataset.fromArrays(x, y, d, classes);
 }
 // the page bench's CSV (bench/lib/drive.mjs), as the page builds it: W = 0.01·N(0, 1) seed 1, directions seed 500
-function pageCsv(L) {
+function pageCsv(L, dir, standardised = false) {
   const { x, y } = csvArrays(5000, 60, 7);
+  if (standardised) standardize(x, 60); // as "standardise features" does on the page
   const data = L.Dataset.fromArrays(x, y, 60, 10);
   data.landscapeSeed = 500;
   return data;
@@ -50,6 +52,7 @@ const allSets = [
   ["CSV 1900×256", (L) => seeded(L, 1900, 256, 10, 8)],
   ["CSV 5000×60 0–16", (L) => seeded(L, 5000, 60, 10, 9, true)],
   ["CSV page 5000×60", pageCsv],
+  ["CSV page std 5000×60", (L, dir) => pageCsv(L, dir, true)],
 ];
 const sets = only ? allSets.filter(([n]) => only.split(",").some((o) => n.startsWith(o))) : allSets;
 const med = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
