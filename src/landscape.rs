@@ -1240,14 +1240,14 @@ impl PicWork<'_> {
         let floor = fmax(fl.lane(0), fl.lane(1));
         let lead = low.iter().position(|&v| v == floor).unwrap_or(0);
         let (ml, s1l, s2l) = (self.cen[lead], s1[lead], s2[lead]);
-        let (mlv, s1v, s2v, zero) = (F64x2::splat(ml), F64x2::splat(s1l), F64x2::splat(s2l), F64x2::splat(0.0));
+        let (mlv, s1v, s2v) = (F64x2::splat(ml), F64x2::splat(s1l), F64x2::splat(s2l));
         let mut out = 0u64;
         for q in (0..c).step_by(2) {
             // least = (ml − mid) − |s1ℓ − s1|·hw − |s2ℓ − s2|·hh; left out where least > γ
-            let d1 = s1v.minus(F64x2::load(s1, q));
-            let d2 = s2v.minus(F64x2::load(s2, q));
-            let least = mlv.minus(F64x2::load(&self.cen, q)).minus(d1.pmax(zero.minus(d1)).mul(hwv)).minus(d2.pmax(zero.minus(d2)).mul(hhv));
-            out |= (F64x2::splat(self.gap).minus(least).below(0.0) as u64) << q;
+            let d1 = s1v.minus(F64x2::load(s1, q)).abs();
+            let d2 = s2v.minus(F64x2::load(s2, q)).abs();
+            let least = mlv.minus(F64x2::load(&self.cen, q)).minus(d1.mul(hwv)).minus(d2.mul(hhv));
+            out |= (least.above(self.gap) as u64) << q;
         }
         let start = self.stack.len();
         let mut mx = f64::NEG_INFINITY;

@@ -134,6 +134,16 @@ mod imp {
         pub fn below(self, limit: f64) -> u32 {
             i64x2_bitmask(f64x2_lt(self.0, f64x2_splat(limit))) as u32
         }
+        /// Bit l set where lane l > limit (NaN: clear).
+        #[inline(always)]
+        pub fn above(self, limit: f64) -> u32 {
+            i64x2_bitmask(f64x2_gt(self.0, f64x2_splat(limit))) as u32
+        }
+        /// |self|, lane by lane (the sign bit cleared, as f64::abs).
+        #[inline(always)]
+        pub fn abs(self) -> Self {
+            F64x2(f64x2_abs(self.0))
+        }
         /// Lane l ← x_l where self_l > limit, else +0.
         #[inline(always)]
         pub fn above_or_zero(self, limit: f64, x: Self) -> Self {
@@ -350,6 +360,16 @@ mod imp {
         #[inline(always)]
         pub fn below(self, limit: f64) -> u32 {
             (self.0[0] < limit) as u32 | ((self.0[1] < limit) as u32) << 1
+        }
+        /// Bit l set where lane l > limit (NaN: clear).
+        #[inline(always)]
+        pub fn above(self, limit: f64) -> u32 {
+            (self.0[0] > limit) as u32 | ((self.0[1] > limit) as u32) << 1
+        }
+        /// |self|, lane by lane (the sign bit cleared, as f64::abs).
+        #[inline(always)]
+        pub fn abs(self) -> Self {
+            F64x2([self.0[0].abs(), self.0[1].abs()])
         }
         /// Lane l ← x_l where self_l > limit, else +0.
         #[inline(always)]

@@ -34,3 +34,14 @@ fn zip_pairs_the_lanes() {
     let (lo, hi) = F64x2::from_fn(|l| [1.0, 2.0][l]).zip(F64x2::from_fn(|l| [3.0, 4.0][l]));
     assert_eq!((lanes(lo), lanes(hi)), ([1.0, 3.0], [2.0, 4.0]));
 }
+
+#[test]
+fn abs_clears_the_sign_and_above_is_strict() {
+    assert_eq!(lanes(F64x2::from_fn(|l| [-2.5, 7.0][l]).abs()), [2.5, 7.0]);
+    let z = F64x2::from_fn(|l| [-0.0, 0.0][l]).abs();
+    assert!(z.lane(0).is_sign_positive() && z.lane(1).is_sign_positive(), "−0 → +0, as f64::abs");
+    // bit l where lane l > limit: equal is not above, NaN never
+    assert_eq!(F64x2::from_fn(|l| [3.0, 3.0 + 1e-15][l]).above(3.0), 0b10);
+    assert_eq!(F64x2::from_fn(|l| [f64::NAN, 4.0][l]).above(3.0), 0b10);
+    assert_eq!(F64x2::from_fn(|l| [5.0, -1.0][l]).above(3.0), 0b01);
+}
