@@ -31,8 +31,8 @@ export default {
     const tbody = el("tbody");
     const table = el("table", { class: "score" },
       el("caption", { class: "sr-only" }, "Final loss and accuracy of each strategy for the same budget"),
-      el("thead", {}, el("tr", {}, ...["Method", "Hyperparameter", "Final loss", "Accuracy", "Loss evaluations"].map((h) => el("th", { scope: "col" }, h)))),
-      tbody);
+      el("thead", {}, el("tr", {}, ...["Method", "Hyper\u00adparameter", "Final loss", "Accuracy", "Loss evalu\u00adations"].map((h) => el("th", { scope: "col" }, h)))),
+      tbody); // (soft hyphens: on a phone the long headers break, and the five columns fit)
     const note = el("p", { class: "readout" });
     const runBtn = button("Run", () => w.rebuild()); // a new build is a new run; the old one stops
 
