@@ -18,6 +18,7 @@
 //! by adding only the rows whose dS changed (see `optim`).
 
 use crate::data::Dataset;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 /// Data whose fraction of nonzero entries is below this is stored without its zeros. Measured
@@ -49,8 +50,31 @@ enum Layout {
     Dense { xt: Vec<f64> },
     /// Zeros left out. Row i is `idx[ptr[i]..ptr[i + 1]]` (ascending column numbers) with values
     /// `val[…]`; column k is `cidx[cptr[k]..cptr[k + 1]]` (ascending row numbers) with `cval[…]`.
-    Sparse { ptr: Vec<u32>, idx: Vec<u32>, val: Vec<f64>, cptr: Vec<u32>, cidx: Vec<u32>, cval: Vec<f64> },
+    Sparse { ptr: Vec<u32>, idx: Vec<u32>, val: Vec<f64>, cptr: Vec<u32>, cidx: Vec<u32>, cval: Vec<f64>, products: Option<Products> },
 }
+
+/// The score product by table, for data whose nonzeros take few distinct (column, value) pairs
+/// (the digits: 827 pairs, the bias included, for 60,533 nonzeros). Each product x·(Wᵀ)_k is
+/// formed once per pair into `table` (pairs × C) and a row's scores only add table rows:
+/// s_i = Σ table[pair of x_ik] — the same products (x·w is x·w however often it is formed)
+/// added in the same order, so the same bits, with no multiply per nonzero.
+#[derive(Clone, Debug)]
+struct Products {
+    /// Per nonzero of the rows (as `idx`), the number of its (k, x) pair.
+    pair: Vec<u32>,
+    /// Each pair's column k and value x.
+    k: Vec<u32>,
+    x: Vec<f64>,
+    /// pairs × C, refilled by each score product (scratch: `scores` takes `&self`).
+    table: RefCell<Vec<f64>>,
+}
+
+/// The table is used when the nonzeros are at least this many times the pairs (the table's
+/// multiplies then cost at most 1/this of the product's), …
+pub const PRODUCTS_REUSE: usize = 8;
+/// … and has at most this many pairs (× C × 8 bytes: 4096 pairs at C = 10 is 320 KB, the
+/// processor's second-level cache).
+pub const PRODUCTS_MAX_PAIRS: usize = 4096;
 
 impl Design {
     /// Measures the density and arranges the data accordingly ([`SPARSE_BELOW`]).
@@ -96,7 +120,8 @@ impl Design {
                     fill[k] += 1;
                 }
             }
-            Layout::Sparse { ptr, idx, val, cptr, cidx, cval }
+            let products = Products::of(&idx, &val);
+            Layout::Sparse { ptr, idx, val, cptr, cidx, cval, products }
         } else {
             let mut xt = vec![0.0; n * d1];
             for (i, row) in xa.rows().into_iter().enumerate() {
@@ -142,6 +167,10 @@ impl Design {
 
     /// S = Xa·Wᵀ into `s` (N × C, row-major), `wt` = Wᵀ ((D + 1) × C, row-major). Row i's
     /// C sums add their terms in ascending k.
+    ///
+    /// Compressed rows have a copy written out for C = 10 (the digits) and the loop over any C
+    /// for the rest, not one copy per C as the other products: the wasm's size is budgeted
+    /// (the page's transfer ≤ 250 KB) and these two paths serve few data sets.
     pub fn scores(&self, wt: &[f64], c: usize, s: &mut [f64]) {
         assert_eq!(wt.len(), self.d1 * c, "Wᵀ is (D + 1) × C");
         assert_eq!(s.len(), self.n * c, "S is N × C");
@@ -150,7 +179,31 @@ impl Design {
                 let x = self.data.xa.as_slice().expect("a data set's rows are contiguous");
                 by_classes!(c, dense_scores, dense_scores_any, (x, self.d1, wt, s))
             }
-            Layout::Sparse { ptr, idx, val, .. } => by_classes!(c, sparse_scores, sparse_scores_any, (ptr, idx, val, wt, s)),
+            Layout::Sparse { ptr, products: Some(p), .. } => {
+                let mut table = p.table.borrow_mut();
+                p.fill(wt, c, &mut table);
+                match c {
+                    10 => table_scores::<10>(ptr, &p.pair, &table, s),
+                    _ => table_scores_any(ptr, &p.pair, &table, s),
+                }
+            }
+            // data with zeros and many distinct values (rare: standardising fills the zeros)
+            Layout::Sparse { ptr, idx, val, .. } => match c {
+                10 => sparse_scores::<10>(ptr, idx, val, wt, s),
+                _ => sparse_scores_any(ptr, idx, val, wt, s),
+            },
+        }
+    }
+
+    /// Whether the score product goes by a table of products (see [`Products`]).
+    pub fn uses_products(&self) -> bool {
+        matches!(self.layout, Layout::Sparse { products: Some(_), .. })
+    }
+
+    /// The same, switched off or on again (for tests and measurements).
+    pub fn set_products(&mut self, on: bool) {
+        if let Layout::Sparse { idx, val, products, .. } = &mut self.layout {
+            *products = if on { Products::of(idx, val) } else { None };
         }
     }
 
@@ -184,6 +237,49 @@ impl Design {
                 for (&k, &x) in idx[a..b].iter().zip(&val[a..b]) {
                     axpy(k as usize, x);
                 }
+            }
+        }
+    }
+}
+
+impl Products {
+    /// The pairs of the nonzeros `idx`/`val` (the rows' order), or None when they are too many
+    /// for a table to pay ([`PRODUCTS_REUSE`], [`PRODUCTS_MAX_PAIRS`]).
+    fn of(idx: &[u32], val: &[f64]) -> Option<Products> {
+        // each column's pairs so far, found by a linear search over their values' bits (−0
+        // never occurs: zeros are left out); a column with more values than this gives up
+        const PER_COLUMN: usize = 64;
+        let cols = idx.iter().map(|&k| k as usize + 1).max().unwrap_or(0);
+        let mut of_col: Vec<Vec<u32>> = vec![Vec::new(); cols];
+        let (mut k, mut x) = (Vec::new(), Vec::<f64>::new());
+        let mut pair = Vec::with_capacity(idx.len());
+        for (&col, &v) in idx.iter().zip(val) {
+            let known = &mut of_col[col as usize];
+            let p = match known.iter().find(|&&p| x[p as usize].to_bits() == v.to_bits()) {
+                Some(&p) => p,
+                None if known.len() < PER_COLUMN && k.len() < PRODUCTS_MAX_PAIRS => {
+                    k.push(col);
+                    x.push(v);
+                    known.push(k.len() as u32 - 1);
+                    k.len() as u32 - 1
+                }
+                None => return None,
+            };
+            pair.push(p);
+        }
+        if k.len() * PRODUCTS_REUSE > idx.len() {
+            return None;
+        }
+        Some(Products { pair, k, x, table: RefCell::new(Vec::new()) })
+    }
+
+    /// table[p] = x_p · (Wᵀ)_{k_p}.
+    fn fill(&self, wt: &[f64], c: usize, table: &mut Vec<f64>) {
+        table.resize(self.k.len() * c, 0.0);
+        for ((o, &k), &x) in table.chunks_exact_mut(c.max(1)).zip(&self.k).zip(&self.x) {
+            let k = k as usize;
+            for (o, &w) in o.iter_mut().zip(&wt[k * c..(k + 1) * c]) {
+                *o = x * w;
             }
         }
     }
@@ -259,6 +355,35 @@ fn sparse_scores<const C: usize>(ptr: &[u32], idx: &[u32], val: &[f64], wt: &[f6
             }
         }
         o.copy_from_slice(&acc);
+    }
+}
+
+/// s_i = Σ table[pair of x_ik] over the nonzeros of row i (ascending k): [`sparse_scores`]'s
+/// terms and order, the products read rather than formed.
+fn table_scores<const C: usize>(ptr: &[u32], pair: &[u32], table: &[f64], s: &mut [f64]) {
+    let t: &[[f64; C]] = as_rows(table);
+    for (o, p) in s.chunks_exact_mut(C).zip(ptr.windows(2)) {
+        let mut acc = [0.0f64; C];
+        for &q in &pair[p[0] as usize..p[1] as usize] {
+            let t = &t[q as usize];
+            for j in 0..C {
+                acc[j] += t[j];
+            }
+        }
+        o.copy_from_slice(&acc);
+    }
+}
+
+fn table_scores_any(ptr: &[u32], pair: &[u32], table: &[f64], s: &mut [f64]) {
+    let c = s.len() / (ptr.len() - 1).max(1);
+    for (o, p) in s.chunks_exact_mut(c).zip(ptr.windows(2)) {
+        o.fill(0.0);
+        for &q in &pair[p[0] as usize..p[1] as usize] {
+            let q = q as usize;
+            for (o, &t) in o.iter_mut().zip(&table[q * c..(q + 1) * c]) {
+                *o += t;
+            }
+        }
     }
 }
 

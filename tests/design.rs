@@ -143,6 +143,48 @@ fn products_equal_plain_loops_with_and_without_zeros() {
     for c in [1, 4, 10] {
         check_products(&Dataset::digits(), c, 40 + c as u64);
     }
+    // few distinct values (k/16): the score product by a table of products
+    for c in [2, 3, 10, 11] {
+        let data = seeded(400, 9, c, 0.5, true, 90 + c as u64);
+        assert!(Design::with_layout(Rc::new(data.clone()), true).uses_products());
+        check_products(&data, c, 95 + c as u64);
+    }
+}
+
+/// S by the table of products and by a multiply per nonzero, bit for bit.
+fn scores_by_table_and_by_multiplies(data: &Rc<Dataset>, c: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
+    let mut design = Design::with_layout(data.clone(), true);
+    assert!(design.uses_products(), "{}: the table is expected here", data.name);
+    let d1 = design.cols();
+    let wt: Vec<f64> = random_matrix(d1, c, seed).into_iter().flatten().collect();
+    let mut by_table = vec![f64::NAN; design.rows() * c];
+    design.scores(&wt, c, &mut by_table);
+    design.set_products(false);
+    assert!(!design.uses_products());
+    let mut by_mul = vec![f64::NAN; design.rows() * c];
+    design.scores(&wt, c, &mut by_mul);
+    (by_table, by_mul)
+}
+
+#[test]
+fn score_table_gives_the_multiplies_bits_and_is_chosen_for_few_distinct_values() {
+    let digits = Rc::new(Dataset::digits());
+    assert!(Design::new(digits.clone()).uses_products(), "the digits: 827 (column, value) pairs for 60,533 nonzeros");
+    let dyadic = Rc::new(seeded(400, 9, 3, 0.5, true, 3));
+    for (data, c) in [(&digits, 10), (&digits, 1), (&digits, 3), (&digits, 12), (&dyadic, 3), (&dyadic, 10)] {
+        let (t, m) = scores_by_table_and_by_multiplies(data, c, 7 + c as u64);
+        for (i, (a, b)) in t.iter().zip(&m).enumerate() {
+            assert_eq!(a.to_bits(), b.to_bits(), "{} C={c} S[{}] by table {a} vs by multiplies {b}", data.name, i);
+        }
+    }
+    // N(0, 1) values: every nonzero its own pair, no table
+    let normal = Design::with_layout(Rc::new(seeded(400, 9, 3, 0.5, false, 3)), true);
+    assert!(!normal.uses_products());
+    // few rows: the same values but fewer than 8 nonzeros a pair, no table
+    let few = Design::with_layout(Rc::new(seeded(20, 9, 3, 0.5, true, 3)), true);
+    assert!(!few.uses_products());
+    // the dense layout has none
+    assert!(!Design::with_layout(digits, false).uses_products());
 }
 
 #[test]
