@@ -13,6 +13,7 @@ use crate::design::Design;
 use crate::loss::{add_scaled, argmax, copy_into, evaluate, loss_grad, sum_sq, Classifier, Eval, Hyper, LossKind, Workspace};
 use std::rc::Rc;
 use crate::rng::Rng;
+use crate::simd::{F64x2, Lanes};
 use ndarray::Array2;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -448,33 +449,78 @@ fn svm_rows<const C: usize>(
     delta: f64,
     ds: &mut [f64],
     change: &mut [f64],
+    update: impl FnMut(usize, &[f64]),
+) -> (f64, usize, bool) {
+    // an odd C by the loop over any C: one copy fewer of the kernel per C in the wasm, whose
+    // size is budgeted (the page's transfer ≤ 250 KB)
+    if C % 2 == 0 && C <= 32 {
+        svm_rows_lanes::<C>(scores, y, delta, ds, change, update)
+    } else {
+        svm_rows_any(scores, y, delta, ds, change, update)
+    }
+}
+
+/// [`svm_rows`] for an even C ≤ 32, two classes per f64x2: the same margins (s_j − s_y) + Δ,
+/// the same active ones, the loss added in the same order (j ascending, +0 for the inactive,
+/// so the same bits), and argmax_j s_j = y_i read off two comparison masks — y_i is the first
+/// largest score when every earlier score is below s_y and no later one above it — with
+/// `argmax` itself for a row holding a NaN (its rules for NaN are its own).
+fn svm_rows_lanes<const C: usize>(
+    scores: &[f64],
+    y: &[usize],
+    delta: f64,
+    ds: &mut [f64],
+    change: &mut [f64],
     mut update: impl FnMut(usize, &[f64]),
 ) -> (f64, usize, bool) {
     let (mut sum, mut correct, mut changed) = (0.0, 0usize, false);
-    let ds: &mut [[f64; C]] = ds.as_chunks_mut::<C>().0;
-    let scores: &[[f64; C]] = scores.as_chunks::<C>().0;
-    for (i, ((s, old), &yi)) in scores.iter().zip(ds.iter_mut()).zip(y).enumerate() {
-        correct += usize::from(argmax(s) == yi);
+    let (dv, one, zero) = (F64x2::splat(delta), F64x2::splat(1.0), F64x2::splat(0.0));
+    // the class numbers of each vector's lanes
+    let classes: [F64x2; C] = std::array::from_fn(|q| F64x2::from_fn(|l| (2 * q + l) as f64));
+    // every row's values stay in vectors, never stored lane by lane and read back whole (a
+    // load that needs two stores is not forwarded: each costs a stall)
+    let mut d = [zero; C];
+    for (i, (s, &yi)) in scores.chunks_exact(C).zip(y).enumerate() {
         let sy = s[yi];
-        let (mut l, mut active, mut d) = (0.0, 0.0, [0.0f64; C]);
-        // without branches: which margins are active does not follow a pattern the
-        // processor could predict
-        for j in 0..C {
-            let m = s[j] - sy + delta;
-            let on = (m > 0.0) & (j != yi);
-            l += if on { m } else { 0.0 };
-            d[j] = if on { 1.0 } else { 0.0 };
-            active += d[j];
+        let (syv, yv) = (F64x2::splat(sy), F64x2::splat(yi as f64));
+        let (mut l, mut active) = (0.0, zero);
+        let (mut above, mut below, mut total) = (0u32, 0u32, zero);
+        for q in 0..C / 2 {
+            let v = F64x2::load(s, 2 * q);
+            let m = v.minus(syv).add(dv);
+            // m_j where m_j > 0 and j ≠ y_i, else +0
+            let hinge = classes[q].minus(yv).abs().above_or_zero(0.5, m.above_or_zero(0.0, m));
+            l = (l + hinge.lane(0)) + hinge.lane(1);
+            d[q] = hinge.above_or_zero(0.0, one);
+            active = active.add(d[q]);
+            above |= v.above(sy) << (2 * q);
+            below |= v.below(sy) << (2 * q);
+            total = total.add(v);
         }
-        d[yi] = -active;
         sum += l;
-        if (0..C).fold(false, |a, j| a | (d[j] != old[j])) {
+        let at_y = F64x2::splat(-(active.lane(0) + active.lane(1)));
+        let first_largest = if (total.lane(0) + total.lane(1)).is_nan() {
+            argmax(s) == yi
+        } else {
+            let earlier = (1u32 << yi) - 1;
+            above == 0 && below & earlier == earlier
+        };
+        correct += usize::from(first_largest);
+        // dS_i (−#active at y_i) and what changed since the last pass
+        let old = &mut ds[i * C..(i + 1) * C];
+        let mut differs = 0u32;
+        for q in 0..C / 2 {
+            let off_y = classes[q].minus(yv).abs();
+            d[q] = off_y.above_or_zero(0.5, d[q]).or(off_y.below_or_zero(0.5, at_y));
+            differs |= d[q].minus(F64x2::load(old, 2 * q)).abs().above(0.0);
+        }
+        if differs != 0 {
             changed = true;
-            for j in 0..C {
-                change[j] = d[j] - old[j];
+            for q in 0..C / 2 {
+                d[q].minus(F64x2::load(old, 2 * q)).store(change, 2 * q);
+                d[q].store(old, 2 * q);
             }
             update(i, change);
-            *old = d;
         }
     }
     (sum, correct, changed)
@@ -539,4 +585,81 @@ fn softmax_rows(scores: &[f64], y: &[usize], ds: &mut [f64]) -> (f64, usize, boo
         d[yi] -= 1.0;
     }
     (sum, correct, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{svm_rows, svm_rows_any};
+    use crate::rng::Rng;
+
+    /// (Σ L_i, correct, changed, dS after, every (i, change) passed to `update`)
+    type Pass = (f64, usize, bool, Vec<f64>, Vec<(usize, Vec<f64>)>);
+
+    fn lanes<const C: usize>(s: &[f64], y: &[usize], old: &[f64]) -> Pass {
+        let (mut ds, mut change, mut seen) = (old.to_vec(), vec![0.0; C], Vec::new());
+        let (l, correct, changed) = svm_rows::<C>(s, y, 1.0, &mut ds, &mut change, |i, d| seen.push((i, d.to_vec())));
+        (l, correct, changed, ds, seen)
+    }
+
+    fn one_by_one(c: usize, s: &[f64], y: &[usize], old: &[f64]) -> Pass {
+        let (mut ds, mut change, mut seen) = (old.to_vec(), vec![0.0; c], Vec::new());
+        let (l, correct, changed) = svm_rows_any(s, y, 1.0, &mut ds, &mut change, |i, d| seen.push((i, d.to_vec())));
+        (l, correct, changed, ds, seen)
+    }
+
+    fn bits(p: &Pass) -> (u64, usize, bool, Vec<u64>, Vec<(usize, Vec<u64>)>) {
+        let b = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        (p.0.to_bits(), p.1, p.2, b(&p.3), p.4.iter().map(|(i, d)| (*i, b(d))).collect())
+    }
+
+    #[test]
+    fn svm_rows_in_lanes_hand_worked_ties_nan_and_infinity() {
+        let inf = f64::INFINITY;
+        // C = 4, Δ = 1; per row: scores, label, L_i, first largest = label, dS_i
+        let rows: [([f64; 4], usize, f64, bool, [f64; 4]); 7] = [
+            ([1.0, 1.0, 0.0, 0.0], 1, 1.0, false, [1.0, -1.0, 0.0, 0.0]), // tie with an earlier class: argmax is 0
+            ([1.0, 1.0, 0.0, 0.0], 0, 1.0, true, [-1.0, 1.0, 0.0, 0.0]),  // tie with a later class: still 0
+            ([0.0, 2.0, 3.0, 1.0], 2, 0.0, true, [0.0; 4]),                // margins −2, 0, −1: none active
+            ([f64::NAN, 0.0, 1.0, 0.0], 2, 0.0, false, [0.0; 4]),          // argmax stays at a leading NaN
+            ([0.0, f64::NAN, 1.0, 0.0], 2, 0.0, true, [0.0; 4]),           // a NaN after the first is passed over
+            ([inf, 0.0, inf, 0.0], 2, 0.0, false, [0.0; 4]),               // ∞ − ∞ + 1 is NaN: not active
+            ([-0.0, -0.5, 0.0, -0.25], 2, 2.25, false, [1.0, 1.0, -3.0, 1.0]), // −0 ties +0; L = 1 + 0.5 + 0.75
+        ];
+        for (s, y, l, first, d) in rows {
+            let (got_l, correct, _, ds, _) = lanes::<4>(&s, &[y], &[0.0; 4]);
+            assert_eq!(got_l, l, "{s:?} y={y}");
+            assert_eq!(correct, usize::from(first), "{s:?} y={y}: first largest");
+            assert_eq!(ds, d, "{s:?} y={y}: dS");
+        }
+    }
+
+    #[test]
+    fn svm_rows_in_lanes_equal_the_class_by_class_pass_bit_for_bit() {
+        let mut rng = Rng::new(11);
+        for round in 0..40 {
+            let n = 1 + rng.below(60);
+            // scores on a coarse grid (many ties and margins of exactly 0) in even rounds, off it
+            // in odd ones (sums whose order shows in their bits); some rounds with NaN and ±∞
+            let mut s: Vec<f64> = (0..n * 10).map(|_| (rng.below(9) as f64 - 4.0) * 0.5 + (round % 2) as f64 * rng.uniform()).collect();
+            if round % 4 == 3 {
+                for _ in 0..n {
+                    let at = rng.below(s.len());
+                    s[at] = [f64::NAN, f64::INFINITY, -f64::INFINITY, -0.0][rng.below(4)];
+                }
+            }
+            let y: Vec<usize> = (0..n).map(|_| rng.below(10)).collect();
+            // an earlier dS: the last pass's on some rows, zeros or another pattern on others
+            let mut old = one_by_one(10, &s, &y, &vec![0.0; n * 10]).3;
+            for v in old.iter_mut() {
+                if rng.below(5) == 0 {
+                    *v = rng.below(3) as f64;
+                }
+            }
+            assert_eq!(bits(&lanes::<10>(&s, &y, &old)), bits(&one_by_one(10, &s, &y, &old)), "round {round}");
+            let s4: Vec<f64> = s.chunks(10).flat_map(|r| r[..4].to_vec()).collect();
+            let y4: Vec<usize> = y.iter().map(|&v| v % 4).collect();
+            let old4: Vec<f64> = old.chunks(10).flat_map(|r| r[..4].to_vec()).collect();
+            assert_eq!(bits(&lanes::<4>(&s4, &y4, &old4)), bits(&one_by_one(4, &s4, &y4, &old4)), "round {round}, C = 4");
+        }
+    }
 }

@@ -149,6 +149,16 @@ mod imp {
         pub fn above_or_zero(self, limit: f64, x: Self) -> Self {
             F64x2(v128_and(f64x2_gt(self.0, f64x2_splat(limit)), x.0))
         }
+        /// Lane l ← x_l where self_l < limit, else +0.
+        #[inline(always)]
+        pub fn below_or_zero(self, limit: f64, x: Self) -> Self {
+            F64x2(v128_and(f64x2_lt(self.0, f64x2_splat(limit)), x.0))
+        }
+        /// The bits of self or o (with one of them +0 in each lane: the other one).
+        #[inline(always)]
+        pub fn or(self, o: Self) -> Self {
+            F64x2(v128_or(self.0, o.0))
+        }
         /// (self_0, o_0) and (self_1, o_1).
         #[inline(always)]
         pub fn zip(self, o: Self) -> (Self, Self) {
@@ -375,6 +385,16 @@ mod imp {
         #[inline(always)]
         pub fn above_or_zero(self, limit: f64, x: Self) -> Self {
             F64x2([0, 1].map(|l| if self.0[l] > limit { x.0[l] } else { 0.0 }))
+        }
+        /// Lane l ← x_l where self_l < limit, else +0.
+        #[inline(always)]
+        pub fn below_or_zero(self, limit: f64, x: Self) -> Self {
+            F64x2([0, 1].map(|l| if self.0[l] < limit { x.0[l] } else { 0.0 }))
+        }
+        /// The bits of self or o (with one of them +0 in each lane: the other one).
+        #[inline(always)]
+        pub fn or(self, o: Self) -> Self {
+            F64x2([0, 1].map(|l| f64::from_bits(self.0[l].to_bits() | o.0[l].to_bits())))
         }
         /// (self_0, o_0) and (self_1, o_1).
         #[inline(always)]

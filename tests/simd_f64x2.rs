@@ -45,3 +45,19 @@ fn abs_clears_the_sign_and_above_is_strict() {
     assert_eq!(F64x2::from_fn(|l| [f64::NAN, 4.0][l]).above(3.0), 0b10);
     assert_eq!(F64x2::from_fn(|l| [5.0, -1.0][l]).above(3.0), 0b01);
 }
+
+#[test]
+fn below_or_zero_is_strict_and_or_merges_lanes_with_plus_zero() {
+    // kept where the lane is below 0.5 (strictly), else +0; NaN is not below
+    let k = F64x2::from_fn(|l| [0.0, 0.5][l]);
+    let got = lanes(k.below_or_zero(0.5, F64x2::from_fn(|l| [-0.0, 9.0][l])));
+    assert!(got[0] == 0.0 && got[0].is_sign_negative(), "−0 kept as −0");
+    assert!(got[1] == 0.0 && got[1].is_sign_positive());
+    assert_eq!(lanes(F64x2::from_fn(|l| [f64::NAN, 0.4][l]).below_or_zero(0.5, F64x2::splat(2.0))), [0.0, 2.0]);
+    // with +0 in one of each pair of lanes, or gives the other, −0 included
+    let a = F64x2::from_fn(|l| [-3.0, 0.0][l]);
+    let b = F64x2::from_fn(|l| [0.0, -0.0][l]);
+    let m = a.or(b);
+    assert_eq!(m.lane(0), -3.0);
+    assert!(m.lane(1) == 0.0 && m.lane(1).is_sign_negative());
+}
