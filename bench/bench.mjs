@@ -114,7 +114,7 @@ const numpyFlops = {
   numgrad: (C * D1 + 1) * lossFlops, gd: GD_STEPS * (2 * lossFlops),
 };
 const wasmFlops = {                                        // what the fast algorithms do
-  svm_loss: lossFlops, softmax_loss: lossFlops,
+  svm_loss: sparseLossFlops, softmax_loss: sparseLossFlops, // the scores over the nonzeros (by the table of products)
   svm_plane: G * (HN * 8 + 6 * G) + 3 * N * D1 * C * 2,   // row sweep: ~8 flops per hinge per row
   softmax_plane: P * N * (2 * C + 1) + G * N * C * 6,      // one multiply-add per term per point
   numgrad: sparseLossFlops + 2 * NNZ * C,                 // scores + the hinge-activity sum over the nonzeros; O(1 + near kinks) per coordinate
@@ -150,7 +150,7 @@ for (const [name, k, target] of rows) {
 console.log("\nGF/s: nominal floating-point work / time (exp and log count as 1). numpy: the work of its method");
 console.log("(a full vectorised loss per grid point or coordinate); wasm: the work of the algorithm it runs");
 console.log("(SVM rows swept over breakpoints, softmax rows as geometric sequences, SVM bumps linearised with an exact kink correction,");
-console.log(`GD and the numerical gradient over the ${NNZ} nonzeros of Xa (${(100 * NNZ / (N * D1)).toFixed(0)} %), GD's SVM dW kept from step to step: only the rows whose dS changed are added).`);
+console.log(`GD and the numerical gradient over the ${NNZ} nonzeros of Xa (${(100 * NNZ / (N * D1)).toFixed(0)} %), the products x·W by a table of the data's 827 (column, value) pairs; GD's SVM dW kept from step to step: only the rows whose dS changed are added).`);
 console.log("\nvalue agreement (wasm vs numpy)");
 const agreeRows = [
   ["SVM loss, relative", agree.svm_loss, 1e-9], ["softmax loss, relative", agree.softmax_loss, 1e-9],
@@ -183,13 +183,13 @@ console.log("(a multiply-add = one multiply + one add: wasm SIMD has no fused mu
 // useful multiply-adds of each kernel (the work its algorithm must do; zero pixels skipped are not counted as saved)
 const softTerms = P * N * C;                                  // one multiply-add per (point, example, class)
 const useful = {
-  svm_loss: [N * D1 * C, 0, "scores X·Wᵀ"],
-  softmax_loss: [N * D1 * C, N * C, "scores X·Wᵀ; N·C exps"],
+  svm_loss: [NNZ * C, 0, "scores X·Wᵀ over the nonzeros of Xa (the table's adds counted as multiply-adds)"],
+  softmax_loss: [NNZ * C, N * C, "the same; N·C exps"],
   svm_plane: [G * HN * 3 + 3 * N * D1 * C, 0, "3 per hinge per row (breakpoint, intercept, slope) + the 3 score products"],
   softmax_plane: [softTerms, N * C * 3, "one per (point, example, class); ~3·N·C exps"],
   softmax_picture: [softTerms, N * C * 3, "as the plane, in f32x4 lanes (fraction of the f32 peak)"],
   numgrad: [2 * NNZ * C, 0, "scores + the hinge-activity sum over the nonzeros of Xa; O(1) per coordinate after"],
-  gd: [GD_STEPS * NNZ * C, 0, "the score product over the nonzeros of Xa per step (+ the margins; dW kept, changed rows added)"],
+  gd: [GD_STEPS * NNZ * C, 0, "the score product over the nonzeros of Xa per step, each a multiply-add (the wasm adds table entries: one add; + the margins)"],
 };
 console.log(`\n${pad("kernel", 42)} ${lpad("time", 11)} ${lpad("useful madd/s", 14)} ${lpad("of peak", 8)}  what is counted`);
 for (const [name, k] of [["one SVM loss", "svm_loss"], ["one softmax loss", "softmax_loss"], [`SVM plane ${G}²`, "svm_plane"], [`softmax plane ${G}² (f64)`, "softmax_plane"],

@@ -283,6 +283,31 @@ pub fn loss_grad(
     loss_grad_from_scores(w, xa, y, h, ws, dw)
 }
 
+/// S = Xa·Wᵀ into `ws.scores` by the data's [`Design`]: its rows without their zeros or its
+/// table of products (the digits), the same terms added in the same order as
+/// [`scores_into`], so the same bits, in about a third of the time on the digits.
+fn scores_by_design(w: &Array2<f64>, design: &Design, ws: &mut Workspace) {
+    let (c, d1) = w.dim();
+    ws.ensure(design.rows(), c);
+    ws.wt.resize(c * d1, 0.0);
+    for ((j, k), &v) in w.indexed_iter() {
+        ws.wt[k * c + j] = v;
+    }
+    design.scores(&ws.wt, c, ws.scores.as_slice_mut().expect("scores are contiguous"));
+}
+
+/// [`evaluate`] on the whole data set of `design`, its scores by [`scores_by_design`].
+pub fn evaluate_by_design(w: &Array2<f64>, design: &Design, h: &Hyper, ws: &mut Workspace) -> Eval {
+    scores_by_design(w, design, ws);
+    evaluate_scored(w, &design.data.y, h, ws)
+}
+
+/// [`loss_grad`] on the whole data set of `design`, its scores by [`scores_by_design`].
+pub fn loss_grad_by_design(w: &Array2<f64>, design: &Design, h: &Hyper, ws: &mut Workspace, dw: &mut Array2<f64>) -> Eval {
+    scores_by_design(w, design, ws);
+    loss_grad_from_scores(w, design.data.xa.view(), &design.data.y, h, ws, dw)
+}
+
 /// [`loss_grad`] when `ws.scores` already holds the scores Xa·Wᵀ of this W on these rows
 /// (gradient descent reuses the scores computed to report the loss after the previous step).
 pub fn loss_grad_from_scores(
@@ -434,8 +459,7 @@ impl Classifier {
     }
 
     pub fn evaluate(&mut self) -> Eval {
-        let data = Rc::clone(&self.data);
-        evaluate(&self.w, data.xa.view(), &data.y, &self.hyper, &mut self.ws)
+        evaluate_by_design(&self.w, &self.design(), &self.hyper, &mut self.ws)
     }
 
     pub fn loss(&mut self) -> f64 {
@@ -448,9 +472,8 @@ impl Classifier {
 
     /// The analytic gradient dW, C × (D + 1).
     pub fn gradient(&mut self) -> Array2<f64> {
-        let data = Rc::clone(&self.data);
         let mut dw = Array2::zeros(self.w.dim());
-        loss_grad(&self.w, data.xa.view(), &data.y, &self.hyper, &mut self.ws, &mut dw);
+        loss_grad_by_design(&self.w, &self.design(), &self.hyper, &mut self.ws, &mut dw);
         dw
     }
 

@@ -10,7 +10,7 @@
 
 use crate::data::sample_batch;
 use crate::design::Design;
-use crate::loss::{add_scaled, argmax, copy_into, evaluate, loss_grad, sum_sq, Classifier, Eval, Hyper, LossKind, Workspace};
+use crate::loss::{add_scaled, argmax, copy_into, evaluate_by_design, loss_grad, sum_sq, Classifier, Eval, Hyper, LossKind, Workspace};
 use std::rc::Rc;
 use crate::rng::Rng;
 use crate::simd::{F64x2, Lanes};
@@ -160,7 +160,7 @@ impl Optimizer {
                 full.pass(&clf.w, &clf.hyper);
                 full.eval
             } else {
-                evaluate(&clf.w, clf.data.xa.view(), &clf.data.y, &clf.hyper, &mut self.ws)
+                evaluate_by_design(&clf.w, &clf.design(), &clf.hyper, &mut self.ws)
             };
             self.current = Some(e);
             self.version = clf.version;
@@ -178,7 +178,6 @@ impl Optimizer {
             return self.record(before, false, f64::NAN);
         }
         self.iteration += 1;
-        let data = clf.data.clone();
         let h = clf.hyper;
         match self.config.method {
             Method::RandomSearch | Method::RandomLocalSearch => {
@@ -189,7 +188,7 @@ impl Optimizer {
                     // random search: W_try = scale·N(0,1); local: W_try = W + stepSize·N(0,1)
                     *t = if local { w + z } else { z };
                 }
-                let e = evaluate(&self.w_try, data.xa.view(), &data.y, &h, &mut self.ws);
+                let e = evaluate_by_design(&self.w_try, &clf.design(), &h, &mut self.ws);
                 self.evaluations += 1;
                 // random search compares with the best so far (+∞ at first, as in the lecture);
                 // local search with the current W's loss
@@ -263,7 +262,7 @@ impl Optimizer {
             full.pass(&clf.w, &h);
             Some(full.eval)
         } else {
-            Some(evaluate(&clf.w, data.xa.view(), &data.y, &h, &mut self.ws))
+            Some(evaluate_by_design(&clf.w, &clf.design(), &h, &mut self.ws))
         };
         if after.is_some() {
             self.evaluations += 1;
