@@ -34,6 +34,9 @@ pub struct Dataset {
     pub classes: usize,
     /// A short name ("toy", "spiral", "digits", "iris", "custom").
     pub name: String,
+    /// The data arranged for full-batch products, shared by every classifier on this data set
+    /// ([`crate::loss::Classifier::design`]); weak, so it goes with the last of them.
+    pub(crate) design: std::cell::RefCell<std::rc::Weak<crate::design::Design>>,
 }
 
 impl Dataset {
@@ -90,7 +93,7 @@ impl Dataset {
                 xa[[i, k]] = features[i * dims + k];
             }
         }
-        Ok(Dataset { xa, y: labels.to_vec(), classes, name: name.to_string() })
+        Ok(Dataset { xa, y: labels.to_vec(), classes, name: name.to_string(), design: Default::default() })
     }
 
     /// Number of examples N.

@@ -18,7 +18,7 @@
 //! by adding only the rows whose dS changed (see `optim`).
 
 use crate::data::Dataset;
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 
 /// Data whose fraction of nonzero entries is below this is stored without its zeros. Measured
@@ -40,14 +40,16 @@ pub struct Design {
     /// Fraction of nonzero entries of Xa.
     density: f64,
     layout: Layout,
-    /// See [`Design::exact_sums`].
-    exact: bool,
+    /// See [`Design::exact_sums`] (worked out when first asked).
+    exact: OnceCell<bool>,
 }
 
 #[derive(Clone, Debug)]
 enum Layout {
-    /// Rows are Xa's own (row-major, contiguous); `xt` is Xaᵀ ((D + 1) × N, row-major).
-    Dense { xt: Vec<f64> },
+    /// Rows are Xa's own (row-major, contiguous); `xt` is Xaᵀ ((D + 1) × N, row-major), made
+    /// by the first gradient product: a classifier's losses need only the rows, and a data set
+    /// at the caps (1900 × 257) would otherwise copy 3.9 MB when it is loaded.
+    Dense { xt: OnceCell<Vec<f64>> },
     /// Zeros left out. Row i is `idx[ptr[i]..ptr[i + 1]]` (ascending column numbers) with values
     /// `val[…]`; column k is `cidx[cptr[k]..cptr[k + 1]]` (ascending row numbers) with `cval[…]`.
     Sparse { ptr: Vec<u32>, idx: Vec<u32>, val: Vec<f64>, cptr: Vec<u32>, cidx: Vec<u32>, cval: Vec<f64>, products: Option<Products> },
@@ -81,15 +83,19 @@ impl Design {
     pub fn new(data: Rc<Dataset>) -> Design {
         let nnz = data.xa.iter().filter(|&&v| v != 0.0).count();
         let density = nnz as f64 / data.xa.len().max(1) as f64;
-        Self::with_layout(data, density < SPARSE_BELOW)
+        Self::arranged(data, density < SPARSE_BELOW, nnz)
     }
 
     /// With the layout chosen by the caller (for tests and measurements): `sparse` leaves the
     /// zeros out.
     pub fn with_layout(data: Rc<Dataset>, sparse: bool) -> Design {
+        let nnz = data.xa.iter().filter(|&&v| v != 0.0).count();
+        Self::arranged(data, sparse, nnz)
+    }
+
+    fn arranged(data: Rc<Dataset>, sparse: bool, nnz: usize) -> Design {
         let xa = data.xa.view();
         let (n, d1) = xa.dim();
-        let nnz = xa.iter().filter(|&&v| v != 0.0).count();
         let density = nnz as f64 / xa.len().max(1) as f64;
         let layout = if sparse {
             let mut ptr = Vec::with_capacity(n + 1);
@@ -123,16 +129,9 @@ impl Design {
             let products = Products::of(&idx, &val);
             Layout::Sparse { ptr, idx, val, cptr, cidx, cval, products }
         } else {
-            let mut xt = vec![0.0; n * d1];
-            for (i, row) in xa.rows().into_iter().enumerate() {
-                for (k, &x) in row.iter().enumerate() {
-                    xt[k * n + i] = x;
-                }
-            }
-            Layout::Dense { xt }
+            Layout::Dense { xt: OnceCell::new() }
         };
-        let exact = exact_integer_sums(xa.iter().copied(), n, data.classes);
-        Design { n, d1, density, layout, exact, data }
+        Design { n, d1, density, layout, exact: OnceCell::new(), data }
     }
 
     /// N.
@@ -155,6 +154,17 @@ impl Design {
         matches!(self.layout, Layout::Sparse { .. })
     }
 
+    /// Xaᵀ ((D + 1) × N, row-major).
+    fn transposed(&self) -> Vec<f64> {
+        let mut xt = vec![0.0; self.n * self.d1];
+        for (i, row) in self.data.xa.rows().into_iter().enumerate() {
+            for (k, &x) in row.iter().enumerate() {
+                xt[k * self.n + i] = x;
+            }
+        }
+        xt
+    }
+
     /// Whether every sum Σ_i x_ik·d_i over any subset of the rows, with integers |d_i| ≤ 2(C − 1)
     /// (the SVM's dS entries, 1 or −#active, and differences of two of them), is exact in f64
     /// whatever the order of the additions. True when every x_ik is an integer multiple of one
@@ -162,7 +172,7 @@ impl Design {
     /// integer multiple of 2^q below 2^53 of them. The digits (pixel/16, q = −4) qualify;
     /// measured or standardised values generally do not.
     pub fn exact_sums(&self) -> bool {
-        self.exact
+        *self.exact.get_or_init(|| exact_integer_sums(self.data.xa.iter().copied(), self.n, self.data.classes))
     }
 
     /// S = Xa·Wᵀ into `s` (N × C, row-major), `wt` = Wᵀ ((D + 1) × C, row-major). Row i's
@@ -213,7 +223,10 @@ impl Design {
         assert_eq!(ds.len(), self.n * c, "dS is N × C");
         assert_eq!(g.len(), self.d1 * c, "G is (D + 1) × C");
         match &self.layout {
-            Layout::Dense { xt } => by_classes!(c, dense_gradient, dense_gradient_any, (xt, self.n, ds, g)),
+            Layout::Dense { xt } => {
+                let xt = xt.get_or_init(|| self.transposed());
+                by_classes!(c, dense_gradient, dense_gradient_any, (xt, self.n, ds, g))
+            }
             Layout::Sparse { cptr, cidx, cval, .. } => by_classes!(c, sparse_gradient, sparse_gradient_any, (cptr, cidx, cval, ds, g)),
         }
     }

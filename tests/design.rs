@@ -400,3 +400,22 @@ fn the_classifiers_loss_and_gradient_by_the_design_equal_the_dense_rows_bit_for_
         }
     }
 }
+
+#[test]
+fn classifiers_on_one_data_set_share_its_design_and_a_copy_gets_its_own() {
+    let data = Rc::new(Dataset::digits());
+    let a = Classifier::new(data.clone(), Hyper { kind: LossKind::Svm, reg: 0.0, delta: 1.0 });
+    let b = Classifier::new(data.clone(), Hyper { kind: LossKind::Softmax, reg: 0.1, delta: 1.0 });
+    let (da, db) = (a.design(), b.design());
+    assert!(Rc::ptr_eq(&da, &db), "one arrangement for both");
+    assert!(Rc::ptr_eq(&da.data, &data));
+    // a copy of the data set is another data set: its own design, over its own rows
+    let copy = Rc::new((*data).clone());
+    let c = Classifier::new(copy.clone(), Hyper { kind: LossKind::Svm, reg: 0.0, delta: 1.0 });
+    let dc = c.design();
+    assert!(!Rc::ptr_eq(&dc, &da) && Rc::ptr_eq(&dc.data, &copy));
+    // the data set holds it weakly: gone with the last classifier, then made again
+    drop((a, b, da, db));
+    let again = Classifier::new(data.clone(), Hyper { kind: LossKind::Svm, reg: 0.0, delta: 1.0 }).design();
+    assert!(Rc::ptr_eq(&again.data, &data) && again.uses_products());
+}
