@@ -52,7 +52,7 @@ enum Layout {
     Dense { xt: OnceCell<Vec<f64>> },
     /// Zeros left out. Row i is `idx[ptr[i]..ptr[i + 1]]` (ascending column numbers) with values
     /// `val[…]`; column k is `cidx[cptr[k]..cptr[k + 1]]` (ascending row numbers) with `cval[…]`.
-    Sparse { ptr: Vec<u32>, idx: Vec<u32>, val: Vec<f64>, cptr: Vec<u32>, cidx: Vec<u32>, cval: Vec<f64>, products: Option<Products> },
+    Sparse { ptr: Vec<u32>, idx: Vec<u32>, val: Vec<f64>, cptr: Vec<u32>, cidx: Vec<u32>, cval: Vec<f64>, products: Option<Box<Products>> },
 }
 
 /// The score product by table, for data whose nonzeros take few distinct (column, value) pairs
@@ -126,7 +126,7 @@ impl Design {
                     fill[k] += 1;
                 }
             }
-            let products = Products::of(&idx, &val);
+            let products = Products::of(&idx, &val).map(Box::new);
             Layout::Sparse { ptr, idx, val, cptr, cidx, cval, products }
         } else {
             Layout::Dense { xt: OnceCell::new() }
@@ -213,7 +213,7 @@ impl Design {
     /// The same, switched off or on again (for tests and measurements).
     pub fn set_products(&mut self, on: bool) {
         if let Layout::Sparse { idx, val, products, .. } = &mut self.layout {
-            *products = if on { Products::of(idx, val) } else { None };
+            *products = if on { Products::of(idx, val).map(Box::new) } else { None };
         }
     }
 
