@@ -187,7 +187,7 @@ impl Design {
         match &self.layout {
             Layout::Dense { .. } => {
                 let x = self.data.xa.as_slice().expect("a data set's rows are contiguous");
-                by_classes!(c, dense_scores, dense_scores_any, (x, self.d1, wt, s))
+                dense_scores_into(x, self.d1, wt, c, s)
             }
             Layout::Sparse { ptr, products: Some(p), .. } => {
                 let mut table = p.table.borrow_mut();
@@ -326,6 +326,12 @@ fn exact_integer_sums(values: impl Iterator<Item = f64>, n: usize, classes: usiz
     bound.is_finite() && (53 + q >= 1023 || bound <= 2f64.powi(53 + q))
 }
 
+
+/// S = X·Wᵀ for dense rows `x` (N × d1, row-major), `wt` = Wᵀ (d1 × C): the dense layout's
+/// product, and [`crate::loss::scores_into`]'s (mini-batches, one example's rows).
+pub(crate) fn dense_scores_into(x: &[f64], d1: usize, wt: &[f64], c: usize, s: &mut [f64]) {
+    by_classes!(c, dense_scores, dense_scores_any, (x, d1, wt, s))
+}
 
 /// s_i = Σ_k x_ik · (Wᵀ)_k over every k of row i.
 fn dense_scores<const C: usize>(x: &[f64], d1: usize, wt: &[f64], s: &mut [f64]) {

@@ -9,7 +9,7 @@
 //! what the CS231n assignment's code does through the bias trick).
 
 use crate::data::Dataset;
-use crate::design::Design;
+use crate::design::{dense_scores_into, Design};
 use ndarray::{Array2, ArrayView2, Axis};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -159,40 +159,6 @@ impl Workspace {
 }
 
 
-/// s_i = Σ_k x_ik · (Wᵀ)_k for each row i, the C sums kept in registers. Zeros x_ik = 0 are
-/// not skipped: the branch measured slower in wasm with simd128 than the multiply-adds it
-/// saves (gradient descent and the numerical gradient skip them through [`Design`] instead).
-fn scores_kernel<const C: usize>(xa: ArrayView2<f64>, wt: &[f64], out: &mut [f64]) {
-    let Some(x) = xa.as_slice() else {
-        return scores_kernel_any(xa, wt, out);
-    };
-    let d1 = xa.ncols();
-    for (row, o) in x.chunks_exact(d1).zip(out.chunks_exact_mut(C)) {
-        let mut acc = [0.0f64; C];
-        for (&x, w) in row.iter().zip(wt.chunks_exact(C)) {
-            let w: &[f64; C] = w.try_into().expect("C columns");
-            for j in 0..C {
-                acc[j] += x * w[j];
-            }
-        }
-        o.copy_from_slice(&acc);
-    }
-}
-
-fn scores_kernel_any(xa: ArrayView2<f64>, wt: &[f64], out: &mut [f64]) {
-    let c = wt.len() / xa.ncols().max(1);
-    for (row, o) in xa.rows().into_iter().zip(out.chunks_exact_mut(c)) {
-        o.iter_mut().for_each(|v| *v = 0.0);
-        for (&x, w) in row.iter().zip(wt.chunks_exact(c)) {
-            if x != 0.0 {
-                for j in 0..c {
-                    o[j] += x * w[j];
-                }
-            }
-        }
-    }
-}
-
 /// Scores S = Xa · Wᵀ (N × C) into `ws.scores`.
 pub fn scores_into(w: &Array2<f64>, xa: ArrayView2<f64>, ws: &mut Workspace) {
     let (c, d1) = w.dim();
@@ -202,7 +168,12 @@ pub fn scores_into(w: &Array2<f64>, xa: ArrayView2<f64>, ws: &mut Workspace) {
         ws.wt[k * c + j] = v;
     }
     let out = ws.scores.as_slice_mut().expect("scores are contiguous");
-    by_classes!(c, scores_kernel, scores_kernel_any, (xa, &ws.wt, out));
+    // the dense layout's kernel (rows as they are, zeros not skipped: the branch measured
+    // slower in wasm than the multiply-adds it saves; the Design skips them by leaving them out)
+    match xa.as_slice() {
+        Some(x) => dense_scores_into(x, d1, &ws.wt, c, out),
+        None => dense_scores_into(xa.to_owned().as_slice().expect("an owned array is contiguous"), d1, &ws.wt, c, out),
+    }
 }
 
 /// dW = scale · dSᵀ · Xa with dS in `ws.scores` (C × (D + 1) into `dw`):
