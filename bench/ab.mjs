@@ -1,6 +1,6 @@
 // A/B of the wasm kernels of two builds, alternating in one process (so both see the same machine
 // load): node bench/ab.mjs OLD_PKG_DIR [NEW_PKG_DIR=www/pkg]. Prints medians and new/old per kernel
-// (digits, reg 0): the 128² plane, the forward numerical gradient, 1000 GD steps, both losses.
+// (digits, reg 0): the 128² plane, the forward numerical gradient, 100 losses, 1000 GD steps, both losses.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import fs from "node:fs";
@@ -24,6 +24,8 @@ for (let round = 0; round < 5; round++) for (const [name, L] of Object.entries(b
     const l = new L.Landscape(c, { seed: 2 });
     const k = `${loss} plane 128²`; (res[k] ??= { old: [], new: [] })[name].push(time(() => l.plane(1, 128), loss === "svm" ? 9 : 3));
     const g = `${loss} numgrad fwd`; (res[g] ??= { old: [], new: [] })[name].push(time(() => c.numericalGradient({ h: 1e-5, centered: false }), 9));
+    // one loss, 100 in a row (warmed up by the rounds before the first few)
+    const e = `${loss} loss ×100`; (res[e] ??= { old: [], new: [] })[name].push(time(() => { for (let i = 0; i < 100; i++) c.loss(); }, 5));
     const o = new L.Optimizer(c, { method: "gd", stepSize: 0.001 });
     const s = `${loss} 1000 GD steps`; (res[s] ??= { old: [], new: [] })[name].push(time(() => o.run(1000), 1));
     o.free(); l.free(); c.free();
