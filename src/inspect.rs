@@ -4,7 +4,7 @@
 
 use crate::data::sample_batch;
 use crate::landscape::{dot, norm, orthogonal_direction};
-use crate::loss::{loss_grad, Classifier, LossKind, Workspace};
+use crate::loss::{loss_grad, loss_grad_by_design, Classifier, LossKind, Workspace};
 use crate::rng::Rng;
 use ndarray::Array2;
 
@@ -16,7 +16,7 @@ pub fn batch_gradient_scatter(clf: &Classifier, batch: usize, count: usize, seed
     let data = clf.data.clone();
     let mut ws = Workspace::default();
     let mut g = Array2::zeros(clf.w.dim());
-    loss_grad(&clf.w, data.xa.view(), &data.y, &clf.hyper, &mut ws, &mut g);
+    loss_grad_by_design(&clf.w, &clf.design(), &clf.hyper, &mut ws, &mut g);
     let g_norm = norm(&g);
     let mut rng = Rng::new(seed);
     let mut e1 = g.clone();

@@ -7,7 +7,7 @@
 //! quadratic in (a, b) from the Gram matrix G_kl = ⟨W_k, W_l⟩: Σ W² = Σ_kl c_k c_l G_kl, c = (1, a, b).
 
 use crate::data::Dataset;
-use crate::loss::{loss_grad, row_loss, Classifier, Hyper, LossKind, Workspace};
+use crate::loss::{loss_grad_by_design, row_loss, Classifier, Hyper, LossKind, Workspace};
 use crate::rng::Rng;
 use crate::simd::{exp_f32x4, exp_poly, F32x4, F64x2, Lanes};
 use ndarray::Array2;
@@ -137,7 +137,7 @@ impl Landscape {
     pub fn downhill(clf: &Classifier, seed: u64) -> Landscape {
         let w0 = clf.w.clone();
         let mut dw = Array2::zeros(w0.dim());
-        loss_grad(&w0, clf.data.xa.view(), &clf.data.y, &clf.hyper, &mut Workspace::default(), &mut dw);
+        loss_grad_by_design(&w0, &clf.design(), &clf.hyper, &mut Workspace::default(), &mut dw);
         let mut rng = Rng::new(seed);
         let w1 = if dw.iter().all(|&v| v == 0.0) {
             let mut r = Array2::zeros(w0.dim());

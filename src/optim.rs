@@ -458,41 +458,14 @@ fn svm_rows<const C: usize>(
     delta: f64,
     ds: &mut [f64],
     change: &mut [f64],
-    mut update: impl FnMut(usize, &[f64]),
+    update: impl FnMut(usize, &[f64]),
 ) -> (f64, usize, bool) {
     if C % 2 == 0 && C <= 32 {
         return svm_rows_lanes::<C>(scores, y, delta, ds, change, update);
     }
-    // an odd C class by class, C written out (the loop over any C took 1.3× as long for 200
-    // steps on a 5000 × 60 CSV with 3 classes)
-    let (mut sum, mut correct, mut changed) = (0.0, 0usize, false);
-    let ds: &mut [[f64; C]] = ds.as_chunks_mut::<C>().0;
-    let scores: &[[f64; C]] = scores.as_chunks::<C>().0;
-    for (i, ((s, old), &yi)) in scores.iter().zip(ds.iter_mut()).zip(y).enumerate() {
-        correct += usize::from(argmax(s) == yi);
-        let sy = s[yi];
-        let (mut l, mut active, mut d) = (0.0, 0.0, [0.0f64; C]);
-        // without branches: which margins are active does not follow a pattern the
-        // processor could predict
-        for j in 0..C {
-            let m = s[j] - sy + delta;
-            let on = (m > 0.0) & (j != yi);
-            l += if on { m } else { 0.0 };
-            d[j] = if on { 1.0 } else { 0.0 };
-            active += d[j];
-        }
-        d[yi] = -active;
-        sum += l;
-        if (0..C).fold(false, |a, j| a | (d[j] != old[j])) {
-            changed = true;
-            for j in 0..C {
-                change[j] = d[j] - old[j];
-            }
-            update(i, change);
-            *old = d;
-        }
-    }
-    (sum, correct, changed)
+    // an odd C class by class, C written out: the shared loop below inlined with an array of C
+    // (the loop over any C took 1.3× as long for 200 steps on a 5000 × 60 CSV with 3 classes)
+    svm_rows_class_by_class(scores, y, delta, ds, change, &mut [0.0; C], update)
 }
 
 /// [`svm_rows`] for an even C ≤ 32, two classes per f64x2: the same margins (s_j − s_y) + Δ,
@@ -510,7 +483,8 @@ fn svm_rows_lanes<const C: usize>(
 ) -> (f64, usize, bool) {
     let (mut sum, mut correct, mut changed) = (0.0, 0usize, false);
     let (dv, one, zero) = (F64x2::splat(delta), F64x2::splat(1.0), F64x2::splat(0.0));
-    // the class numbers of each vector's lanes
+    // the class numbers of each vector's lanes (arrays of C, of which C / 2 are used: stable
+    // Rust has no [_; C / 2])
     let classes: [F64x2; C] = std::array::from_fn(|q| F64x2::from_fn(|l| (2 * q + l) as f64));
     // every row's values stay in vectors, never stored lane by lane and read back whole (a
     // load that needs two stores is not forwarded: each costs a stall)
@@ -568,15 +542,31 @@ fn svm_rows_any(
     delta: f64,
     ds: &mut [f64],
     change: &mut [f64],
+    update: impl FnMut(usize, &[f64]),
+) -> (f64, usize, bool) {
+    svm_rows_class_by_class(scores, y, delta, ds, change, &mut vec![0.0; change.len()], update)
+}
+
+/// [`svm_rows`] class by class, C = `d.len()` (`d` the row's dS being made): inlined, so that
+/// where the caller's `d` is an array its length is a constant the compiler unrolls by.
+#[inline(always)]
+fn svm_rows_class_by_class(
+    scores: &[f64],
+    y: &[usize],
+    delta: f64,
+    ds: &mut [f64],
+    change: &mut [f64],
+    d: &mut [f64],
     mut update: impl FnMut(usize, &[f64]),
 ) -> (f64, usize, bool) {
-    let c = change.len();
+    let c = d.len();
     let (mut sum, mut correct, mut changed) = (0.0, 0usize, false);
-    let mut d = vec![0.0; c];
     for (i, ((s, old), &yi)) in scores.chunks_exact(c).zip(ds.chunks_exact_mut(c)).zip(y).enumerate() {
         correct += usize::from(argmax(s) == yi);
         let sy = s[yi];
         let (mut l, mut active) = (0.0, 0.0);
+        // without branches: which margins are active does not follow a pattern the
+        // processor could predict
         for (j, (d, &sj)) in d.iter_mut().zip(s).enumerate() {
             let m = sj - sy + delta;
             let on = (m > 0.0) & (j != yi);
@@ -586,13 +576,13 @@ fn svm_rows_any(
         }
         d[yi] = -active;
         sum += l;
-        if d[..] != old[..] {
+        if d.iter().zip(old.iter()).fold(false, |a, (x, o)| a | (x != o)) {
             changed = true;
-            for ((ch, &a), &b) in change.iter_mut().zip(&d).zip(old.iter()) {
+            for ((ch, &a), &b) in change.iter_mut().zip(d.iter()).zip(old.iter()) {
                 *ch = a - b;
             }
             update(i, change);
-            old.copy_from_slice(&d);
+            old.copy_from_slice(d);
         }
     }
     (sum, correct, changed)
