@@ -66,7 +66,7 @@ async function newCheck(page) {
   }, old, { timeout: 120000 });
 }
 
-test("the notebook: the landscape, the scoreboard at 10000, a 2000 × 64 CSV and its gradient check run in the Worker", async () => {
+test("the notebook: the landscape, the scoreboard at 10000, a 2000 × 64 CSV, its gradient check and its mini-batch scatter run in the Worker", async () => {
   const csv = bigCsv(2000, 64);
   const log = await suite.open("?dataset=iris&loss=softmax&landscape.resolution=128&scoreboard.budget=10000");
   const { page } = log;
@@ -89,11 +89,11 @@ test("the notebook: the landscape, the scoreboard at 10000, a 2000 × 64 CSV and
     const after = await stats(page);
     const moved = (thread, kind) => after[thread][kind] - before[thread][kind];
     // the main thread ran none of these jobs …
-    for (const kind of ["plane", "runs", "gradCheck", "parseCsv"]) assert.equal(moved("main", kind), 0, `${kind} ran on the main thread`);
-    for (const name of ["landscape", "scoreboard", "gradcheck", "csv"]) assert.equal(after.widgets[name]?.main ?? 0, 0, `${name}: a job on the main thread`);
+    for (const kind of ["plane", "runs", "gradCheck", "scatter", "parseCsv"]) assert.equal(moved("main", kind), 0, `${kind} ran on the main thread`);
+    for (const name of ["landscape", "scoreboard", "gradcheck", "sgd-scatter", "csv"]) assert.equal(after.widgets[name]?.main ?? 0, 0, `${name}: a job on the main thread`);
     // … the worker did, as it counts them itself
     const counts = await workers[0].evaluate(() => self.__lossland.counts);
-    for (const kind of ["plane", "runs", "gradCheck", "parseCsv"]) {
+    for (const kind of ["plane", "runs", "gradCheck", "scatter", "parseCsv"]) {
       assert.ok(moved("worker", kind) > 0, `no ${kind} job was sent to the worker`);
       assert.ok(counts[kind] > 0, `the worker ran no ${kind} job`);
     }
@@ -208,7 +208,7 @@ test("without Worker the same interactions draw on the main thread, and the page
     await section(page, "landscape").getByText(/^64 × 64 grid: loss from/).waitFor({ timeout: 60000 });
     await page.waitForTimeout(500);
     const s = await stats(page);
-    for (const kind of ["plane", "runs", "gradCheck", "parseCsv"]) {
+    for (const kind of ["plane", "runs", "gradCheck", "scatter", "parseCsv"]) {
       assert.ok(s.main[kind] > 0, `no ${kind} job ran on the main thread`);
       assert.equal(s.worker[kind], 0, `a ${kind} job went to a worker`);
     }

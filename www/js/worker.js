@@ -20,7 +20,7 @@ const MAX_WIDGETS = 16; // widgets' mirrors kept (a re-mounted element is a new 
 const PROGRESS_MS = 120; // partial results at most this often
 
 // pictures: planes coloured by land.picture; held: waits of a job for another widget's hold
-const counts = { plane: 0, runs: 0, gradCheck: 0, parseCsv: 0, cancelled: 0, pictures: 0, held: 0 };
+const counts = { plane: 0, runs: 0, gradCheck: 0, scatter: 0, parseCsv: 0, cancelled: 0, pictures: 0, held: 0 };
 self.__lossland = { counts }; // read by the browser tests (what ran here)
 
 const datasets = new Map(); // "name:iris" | "csv:7" → Dataset (insertion order = recency)
@@ -134,6 +134,9 @@ const run = {
   },
   runs(ctx, _key, data, a) {
     return jobs.runs(ctx, { newClassifier: () => freshClassifier(data, a.options, a.W), methods: a.methods, total: a.total });
+  },
+  scatter(ctx, _key, data, a) {
+    return jobs.scatter(ctx, { newClassifier: () => freshClassifier(data, a.options, a.W), batch: a.batch, count: a.count, seed: a.seed });
   },
   async gradCheck(ctx, _key, data, a) {
     const c = freshClassifier(data, a.options, a.W);

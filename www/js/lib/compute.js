@@ -27,7 +27,7 @@ const gens = new Map(); // widget key → newest gen
 // jobs run on each thread, by kind and by the widget that asked (its key's name)
 // (quick: the grids of a moving slider, computed on the main thread: quickPlane)
 // (trips: ms from the Worker's postMessage of a result to the page's handling of it, the last 200)
-const stats = { worker: { plane: 0, runs: 0, gradCheck: 0, parseCsv: 0 }, main: { plane: 0, runs: 0, gradCheck: 0, parseCsv: 0 }, widgets: {}, quick: { count: 0, longestMs: 0 }, trips: [] };
+const stats = { worker: { plane: 0, runs: 0, gradCheck: 0, scatter: 0, parseCsv: 0 }, main: { plane: 0, runs: 0, gradCheck: 0, scatter: 0, parseCsv: 0 }, widgets: {}, quick: { count: 0, longestMs: 0 }, trips: [] };
 function count(thread, kind, key) {
   stats[thread][kind]++;
   const name = key.split("#")[0];
@@ -406,6 +406,31 @@ export async function runs({ key, dataset, clf, methods, total, isStale = never,
   if (isStale() || superseded(key, gen)) return null;
   count("worker", "runs", key);
   return post("runs", key, gen, dataset, { options, W, methods, total }, { isStale, onProgress });
+}
+
+/**
+ * The SGD section's scatter of mini-batch gradients (`batchGradientScatter(batch, count, seed)`)
+ * at `clf`'s W now, on its data set and loss settings. → { norm, points }, or null when
+ * superseded or stale.
+ */
+export async function scatter({ key, dataset, clf, batch, count: n, seed, isStale = never }) {
+  const gen = newGen(key);
+  const options = clf.options(), W = clf.weights();
+  const a = { batch, count: n, seed };
+  const w = await ready();
+  if (!w) {
+    return onMain("scatter", key, gen, isStale, (ctx) => jobs.scatter(ctx, {
+      newClassifier: () => {
+        const c = new ctx.L.Classifier(dataset, options);
+        c.setWeights(W);
+        return c;
+      },
+      ...a,
+    }));
+  }
+  if (isStale() || superseded(key, gen)) return null;
+  count("worker", "scatter", key);
+  return post("scatter", key, gen, dataset, { options, W, ...a }, { isStale });
 }
 
 /** `clf.gradCheck(check)` on `clf`'s data set, loss settings and W. Null when superseded. */

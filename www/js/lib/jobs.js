@@ -160,6 +160,20 @@ export async function runs(ctx, { newClassifier, methods, total, keep = 3000 }) 
   }
 }
 
+/**
+ * The SGD section's scatter: `batchGradientScatter(batch, count, seed)` on a fresh classifier at
+ * the asked W (`newClassifier()`, freed here). One call: its count is sized (sgd.js) to stay
+ * ~20–30 ms of work. → { norm, points }.
+ */
+export async function scatter(_ctx, { newClassifier, batch, count, seed }) {
+  const c = newClassifier();
+  try {
+    return c.batchGradientScatter(batch, count, seed);
+  } finally {
+    c.free();
+  }
+}
+
 /** `clf.gradCheck(check)`: one call (the numerical gradient of every entry of W). */
 export async function gradCheck(_ctx, { clf, check }) {
   return clf.gradCheck(check);

@@ -122,10 +122,10 @@ export default {
         cost.set(size, performance.now() - t0);
       } else {
         let guess = Infinity;
-        if (last?.land !== land || onMain) {
+        if (onMain) {
           const coarse = land.plane(s, 16);
           guess = ((performance.now() - t0) * size * size) / 256; // the quadratic bound
-          if (!(onMain && known === undefined && guess < 8)) draw(coarse, 16, s);
+          if (!(known === undefined && guess < 8)) draw(coarse, 16, s);
         }
         if (onMain && known === undefined && guess < 8) {
           values = land.plane(s, size);
@@ -140,7 +140,13 @@ export default {
           const stats = {};
           let got;
           try {
-            got = await plane({ key, dataset: w.dataset(), clf, land: mine, span: s, size, colour: true, isStale: onMain ? stale : () => w.stale(my) || land !== mine || o.resolution !== size, stats });
+            const asking = plane({ key, dataset: w.dataset(), clf, land: mine, span: s, size, colour: true, isStale: onMain ? stale : () => w.stale(my) || land !== mine || o.resolution !== size, stats });
+            // a new landscape: a 16 × 16 preview from this thread while the Worker computes
+            // the grid (unless its grid comes first), in pieces of rows: on a CSV at the caps
+            // under softmax the preview's f64 rows take 20–36 ms, a long task once the other
+            // core is busy
+            if (!onMain && last?.land !== land) await preview(mine, s, stale, asking);
+            got = await asking;
           } finally {
             if (busy === job) busy = null;
           }
@@ -161,6 +167,27 @@ export default {
       if (!values || stale() || seq < shown) return;
       const work = cost.get(size);
       finish(values, size, s, ext, seq, t0, computeWhere() === "worker" && work !== undefined ? { where: "worker", ms: work } : { where: "here" });
+    }
+
+    /**
+     * The 16 × 16 f64 plane of `mine` at span `s`, a few rows per turn of the page's queue (8 ms
+     * of work at most, then a turn); drawn unless `stale()` or `asking` (the full grid's
+     * promise) settled first.
+     */
+    async function preview(mine, s, stale, asking) {
+      let answered = false;
+      asking.then(() => { answered = true; }, () => { answered = true; });
+      const rows = new Float64Array(256);
+      let t0 = performance.now();
+      for (let r = 0; r < 16; r++) {
+        rows.set(mine.planeRows(s, 16, r, r + 1), r * 16);
+        if (r < 15 && performance.now() - t0 > 8) {
+          await nextTurn();
+          if (answered || stale()) return;
+          t0 = performance.now();
+        }
+      }
+      if (!answered && !stale()) draw(rows, 16, s);
     }
 
     // Draws a computed grid and says what it cost: the computing time alone; from the Worker,

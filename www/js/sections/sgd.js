@@ -8,9 +8,16 @@ import { lineChart, PALETTE } from "../lib/canvas.js";
 import { fmt, pct } from "../lib/format.js";
 import { robustLossAxis, stepRange } from "../lib/axes.js";
 import { optionRow } from "../lib/options.js";
+import { scatter as computeScatter, jobKey } from "../lib/compute.js";
 
-/** Batch gradients in the scatter: fewer for big batches so one scatter stays ≈ 30 ms. */
-const scatterCount = (b) => Math.max(24, Math.min(200, Math.floor(60000 / b)));
+/**
+ * Batch gradients in the scatter: 24 to 200, as many as fit in SCATTER_WORK examples × (D + 1) ×
+ * C (the batches' rows times W's entries: ~20–30 ms of work in wasm on a 2-core laptop-class
+ * machine; the digits at batch 256: 200 batches). Sized by the data set's shape too: counted
+ * by examples alone, a 1900 × 256 CSV at batch 1024 took 60–70 ms (and 100 ms on the page).
+ */
+const SCATTER_WORK = 4e7;
+const scatterCount = (b, ds) => Math.max(24, Math.min(200, Math.floor(SCATTER_WORK / (b * (ds.dims + 1) * ds.classes))));
 /** The predictions' race: the large batch's steps in it, and the noise window (steps). */
 const RACE_STEPS = 100, NOISE_STEPS = 100;
 const BIG = (len) => Math.min(256, len);
@@ -24,6 +31,10 @@ export default {
     const L = w.L, o = w.options;
     let clf = null, opt = null, gdClf = null, gd = null, last = null, stopped = "";
     let scatter = null, scatterAt = 0, cost = { step: 0, full: 0, fulls: 0, gd: 0, n: 0 };
+    // the scatter is computed in the compute Worker (or in a turn of this thread's queue where
+    // none runs): asked (a number per request: only the newest is drawn), one in flight at a time
+    let scatterAsked = 0, scatterBusy = false;
+    const scatterKey = jobKey("sgd-scatter");
     const batchLoss = new History(2000), fullLoss = new History(2000), gdLoss = new History(2000);
     // for Save CSV: batch_loss is the mini-batch loss before the step; gd_loss the full-batch GD run's
     const records = w.records(["step", "batch_loss", "loss", "accuracy", "gd_loss", "batch_size", "step_size"]);
@@ -214,8 +225,7 @@ export default {
       last = null; stopped = ""; cost = { step: 0, full: 0, fulls: 0, gd: 0, n: 0 };
       scatter = null;
       w.redraw();
-      const mine = opt; // the scatter in a task of its own: up to ~30 ms of work
-      w.turn(w.epoch).then(w.guard((live) => live && opt === mine && !scatter && newScatter()));
+      newScatter();
     }
 
     /**
@@ -249,7 +259,7 @@ export default {
         w.redraw();
         return stop();
       }
-      if (play.running && performance.now() - scatterAt > 600) newScatter();
+      if (play.running && !scatterBusy && performance.now() - scatterAt > 600) newScatter();
       w.redraw();
       return true;
     }
@@ -260,11 +270,19 @@ export default {
       return false;
     }
 
+    /** A scatter at the W of the step now (drawn when it comes; a newer request supersedes it). */
     function newScatter() {
-      const b = batch();
-      scatter = { b, ...clf.batchGradientScatter(b, scatterCount(b), w.settings.seed * 7919 + (last ? last.iteration : 0)) };
+      const b = batch(), at = last ? last.iteration : 0, my = w.epoch, mine = opt, n = ++scatterAsked;
+      const stale = () => w.stale(my) || opt !== mine || n !== scatterAsked;
       scatterAt = performance.now();
-      w.redraw();
+      scatterBusy = true;
+      computeScatter({ key: scatterKey, dataset: w.dataset(), clf, batch: b, count: scatterCount(b, w.dataset()), seed: w.settings.seed * 7919 + at, isStale: stale })
+        .then((r) => {
+          if (!r || stale()) return;
+          scatter = { b, at, ...r };
+          w.redraw();
+        }, (e) => { if (!stale()) w.error(e); })
+        .finally(() => { if (n === scatterAsked) scatterBusy = false; });
     }
 
     function draw() {
@@ -295,7 +313,8 @@ export default {
     }
 
     function drawScatter() {
-      const { norm, points, b } = scatter;
+      const { norm, points, b, at } = scatter;
+      const where = at ? `W after step ${at}` : "the start W";
       const xs = [], ys = [];
       let m = norm, meanX = 0, meanY = 0;
       for (let i = 0; i + 1 < points.length; i += 2) {
@@ -311,7 +330,7 @@ export default {
       }
       const r = (m || 1) * 1.1;
       lineChart(L, scatterCanvas, {
-        title: `${k} mini-batch gradients (batch ${b})`, xLabel: "along the full gradient", yLabel: "across (a random direction)",
+        title: `${k} mini-batch gradients (batch ${b}) at ${where}`, xLabel: "along the full gradient", yLabel: "across (a random direction)",
         xRange: [-r, r], yRange: [-r, r],
         series: [{ xs, ys, color: PALETTE.orange, width: 3, dots: true, label: "mini-batch gradients" }],
         markers: [
@@ -320,7 +339,7 @@ export default {
           { x: meanX, y: meanY, color: PALETTE.black, size: 6, filled: false, label: "their average" },
         ],
       });
-      scatterText.textContent = norm === 0 ? `The full gradient is zero here: W sits at a minimum of the loss${w.settings.loss === "svm" ? " (every margin is met)" : ""}, so there is nothing left to descend.` : `Each orange dot is the gradient of one random batch of ${b} at the current W, drawn in the plane of the full gradient (blue, length ${fmt(norm)}) and a random direction at right angles. Their average × lies at (${fmt(meanX)}, ${fmt(meanY)}): on average a batch gradient points the same way as the full one; smaller batches scatter more.`;
+      scatterText.textContent = norm === 0 ? `The full gradient is zero at ${where}: W sits at a minimum of the loss${w.settings.loss === "svm" ? " (every margin is met)" : ""}, so there is nothing left to descend.` : `Each orange dot is the gradient of one random batch of ${b} at ${where}${play.running ? " (a new scatter every 0.6 s or so while it plays)" : ""}, drawn in the plane of the full gradient (blue, length ${fmt(norm)}) and a random direction at right angles. Their average × lies at (${fmt(meanX)}, ${fmt(meanY)}): on average a batch gradient points the same way as the full one; smaller batches scatter more.`;
     }
 
     const model = () => clf && { clf, where: `mini-batch gradient descent, after ${last ? last.iteration : 0} steps (batch ${batch()}, step size ${o.stepSize})` };
