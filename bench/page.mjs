@@ -11,6 +11,11 @@
 //     3 drags on the same page, with the longest main-thread task during them;
 //   - the longest main-thread task when the data set changes to the digits and when a CSV at the
 //     caps is loaded (1900 × 256, 5000 × 60);
+//   - the longest main-thread task while every slider of the notebook is dragged in turn (key
+//     presses at 60 per second for 1 s each, the sliders with a task of 50 ms or more named), on
+//     the digits and on CSVs at the caps under softmax; and from each heavy interaction of issue
+//     12's goal 1 to its end: the landscape at 128 × 128, the scoreboard at its largest budget
+//     (10,000), the gradient check's New W on a CSV at the caps;
 //   - bytes transferred (gzip) by a fresh load, as deployed and from www/; wasm memory after a
 //     minute of use (these two once: the load does not change them).
 // Long tasks are the browser's own (PerformanceObserver "longtask", tasks of 50 ms or more),
@@ -19,7 +24,8 @@
 // with and without an f32 `picture` export on Landscape (printed when present).
 // Usage: node bench/page.mjs [--quick] [--plain | --busy] [--tasks] [--page-json OUT]
 //   --plain / --busy  only that condition;  --tasks  only the longest tasks of the data set changes;
-//   --drags  only the drags;  --first  only the first landscape;  --unpinned  busy without taskset (nothing pinned).
+//   --drags  only the drags;  --first  only the first landscape;  --interactions  only the
+//   sliders and the heavy interactions;  --unpinned  busy without taskset (nothing pinned).
 //   LOSSLAND_ROOT=DIR serves DIR instead of www/ (an A/B of two copies)
 import { gzipSync } from "node:zlib";
 import { spawn, spawnSync } from "node:child_process";
@@ -35,6 +41,7 @@ const quick = argv.includes("--quick");
 const tasksOnly = argv.includes("--tasks");
 const dragsOnly = argv.includes("--drags");
 const firstOnly = argv.includes("--first");
+const interOnly = argv.includes("--interactions");
 const jsonOut = argv.includes("--page-json") ? argv[argv.indexOf("--page-json") + 1] : null;
 const conditions = argv.includes("--plain") ? ["plain"] : argv.includes("--busy") ? ["busy"] : ["plain", "busy"];
 const SITE = path.join(DEFAULT_ROOT, "..", "dist", "site");
@@ -195,6 +202,37 @@ async function longestTask(browser, url, change, rounds) {
   return { med: median(worst), all: worst };
 }
 
+/**
+ * Every visible slider of the notebook, in page order, dragged from the keyboard for `seconds`
+ * (key presses at 60 per second, the direction turning every 20) and given 1.5 s to settle.
+ * → [{ name, presses, tasks }] with each slider's longest main-thread task in that time.
+ */
+async function everySlider(p, seconds) {
+  const sliders = p.getByRole("slider");
+  const out = [];
+  for (let i = 0, n = await sliders.count(); i < n; i++) {
+    const s = sliders.nth(i);
+    if (!(await s.isVisible())) continue;
+    const name = await s.evaluate((e) => `${e.closest("[data-widget]")?.dataset.widget ?? "settings"}: ${(e.getAttribute("aria-label") ?? e.labels?.[0]?.textContent ?? "").trim()}`);
+    await s.scrollIntoViewIfNeeded();
+    await s.focus();
+    await p.waitForTimeout(300);
+    const t1 = await p.evaluate(() => performance.now());
+    const start = Date.now();
+    let presses = 0;
+    while (Date.now() - start < seconds * 1000) {
+      await p.keyboard.press(Math.floor(presses / 20) % 2 === 0 ? "ArrowRight" : "ArrowLeft");
+      presses++;
+      const wait = start + (presses * 1000) / 60 - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+    await p.waitForTimeout(1500);
+    const t2 = await p.evaluate(() => performance.now());
+    out.push({ name, presses, tasks: await longestIn(p, t1, t2) });
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- the run
 const rows = []; // { what, target, text: { once | plain | busy }, ok: { … } }
 const row = (what, target) => {
@@ -212,7 +250,7 @@ const site = hasSite ? await startServer({ root: SITE, csp: true }) : null;
 const url = (q = "") => new URL(`index.html${q}`, server.url).href;
 try {
   // once: bytes, and how the page computes (Worker or main thread; f32 picture or not)
-  if (!tasksOnly && !dragsOnly && !firstOnly) {
+  if (!tasksOnly && !dragsOnly && !firstOnly && !interOnly) {
     const browser = await launch();
     try {
       const kb = (t) => `${(t.gz / 1024).toFixed(1)} KB in ${t.files} files (wasm ${(t.wasmGz / 1024).toFixed(1)} KB, JS ${(t.jsGz / 1024).toFixed(1)} KB; ${(t.raw / 1024).toFixed(0)} KB raw)`;
@@ -243,7 +281,7 @@ try {
     if (busy) notes.push(`busy: ${busy.how}`);
     const browser = await browserFor(Boolean(busy));
     try {
-      if (!tasksOnly) {
+      if (!tasksOnly && !interOnly) {
         const loads = quick ? 3 : 7;
         for (const [name, srv] of [["as deployed (dist/site)", site], ["www/", server]]) {
           if (!srv || dragsOnly) continue;
@@ -280,13 +318,79 @@ try {
           }
         }
       }
-      const rounds = dragsOnly || firstOnly ? 0 : quick ? 3 : 5;
+      const rounds = dragsOnly || firstOnly || interOnly ? 0 : quick ? 3 : 5;
       const changes = [["data set switched to digits", (p) => p.locator("#settings").getByLabel("Data set", { exact: true }).selectOption("digits")]];
       for (const [n, d] of [[1900, 256], [5000, 60]]) changes.push([`Load CSV… of ${n.toLocaleString("en")} × ${d} (the caps)`, (p) => loadCsv(p, csvFile(n, d))]);
       for (const [what, change] of rounds ? changes : []) {
         const t = await longestTask(browser, url("?dataset=toy"), change, rounds);
         const show = (v) => (v > 0 ? `${v.toFixed(0)} ms` : "none");
         put(`longest main-thread task, ${what}`, `< ${T.taskMs} ms`, cond, `${show(t.med)} (median of ${t.all.length}: ${t.all.map(show).join(", ")})`, t.med < T.taskMs);
+      }
+      if (!tasksOnly && !dragsOnly && !firstOnly) {
+        // every slider of the notebook dragged in turn
+        for (const [what, q, csv] of [["digits softmax", "?dataset=digits&loss=softmax", null], ["CSV 1900 × 256 softmax", "?loss=softmax", [1900, 256]], ["CSV 5000 × 60 softmax", "?loss=softmax", [5000, 60]]]) {
+          if (quick && csv?.[0] === 5000) continue;
+          const { c, p } = await newPage(browser);
+          try {
+            await p.goto(url(`${q}&predict=off`));
+            await waitReady(p);
+            if (csv) await loadCsv(p, csvFile(...csv));
+            await p.waitForTimeout(3000); // the sections' first runs
+            const r = await everySlider(p, quick ? 0.5 : 1);
+            const worst = r.filter((x) => x.tasks.longest > 0);
+            put(`longest main-thread task while each slider of the notebook is dragged in turn, ${what}`, `< ${T.taskMs} ms`, cond,
+              worst.length ? `${Math.max(...worst.map((x) => x.tasks.longest)).toFixed(0)} ms: ${worst.map((x) => `${x.name} ${taskText(x.tasks)}`).join("; ")} (${r.length} sliders)` : `none of 50 ms or more (${r.length} sliders, ${r.reduce((n, x) => n + x.presses, 0)} key presses)`,
+              worst.length === 0);
+          } catch (e) {
+            put(`longest main-thread task while each slider of the notebook is dragged in turn, ${what}`, `< ${T.taskMs} ms`, cond, `failed: ${String(e.message).split("\n")[0]}`, false);
+          } finally {
+            await c.close();
+          }
+        }
+        // the heavy interactions, each from its start to its end
+        const heavy = [
+          ["landscape at 128 × 128, digits softmax", "?dataset=digits&loss=softmax", null, async (p) => {
+            await p.locator('[data-widget="landscape"]').getByLabel("Resolution").selectOption("128");
+            await p.waitForFunction(() => performance.getEntriesByName("lossland:plane-drawn").some((e) => e.detail === 128), null, { timeout: 120000 });
+          }],
+          ["landscape at 128 × 128, CSV 1900 × 256 softmax", "?loss=softmax", [1900, 256], async (p) => {
+            await p.locator('[data-widget="landscape"]').getByLabel("Resolution").selectOption("128");
+            await p.waitForFunction(() => performance.getEntriesByName("lossland:plane-drawn").some((e) => e.detail === 128), null, { timeout: 120000 });
+          }],
+          ["scoreboard at its largest budget (10,000), digits softmax", "?dataset=digits&loss=softmax", null, async (p) => {
+            const sb = p.locator('[data-widget="scoreboard"]');
+            await sb.getByLabel("Budget of loss evaluations").selectOption("10000");
+            await sb.getByRole("button", { name: "Run", exact: true }).click();
+            await sb.getByText(/On CIFAR-10/).waitFor({ timeout: 300000 });
+          }],
+          ["gradient check, New W, CSV 1900 × 256 softmax", "?loss=softmax", [1900, 256], async (p) => {
+            const v = p.locator('[data-widget="gradcheck"]').getByTestId("verdict");
+            await v.filter({ hasText: /^max relative error/ }).waitFor({ state: "attached", timeout: 120000 });
+            const old = await v.textContent();
+            await p.locator('[data-widget="gradcheck"]').getByRole("button", { name: "New W", exact: true }).click();
+            await p.waitForFunction((was) => { const t = document.querySelector('[data-widget="gradcheck"] [data-testid=verdict]')?.textContent ?? ""; return t !== was && /^max relative error/.test(t); }, old, { timeout: 300000 });
+          }],
+        ];
+        for (const [what, q, csv, act] of heavy) {
+          if (quick && csv) continue;
+          const { c, p } = await newPage(browser);
+          try {
+            await p.goto(url(`${q}&predict=off`));
+            await waitReady(p);
+            if (csv) await loadCsv(p, csvFile(...csv));
+            await p.waitForTimeout(3000);
+            const t1 = await p.evaluate(() => performance.now());
+            await act(p);
+            await p.waitForTimeout(500); // its last drawing
+            const t2 = await p.evaluate(() => performance.now());
+            const t = await longestIn(p, t1, t2);
+            put(`longest main-thread task, ${what}`, `< ${T.taskMs} ms`, cond, `${taskText(t)} in the ${((t2 - t1) / 1000).toFixed(1)} s it took`, t.longest < T.taskMs);
+          } catch (e) {
+            put(`longest main-thread task, ${what}`, `< ${T.taskMs} ms`, cond, `failed: ${String(e.message).split("\n")[0]}`, false);
+          } finally {
+            await c.close();
+          }
+        }
       }
     } finally {
       await browser.close();
@@ -295,7 +399,7 @@ try {
   }
 
   // once: wasm memory after a minute of use (play four widgets, switch data sets)
-  if (!tasksOnly && !dragsOnly && !firstOnly) {
+  if (!tasksOnly && !dragsOnly && !firstOnly && !interOnly) {
     const browser = await launch();
     try {
       const { c, p } = await newPage(browser);

@@ -23,6 +23,10 @@ export default {
     const readout = el("p", { class: "readout" });
     let land = null, chart = null, nextPick = 0;
     let shown = null; // what the last draw computed: { xs, avg, iMin, yRange }
+    // the curves of the last draw, kept while the landscape and the span stay: moving the chord
+    // or a guess redraws the chart only (on a 5000 × 60 CSV under softmax the curves cost ~10 ms
+    // a draw: with the other core busy, tasks of up to 75 ms while the chord's slider moved)
+    let curves = null; // { land, span, xs, avg, examples }
     let guessedOn = ""; // the line the minimum's guess was revealed on (a new direction is another line)
     const lineKey = () => { const s = w.settings; return `${s.dataset}|${s.loss}|${s.reg}|${s.seed}|${o.directions}`; };
 
@@ -115,14 +119,17 @@ export default {
       const s = o.span;
       const ds = w.dataset();
       const n = ds.len;
-      const xs = new Float64Array(POINTS).map((_, i) => -s + (2 * s * i) / (POINTS - 1));
-      const avg = land.line(s, POINTS);
-      const examples = [];
-      const count = Math.min(3, n);
-      for (let k = 0; k < count; k++) {
-        const idx = (w.settings.seed * 7 + Math.floor((k * n) / count)) % n;
-        examples.push({ xs, ys: land.exampleLine(idx, s, POINTS), color: EXAMPLE_COLORS[k], width: 2, label: `L_${idx} (one example)` });
+      if (curves?.land !== land || curves.span !== s) {
+        const xs = new Float64Array(POINTS).map((_, i) => -s + (2 * s * i) / (POINTS - 1));
+        const examples = [];
+        const count = Math.min(3, n);
+        for (let k = 0; k < count; k++) {
+          const idx = (w.settings.seed * 7 + Math.floor((k * n) / count)) % n;
+          examples.push({ xs, ys: land.exampleLine(idx, s, POINTS), color: EXAMPLE_COLORS[k], width: 2, label: `L_${idx} (one example)` });
+        }
+        curves = { land, span: s, xs, avg: land.line(s, POINTS), examples };
       }
+      const { xs, avg, examples } = curves;
       let iMin = 0;
       for (let i = 1; i < POINTS; i++) if (avg[i] < avg[iMin]) iMin = i;
       // one y range whether the curve is shown or hidden, so the axes do not move at the reveal
