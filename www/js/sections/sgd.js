@@ -11,13 +11,14 @@ import { optionRow } from "../lib/options.js";
 import { scatter as computeScatter, jobKey } from "../lib/compute.js";
 
 /**
- * Batch gradients in the scatter: 24 to 200, as many as fit in SCATTER_WORK examples × (D + 1) ×
+ * Batch gradients in the scatter: 8 to 200, as many as fit in SCATTER_WORK examples × (D + 1) ×
  * C (the batches' rows times W's entries: ~20–30 ms of work in wasm on a 2-core laptop-class
  * machine; the digits at batch 256: 200 batches). Sized by the data set's shape too: counted
  * by examples alone, a 1900 × 256 CSV at batch 1024 took 60–70 ms (and 100 ms on the page).
+ * Never fewer than 8 (a batch of the whole set: 8 copies of the full gradient, its lesson).
  */
 const SCATTER_WORK = 4e7;
-const scatterCount = (b, ds) => Math.max(24, Math.min(200, Math.floor(SCATTER_WORK / (b * (ds.dims + 1) * ds.classes))));
+const scatterCount = (b, ds) => Math.max(8, Math.min(200, Math.floor(SCATTER_WORK / (b * (ds.dims + 1) * ds.classes))));
 /** The predictions' race: the large batch's steps in it, and the noise window (steps). */
 const RACE_STEPS = 100, NOISE_STEPS = 100;
 const BIG = (len) => Math.min(256, len);
