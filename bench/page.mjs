@@ -34,7 +34,7 @@ import os from "node:os";
 import path from "node:path";
 import { startServer, DEFAULT_ROOT } from "../tests/browser/server.mjs";
 import { launch, CHROMIUM } from "../tests/browser/lib/chromium.mjs";
-import { spanSlider, dragSpan, csvAt, loadCsv } from "./lib/drive.mjs";
+import { spanSlider, dragSpan, pressArrows, csvAt, loadCsv } from "./lib/drive.mjs";
 
 const argv = process.argv.slice(2);
 const quick = argv.includes("--quick");
@@ -218,14 +218,7 @@ async function everySlider(p, seconds) {
     await s.focus();
     await p.waitForTimeout(300);
     const t1 = await p.evaluate(() => performance.now());
-    const start = Date.now();
-    let presses = 0;
-    while (Date.now() - start < seconds * 1000) {
-      await p.keyboard.press(Math.floor(presses / 20) % 2 === 0 ? "ArrowRight" : "ArrowLeft");
-      presses++;
-      const wait = start + (presses * 1000) / 60 - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    }
+    const presses = await pressArrows(p, seconds);
     await p.waitForTimeout(1500);
     const t2 = await p.evaluate(() => performance.now());
     out.push({ name, presses, tasks: await longestIn(p, t1, t2) });
@@ -348,15 +341,13 @@ try {
           }
         }
         // the heavy interactions, each from its start to its end
+        const to128 = async (p) => {
+          await p.locator('[data-widget="landscape"]').getByLabel("Resolution").selectOption("128");
+          await p.waitForFunction(() => performance.getEntriesByName("lossland:plane-drawn").some((e) => e.detail === 128), null, { timeout: 120000 });
+        };
         const heavy = [
-          ["landscape at 128 × 128, digits softmax", "?dataset=digits&loss=softmax", null, async (p) => {
-            await p.locator('[data-widget="landscape"]').getByLabel("Resolution").selectOption("128");
-            await p.waitForFunction(() => performance.getEntriesByName("lossland:plane-drawn").some((e) => e.detail === 128), null, { timeout: 120000 });
-          }],
-          ["landscape at 128 × 128, CSV 1900 × 256 softmax", "?loss=softmax", [1900, 256], async (p) => {
-            await p.locator('[data-widget="landscape"]').getByLabel("Resolution").selectOption("128");
-            await p.waitForFunction(() => performance.getEntriesByName("lossland:plane-drawn").some((e) => e.detail === 128), null, { timeout: 120000 });
-          }],
+          ["landscape at 128 × 128, digits softmax", "?dataset=digits&loss=softmax", null, to128],
+          ["landscape at 128 × 128, CSV 1900 × 256 softmax", "?loss=softmax", [1900, 256], to128],
           ["scoreboard at its largest budget (10,000), digits softmax", "?dataset=digits&loss=softmax", null, async (p) => {
             const sb = p.locator('[data-widget="scoreboard"]');
             await sb.getByLabel("Budget of loss evaluations").selectOption("10000");

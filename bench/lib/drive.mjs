@@ -56,6 +56,23 @@ export async function spanFrom(p, from = 3) {
 }
 
 /**
+ * A learner's drag of the focused slider from the keyboard: arrow-key presses at 60 a second
+ * for `seconds`, 20 to the right, 20 to the left, and so on (a press the page is too busy to take
+ * is simply later). → the number of presses.
+ */
+export async function pressArrows(p, seconds) {
+  const start = Date.now();
+  let presses = 0;
+  while (Date.now() - start < seconds * 1000) {
+    await p.keyboard.press(Math.floor(presses / 20) % 2 === 0 ? "ArrowRight" : "ArrowLeft");
+    presses++;
+    const wait = start + (presses * 1000) / 60 - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+  return presses;
+}
+
+/**
  * Drags the focused span slider with the keyboard for `seconds`: key presses at 60 per second,
  * 20 to the right, 20 to the left, and so on. Every drag starts from span `from` (the option's
  * default, 3: the drag then stays within 3…8; `spanFrom` first, unless `from` is null: the
@@ -80,14 +97,7 @@ export async function dragSpan(p, seconds, { from = 3 } = {}) {
     requestAnimationFrame(tick);
     return performance.now();
   });
-  const start = Date.now();
-  let presses = 0;
-  while (Date.now() - start < seconds * 1000) {
-    await p.keyboard.press(Math.floor(presses / 20) % 2 === 0 ? "ArrowRight" : "ArrowLeft");
-    presses++;
-    const wait = start + (presses * 1000) / 60 - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  }
+  const presses = await pressArrows(p, seconds);
   const [t2, shown] = await p.evaluate(() => {
     const watch = window.__losslandDragWatch;
     watch.on = false;

@@ -386,6 +386,23 @@ export function holdOthers(key) {
 const HOLD_MS = 300;
 
 /**
+ * For a job on this thread: makes fresh classifiers on `dataset` with loss settings `options` at
+ * W (the Worker's `freshClassifier` on its side); the job frees each one it makes.
+ */
+function atW(ctx, dataset, options, W) {
+  return () => {
+    const c = new ctx.L.Classifier(dataset, options);
+    try {
+      c.setWeights(W);
+    } catch (e) {
+      c.free();
+      throw e;
+    }
+    return c;
+  };
+}
+
+/**
  * The scoreboard's runs (jobs.js runs): `methods` from `clf`'s W on `dataset`, `total` loss
  * evaluations each. `onProgress(partial)` sees the curves as they grow. Null when superseded.
  */
@@ -394,14 +411,7 @@ export async function runs({ key, dataset, clf, methods, total, isStale = never,
   const options = clf.options(), W = clf.weights();
   const w = await ready();
   if (!w) {
-    return onMain("runs", key, gen, isStale, (ctx) => jobs.runs(ctx, {
-      newClassifier: () => {
-        const c = new ctx.L.Classifier(dataset, options);
-        c.setWeights(W);
-        return c;
-      },
-      methods, total,
-    }), onProgress);
+    return onMain("runs", key, gen, isStale, (ctx) => jobs.runs(ctx, { newClassifier: atW(ctx, dataset, options, W), methods, total }), onProgress);
   }
   if (isStale() || superseded(key, gen)) return null;
   count("worker", "runs", key);
@@ -419,14 +429,7 @@ export async function scatter({ key, dataset, clf, batch, count: n, seed, isStal
   const a = { batch, count: n, seed };
   const w = await ready();
   if (!w) {
-    return onMain("scatter", key, gen, isStale, (ctx) => jobs.scatter(ctx, {
-      newClassifier: () => {
-        const c = new ctx.L.Classifier(dataset, options);
-        c.setWeights(W);
-        return c;
-      },
-      ...a,
-    }));
+    return onMain("scatter", key, gen, isStale, (ctx) => jobs.scatter(ctx, { newClassifier: atW(ctx, dataset, options, W), ...a }));
   }
   if (isStale() || superseded(key, gen)) return null;
   count("worker", "scatter", key);
