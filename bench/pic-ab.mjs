@@ -94,7 +94,7 @@ const load0 = loadavg()[0];
 for (let r = 0; r < rounds; r++) {
   const order = r % 2 ? [...builds].reverse() : builds;
   for (const [name, dir] of order) {
-    const child = spawnSync(process.execPath, [self, "--one", dir, "--spans", spans.join(","), ...(only ? ["--sets", only] : []), ...(drag ? ["--drag"] : [])], { encoding: "utf8" });
+    const child = spawnSync(process.execPath, [...process.execArgv, self, "--one", dir, "--spans", spans.join(","), ...(only ? ["--sets", only] : []), ...(drag ? ["--drag"] : [])], { encoding: "utf8" });
     if (child.status !== 0) { console.error(child.stderr); process.exit(1); }
     for (const [k, v] of Object.entries(JSON.parse(child.stdout.trim().split("\n").pop()))) ((res[k] ??= { old: [], new: [] })[name]).push(v);
   }

@@ -1,7 +1,7 @@
 // Where the page's main thread spends a span drag, by function: V8's sampling profiler (CDP
 // Profiler domain) over one drag (bench/lib/drive.mjs dragSpan), self time summed per function
 // name (wasm functions as the module names them), the 25 largest printed.
-// Usage: node bench/prof-drag.mjs [QUERY] [--csv NxD] [--secs S] [--busy] [--callers NAME]
+// Usage: node bench/prof-drag.mjs [QUERY] [--csv NxD [--std]] [--secs S] [--busy] [--callers NAME]
 //   (CALLERS_ANY=1: the callers of any kind, wasm functions too, not only the page's JS)
 //   LOSSLAND_ROOT=DIR serves DIR instead of www/ (e.g. a copy whose pkg/ is target/prof-split's
 //   build, whose wasm functions have names)
@@ -15,7 +15,7 @@ const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args
 const csv = opt("--csv", null), secs = Number(opt("--secs", 2));
 const { browser, stop } = await dragBrowser(args.includes("--busy"));
 const srv = await startServer({ port: 0, ...(process.env.LOSSLAND_ROOT ? { root: process.env.LOSSLAND_ROOT } : {}) });
-const { c, p } = await notebookForDrag(browser, srv.url, q, csv);
+const { c, p } = await notebookForDrag(browser, srv.url, q, csv, { standardise: args.includes("--std") });
 const cdp = await c.newCDPSession(p);
 await spanFrom(p); // before the profile: the reset's own grid is not the drag's
 await cdp.send("Profiler.enable");

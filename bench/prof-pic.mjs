@@ -5,13 +5,15 @@
 // feature `profile-split` (those steps kept out of line), with names and without wasm-opt, into
 // target/prof-split/pkg (a minute the first time; not the shipped build: compare its figures
 // with each other, not with bench.mjs's).
-// Usage: node bench/prof-pic.mjs [--span S (3)] [--grids N (60)] [--no-build]
+// Usage: node bench/prof-pic.mjs [--span S (3)] [--grids N (60)] [--std] [--no-build]
+//   (--std: the CSV standardised, as the page's "standardise features" does)
 import { spawnSync } from "node:child_process";
 import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Session } from "node:inspector/promises";
 import { csvArrays } from "./lib/csv.mjs";
+import { standardize } from "../www/js/lib/csvdata.js";
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
@@ -28,6 +30,8 @@ if (!args.includes("--no-build") || !existsSync(path.join(out, "lossland_bg.wasm
 const L = await import(new URL(`file://${out}/lossland.js`).href);
 await L.default({ module_or_path: readFileSync(path.join(out, "lossland_bg.wasm")) });
 const { x, y } = csvArrays(5000, 60, 7);
+const std = args.includes("--std");
+if (std) standardize(x, 60);
 const clf = new L.Classifier(L.Dataset.fromArrays(x, y, 60, 10), { loss: "softmax", reg: 0 });
 clf.randomize(1, 0.01);
 const land = new L.Landscape(clf, { seed: 500 });
@@ -50,7 +54,7 @@ for (let i = 0; i < profile.samples.length; i++) {
   own.set(name, (own.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0));
 }
 const total = [...own.values()].reduce((a, b) => a + b, 0);
-console.log(`the page bench's CSV 5000 × 60, 64² picture at span ${span}: ${ms.toFixed(2)} ms a grid (this build) over ${grids} grids; self time per function:`);
+console.log(`the page bench's CSV 5000 × 60${std ? " standardised" : ""}, 64² picture at span ${span}: ${ms.toFixed(2)} ms a grid (this build) over ${grids} grids; self time per function:`);
 for (const [name, us] of [...own].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
   console.log(`  ${((100 * us) / total).toFixed(1).padStart(5)}%  ${((us / 1000) / grids).toFixed(2).padStart(6)} ms a grid  ${name.replace(/::h[0-9a-f]{16}$/, "")}`);
 }

@@ -3,12 +3,13 @@
 // thread (compute.js's quick path), the trips of the Worker's answers to the page (ms from its
 // postMessage to the page's handling), and, unless --no-trace, a Chromium trace of the drag
 // summed per thread (CPU ms) and per event on the page's main thread and the Worker.
-// Usage: node bench/trace-drag.mjs [QUERY] [--busy] [--no-trace] [--runs N] [--secs S]
+// Usage: node bench/trace-drag.mjs [QUERY] [--busy] [--no-trace] [--runs N] [--secs S] [--csv NxD [--std]]
 //   QUERY   the notebook's query, e.g. "?dataset=digits&loss=softmax" (default: the toy set)
 //   --busy  the other core kept busy as bench/page.mjs does (taskset: Chromium on CPU 0)
 //   --runs  N drags on the same page, a second apart (the last one traced), and their median
 //   --secs  each drag's length (1.5 s)
 //   --csv   NxD: a seeded CSV of N rows and D features loaded first (bench/page.mjs's)
+//   --std   "standardise features" ticked before the CSV is loaded
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -25,7 +26,7 @@ const csv = args.includes("--csv") ? args[args.indexOf("--csv") + 1] : null; // 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lossland-trace-"));
 const { browser, stop } = await dragBrowser(busy);
 const srv = await startServer({ port: 0, ...(process.env.LOSSLAND_ROOT ? { root: process.env.LOSSLAND_ROOT } : {}) });
-const { p } = await notebookForDrag(browser, srv.url, q, csv);
+const { p } = await notebookForDrag(browser, srv.url, q, csv, { standardise: args.includes("--std") });
 const stats = () => p.evaluate(async () => (await import("./js/lib/compute.js")).computeStats());
 const file = path.join(tmp, "trace.json");
 let before, after;

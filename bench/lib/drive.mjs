@@ -124,13 +124,15 @@ export async function dragBrowser(busy) {
 
 /**
  * The notebook at `serverUrl` with the query `q` (predict=off), 1280 × 900, ready; with `csv`
- * ("NxD") the seeded CSV of that size loaded; the landscape's span slider focused. → { c, p }.
+ * ("NxD") the seeded CSV of that size loaded (with `standardise`, "standardise features" ticked
+ * first, as bench/page.mjs's standardised drag does); the landscape's span slider focused. → { c, p }.
  */
-export async function notebookForDrag(browser, serverUrl, q, csv) {
+export async function notebookForDrag(browser, serverUrl, q, csv, { standardise = false } = {}) {
   const c = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const p = await c.newPage();
   await p.goto(new URL(`index.html${q}${q.includes("?") ? "&" : "?"}predict=off`, serverUrl).href);
   await p.waitForFunction(() => document.documentElement.dataset.status === "ready");
+  if (standardise) await p.locator("#settings").getByLabel("standardise features").check();
   if (csv) await loadCsv(p, csvAt(...csv.split("x").map(Number), 7));
   await p.waitForTimeout(1500);
   await spanSlider(p);

@@ -332,14 +332,18 @@ export async function plane({ key, dataset, clf, land, span, size, colour = fals
 /**
  * While a slider of a landscape moves, its grids are computed on the page's thread, in the
  * callbacks of animation frames, at most this many ms of computing in each frame (a grid of
- * the digits' softmax, 11–19 ms alone, fits one). Measured on this 2-core machine during a
+ * the digits' softmax, 9–19 ms alone, fits one; so does one of the standardised 5000 × 60 CSV,
+ * 22–32 ms: in one frame of two vsyncs rather than in two frames, one of them two vsyncs long —
+ * busy drags 25.2–26.6 grids a second against 24.0 with 20 ms, the CSV unstandardised 45.7–46.4
+ * either way). Measured on this 2-core machine during a
  * key-press drag, Chromium runs the page's ordinary tasks late while input events come: a
  * Worker's answer 0.4–87 ms after it was posted (14–87 ms with the other core busy), a task
  * posted with scheduler.postTask "user-blocking" or a MessageChannel up to 144 ms late,
  * while frames kept their 16.7 ms. A frame's callback is never starved that way, and a piece
- * at this bound keeps the frame's task at about half a long task (50 ms).
+ * at this bound with the frame's drawing (~6 ms) keeps the frame's task under a long task
+ * (50 ms): none in any drag of bench/page.mjs, plain or busy.
  */
-export const DRAG_FRAME_MS = 20;
+export const DRAG_FRAME_MS = 32;
 
 /**
  * `plane` on this thread while a slider moves, in pieces of about DRAG_FRAME_MS, one per
