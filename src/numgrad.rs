@@ -477,9 +477,7 @@ impl Stepper {
     /// Does the next coordinate: bump, evaluate, restore. `None` when every coordinate is done.
     /// Errors if W or the loss settings were changed from outside since the stepper began.
     pub fn step(&mut self, clf: &mut Classifier) -> Result<Option<StepRecord>, String> {
-        if clf.version != self.version || clf.rows() != self.rows || clf.cols() != self.cols {
-            return Err("the classifier's weights or settings changed since this GradientStepper was created; create a new one".into());
-        }
+        self.unchanged(clf)?;
         if self.position() >= self.grad.len() {
             return Ok(None);
         }
@@ -527,6 +525,23 @@ impl Stepper {
         };
         self.history.push(rec.clone());
         Ok(Some(rec))
+    }
+
+    /// Each coordinate's kink flag (row-major; false where not yet visited).
+    pub fn kinks(&self) -> Vec<bool> {
+        let mut kinks = vec![false; self.grad.len()];
+        for r in &self.history {
+            kinks[r.index] = r.kink;
+        }
+        kinks
+    }
+
+    /// An error unless `clf` has the W and settings this stepper began with.
+    fn unchanged(&self, clf: &Classifier) -> Result<(), String> {
+        if clf.version != self.version || clf.rows() != self.rows || clf.cols() != self.cols {
+            return Err("the classifier's weights or settings changed since this GradientStepper was created; create a new one".into());
+        }
+        Ok(())
     }
 
     /// Undoes the last step (its gradient entry becomes NaN again). False if at the start.
@@ -864,7 +879,8 @@ pub struct GradCheck {
 }
 
 /// Analytic vs numerical gradient, entry by entry: the numerical gradient with step `h`
-/// (centered or forward) and its kinks, then [`compare`].
+/// (centered or forward) and its kinks, then [`compare`] ([`Stepper::check`] of a stepper
+/// taken over every coordinate).
 pub fn grad_check(clf: &mut Classifier, h: f64, centered: bool, formula: RelFormula) -> GradCheck {
     let analytic = clf.gradient();
     let fx = clf.loss();
@@ -872,9 +888,37 @@ pub fn grad_check(clf: &mut Classifier, h: f64, centered: bool, formula: RelForm
     compare(analytic, numerical, kinks, round_off_floor(fx, h, centered), formula)
 }
 
+impl Stepper {
+    /// Does up to `n` more coordinates (as [`Stepper::step`] does each); → the coordinates left.
+    pub fn steps(&mut self, clf: &mut Classifier, n: usize) -> Result<usize, String> {
+        for _ in 0..n {
+            if self.step(clf)?.is_none() {
+                break;
+            }
+        }
+        Ok(self.grad.len() - self.position())
+    }
+
+    /// The gradient check of this stepper's numerical gradient once every coordinate is done
+    /// ([`grad_check`]'s numbers, bit for bit, whether the steps came in one call or many):
+    /// the analytic gradient and f(x) of `clf`, whose W and settings must be unchanged.
+    pub fn check(&self, clf: &mut Classifier, formula: RelFormula) -> Result<GradCheck, String> {
+        self.unchanged(clf)?;
+        if !self.done() {
+            return Err("check needs every coordinate done (steps until 0 are left)".into());
+        }
+        let kinks = self.kinks();
+        let numerical = Array2::from_shape_vec((self.rows, self.cols), self.grad.clone()).expect("shape matches");
+        let analytic = clf.gradient();
+        let fx = clf.loss();
+        Ok(compare(analytic, numerical, kinks, round_off_floor(fx, self.h, self.centered), formula))
+    }
+}
+
 /// Reads an analytic gradient against a numerical one (same shape, row-major `kinks` per
 /// entry) whose round-off scale is `round_off` ([`round_off_floor`]): each entry's relative
 /// error and [`Verdict::judge`], the worst verdict among the entries that decide.
+#[inline(never)] // one copy for grad_check and Stepper::check (wasm size)
 pub fn compare(analytic: Array2<f64>, numerical: Array2<f64>, kinks: Vec<bool>, round_off: f64, formula: RelFormula) -> GradCheck {
     assert_eq!(analytic.dim(), numerical.dim(), "gradients of the same shape");
     assert_eq!(kinks.len(), analytic.len(), "one kink flag per entry");

@@ -7,7 +7,7 @@ mod common;
 use common::{hand, hand_data, HAND_W};
 use lossland::data::Dataset;
 use lossland::loss::{Classifier, Hyper, LossKind};
-use lossland::numgrad::{compare, grad_check, numerical_gradient, rel_error, round_off_floor, RelFormula, Verdict, ROUND_OFF_MULTIPLE};
+use lossland::numgrad::{compare, grad_check, numerical_gradient, rel_error, round_off_floor, RelFormula, Stepper, Verdict, ROUND_OFF_MULTIPLE};
 use std::rc::Rc;
 
 const EPS: f64 = f64::EPSILON;
@@ -166,5 +166,55 @@ fn digits_with_a_correct_gradient_never_reads_uncomfortable_or_wrong() {
         let round_off = gc.verdicts.iter().filter(|&&v| v == Verdict::RoundOff).count();
         assert!(round_off > 0, "{kind:?}");
         eprintln!("{kind:?}: {round_off} round-off, {kinks} kinks, max deciding {:e}", gc.max_rel_error);
+    }
+}
+
+#[test]
+fn a_gradient_check_in_pieces_is_the_whole_check_bit_for_bit() {
+    // The page's thread, where no Worker starts, checks a gradient a few coordinates at a time
+    // (GradientStepper.steps, then check). Its result must be grad_check's, and grad_check's the
+    // comparison of the numerical gradient with the analytic one and f(x) (its definition).
+    let same = |a: &lossland::numgrad::GradCheck, b: &lossland::numgrad::GradCheck, what: &str| {
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(a.numerical.as_slice().unwrap()), bits(b.numerical.as_slice().unwrap()), "{what}: numerical");
+        assert_eq!(bits(a.analytic.as_slice().unwrap()), bits(b.analytic.as_slice().unwrap()), "{what}: analytic");
+        assert_eq!(bits(&a.rel_errors), bits(&b.rel_errors), "{what}: relative errors");
+        assert_eq!(a.kinks, b.kinks, "{what}: kinks");
+        assert_eq!(a.verdicts, b.verdicts, "{what}: verdicts");
+        assert_eq!((a.verdict, a.max_rel_error.to_bits(), a.round_off.to_bits()), (b.verdict, b.max_rel_error.to_bits(), b.round_off.to_bits()), "{what}: summary");
+    };
+    for kind in [LossKind::Svm, LossKind::Softmax] {
+        for (name, data, scale) in [("hand", hand_data(), 0.0), ("spiral", Dataset::spiral(20, 3, 1).unwrap(), 0.5), ("digits", Dataset::digits(), 0.001)] {
+            let mut c = Classifier::new(Rc::new(data), Hyper { kind, reg: 0.01, delta: 1.0 });
+            if scale == 0.0 {
+                c.set_weights(&HAND_W).unwrap(); // the SVM's hand W has an example on a kink
+            } else {
+                c.randomize(3, scale);
+            }
+            for centered in [true, false] {
+                let what = format!("{name} {} centered {centered}", kind.name());
+                let whole = grad_check(&mut c, 1e-5, centered, RelFormula::Max);
+                let (numerical, kinks) = numerical_gradient(&mut c, 1e-5, centered);
+                let (analytic, fx) = (c.gradient(), c.loss());
+                same(&whole, &compare(analytic, numerical, kinks, round_off_floor(fx, 1e-5, centered), RelFormula::Max), &what);
+                for piece in [1, 7, 100] {
+                    let mut st = Stepper::new(&mut c, 1e-5, centered);
+                    assert!(st.check(&mut c, RelFormula::Max).is_err(), "{what}: a check before every coordinate is done");
+                    let mut left = st.len();
+                    while left > 0 {
+                        let now = st.steps(&mut c, piece).unwrap();
+                        assert_eq!(now, left.saturating_sub(piece), "{what}: coordinates left");
+                        left = now;
+                    }
+                    same(&whole, &st.check(&mut c, RelFormula::Max).unwrap(), &format!("{what}, pieces of {piece}"));
+                }
+                // W changed under the stepper: refused, not a check of a W that is no longer there
+                let mut st = Stepper::new(&mut c, 1e-5, centered);
+                st.steps(&mut c, usize::MAX).unwrap();
+                let w = c.w.clone();
+                c.set_weights(w.as_slice().unwrap()).unwrap();
+                assert!(st.check(&mut c, RelFormula::Max).is_err(), "{what}: W set again after the steps");
+            }
+        }
     }
 }

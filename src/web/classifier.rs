@@ -244,22 +244,26 @@ impl Classifier {
     pub fn grad_check(&self, options: JsValue) -> R<Object> {
         let (h, centered, formula) = parse_h(&options, true)?;
         let mut c = borrow(&self.inner)?;
-        let gc = numgrad::grad_check(&mut c, h, centered, formula);
-        let o = Object::new();
-        set(&o, "maxRelError", gc.max_rel_error);
-        set(&o, "relErrors", f64s(&gc.rel_errors));
-        set(&o, "kinks", flags(&gc.kinks));
-        let verdicts: Vec<u8> = gc.verdicts.iter().map(|&v| v as u8).collect();
-        set(&o, "verdicts", Uint8Array::from(&verdicts[..]));
-        set(&o, "verdict", gc.verdict.name());
-        set(&o, "verdictNames", strings(Verdict::ALL.iter().map(Verdict::name)));
-        let decides: Vec<bool> = Verdict::ALL.iter().map(Verdict::decides).collect();
-        set(&o, "verdictDecides", flags(&decides));
-        set(&o, "roundOff", gc.round_off);
-        set(&o, "roundOffMultiple", numgrad::ROUND_OFF_MULTIPLE);
-        set(&o, "roundOffLimit", gc.round_off_limit);
-        set(&o, "analytic", f64s(gc.analytic.as_slice().unwrap_or(&[])));
-        set(&o, "numerical", f64s(gc.numerical.as_slice().unwrap_or(&[])));
-        Ok(o)
+        Ok(check_object(&numgrad::grad_check(&mut c, h, centered, formula)))
     }
+}
+
+/// `gradCheck`'s result object (also `GradientStepper.check`'s).
+pub(super) fn check_object(gc: &numgrad::GradCheck) -> Object {
+    let o = Object::new();
+    set(&o, "maxRelError", gc.max_rel_error);
+    set(&o, "relErrors", f64s(&gc.rel_errors));
+    set(&o, "kinks", flags(&gc.kinks));
+    let verdicts: Vec<u8> = gc.verdicts.iter().map(|&v| v as u8).collect();
+    set(&o, "verdicts", Uint8Array::from(&verdicts[..]));
+    set(&o, "verdict", gc.verdict.name());
+    set(&o, "verdictNames", strings(Verdict::ALL.iter().map(Verdict::name)));
+    let decides: Vec<bool> = Verdict::ALL.iter().map(Verdict::decides).collect();
+    set(&o, "verdictDecides", flags(&decides));
+    set(&o, "roundOff", gc.round_off);
+    set(&o, "roundOffMultiple", numgrad::ROUND_OFF_MULTIPLE);
+    set(&o, "roundOffLimit", gc.round_off_limit);
+    set(&o, "analytic", f64s(gc.analytic.as_slice().unwrap_or(&[])));
+    set(&o, "numerical", f64s(gc.numerical.as_slice().unwrap_or(&[])));
+    o
 }

@@ -1,6 +1,6 @@
 //! `GradientStepper`: the numerical gradient one coordinate per call.
 
-use super::args::{f64s, fail, set, Opts, R};
+use super::args::{count, f64s, fail, set, Opts, R};
 use super::classifier::{borrow, Classifier};
 use crate::limits as lim;
 use crate::loss;
@@ -138,5 +138,23 @@ impl GradientStepper {
     /// The gradient so far, row-major; NaN where not yet visited.
     pub fn gradient(&self) -> Float64Array {
         f64s(self.st.gradient())
+    }
+
+    /// Does up to `n` more coordinates, as `step()` does each, without their records → the
+    /// coordinates left (a gradient check in pieces: `steps` until 0, then `check`).
+    pub fn steps(&mut self, n: JsValue) -> R<usize> {
+        let n = count(&n, "n", 1, u32::MAX as usize)?;
+        let mut c = borrow(&self.clf)?;
+        self.st.steps(&mut c, n).or_else(fail)
+    }
+
+    /// Once every coordinate is done: `classifier.gradCheck({ h, centered, formula })`'s
+    /// result for this stepper's h and difference, the same numbers bit for bit (the stepper
+    /// must have started at coordinate 0). `options`: `{ formula: "max" }`.
+    pub fn check(&self, options: JsValue) -> R<Object> {
+        let o = Opts::new(&options, "options", &["formula"])?;
+        let formula = o.choice("formula", numgrad::RelFormula::Max, &numgrad::RelFormula::ALL, numgrad::RelFormula::name)?;
+        let mut c = borrow(&self.clf)?;
+        self.st.check(&mut c, formula).map(|gc| super::classifier::check_object(&gc)).or_else(fail)
     }
 }

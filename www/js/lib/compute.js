@@ -379,7 +379,7 @@ export function nextFrame() {
  * While a slider of the widget `key` moves: the Worker's jobs of other widgets (a scoreboard's
  * runs, a gradient check) wait at their next pause until HOLD_MS after the last call, so that
  * the moving slider's grids get the core on a busy machine (the Worker and the page share it).
- * A gradient check is one call: it is held before it starts, not in its middle. The page's own
+ * A gradient check is held between its pieces of coordinates like the others. The page's own
  * loops cut into turns (other widgets' jobs where no Worker runs, the gradient descent section's
  * three runs, …) wait likewise (ui.js holdTurns).
  */
@@ -445,7 +445,17 @@ export async function gradCheck({ key, dataset, clf, check, isStale = never }) {
   const gen = newGen(key);
   const options = clf.options(), W = clf.weights();
   const w = await ready();
-  if (!w) return onMain("gradCheck", key, gen, isStale, (ctx) => jobs.gradCheck(ctx, { clf, check }));
+  if (!w) {
+    // in pieces: on a classifier of its own at W (the widget's may change meanwhile)
+    return onMain("gradCheck", key, gen, isStale, async (ctx) => {
+      const c = atW(ctx, dataset, options, W)();
+      try {
+        return await jobs.gradCheck(ctx, { clf: c, check });
+      } finally {
+        c.free();
+      }
+    });
+  }
   if (isStale() || superseded(key, gen)) return null;
   count("worker", "gradCheck", key);
   return post("gradCheck", key, gen, dataset, { options, W, check }, { isStale });
