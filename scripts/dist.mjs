@@ -9,6 +9,7 @@ import crypto from "node:crypto";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import { inlineWasm, MINIFIED_ESM } from "./inline-wasm.mjs";
+import { shortenSiteImports } from "./wasm-names.mjs";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
 const WWW = path.join(REPO, "www");
@@ -120,6 +121,12 @@ if (fs.existsSync(path.join(WWW, "js", "worker.js"))) {
   const emain = /<script type="module" src="js\/embed\.js"><\/script>/;
   if (!emain.test(epage)) throw new Error("embed.html: cannot find the embed.js <script> to replace");
   fs.writeFileSync(efile, epage.replace(emain, () => `${preloadTags(staticChunks(embed, "embed.js"))}<script type="module" src="js/lib/embed.js"></script>`));
+}
+
+// the site's wasm and its JS: wasm-bindgen's hashed import names shortened (scripts/wasm-names.mjs)
+{
+  const { renamed, saved } = shortenSiteImports(SITE);
+  console.log(`dist: ${renamed} wasm import names shortened in dist/site/ (${saved} bytes less wasm)`);
 }
 
 // --- dist/lossland.html ------------------------------------------------------------------------
