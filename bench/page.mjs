@@ -15,7 +15,12 @@
 //     presses at 60 per second for 1 s each, the sliders with a task of 50 ms or more named), on
 //     the digits and on CSVs at the caps under softmax; and from each heavy interaction of issue
 //     12's goal 1 to its end: the landscape at 128 × 128, the scoreboard at its largest budget
-//     (10,000), the gradient check's New W on a CSV at the caps;
+//     (10,000), the gradient check's New W on a CSV at the caps; the same on embed.html (the
+//     landscape, gradient check, scoreboard and SGD widgets, one a page) and on a course page
+//     holding the six custom elements, on the digits under softmax (neither can load a CSV);
+//     and where no Worker starts (`window.Worker` deleted before the page's scripts, as in a
+//     sandboxed iframe), embed.html's four and the notebook (the digits, and a CSV at the caps
+//     loaded), the same jobs on the page's thread;
 //   - bytes transferred (gzip) by a fresh load, as deployed and from www/; wasm memory after a
 //     minute of use (these two once: the load does not change them).
 // Long tasks are the browser's own (PerformanceObserver "longtask", tasks of 50 ms or more),
@@ -25,7 +30,8 @@
 // Usage: node bench/page.mjs [--quick] [--plain | --busy] [--tasks] [--page-json OUT]
 //   --plain / --busy  only that condition;  --tasks  only the longest tasks of the data set changes;
 //   --drags  only the drags;  --first  only the first landscape;  --interactions  only the
-//   sliders and the heavy interactions;  --unpinned  busy without taskset (nothing pinned).
+//   sliders and the heavy interactions (the notebook's, embed.html's and the custom elements');
+//   --elsewhere  only embed.html's and the custom elements';  --unpinned  busy without taskset (nothing pinned).
 //   LOSSLAND_ROOT=DIR serves DIR instead of www/ (an A/B of two copies)
 import { gzipSync } from "node:zlib";
 import { spawn, spawnSync } from "node:child_process";
@@ -41,7 +47,8 @@ const quick = argv.includes("--quick");
 const tasksOnly = argv.includes("--tasks");
 const dragsOnly = argv.includes("--drags");
 const firstOnly = argv.includes("--first");
-const interOnly = argv.includes("--interactions");
+const elsewhereOnly = argv.includes("--elsewhere"); // only embed.html's and the custom elements' figure
+const interOnly = argv.includes("--interactions") || elsewhereOnly;
 const jsonOut = argv.includes("--page-json") ? argv[argv.indexOf("--page-json") + 1] : null;
 const conditions = argv.includes("--plain") ? ["plain"] : argv.includes("--busy") ? ["busy"] : ["plain", "busy"];
 const SITE = path.join(DEFAULT_ROOT, "..", "dist", "site");
@@ -122,6 +129,35 @@ const waitReady = (p) => p.waitForFunction(() => document.documentElement.datase
 
 const CSVS = {};
 const csvFile = (n, d) => (CSVS[`${n}x${d}`] ??= csvAt(n, d, 7));
+// a copy of the site with one more page: the six custom elements on the digits under softmax, as
+// a course page would hold them (its CSP as the test fixtures'), served once, on first use
+const ELEMENT_TAGS = ["lossland-landscape", "lossland-line", "lossland-gradient-stepper", "lossland-gradient-check", "lossland-optimizer", "lossland-scoreboard"];
+let elementsServer = null;
+async function elementsSite() {
+  if (elementsServer) return elementsServer;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lossland-elements-"));
+  process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.cpSync(ROOT, dir, { recursive: true });
+  const tags = ELEMENT_TAGS.map((t) => `<${t} dataset="digits" loss="softmax" predict="off"${t === "lossland-optimizer" ? ' method="sgd"' : ""}></${t}>`).join("\n");
+  fs.writeFileSync(path.join(dir, "bench-elements.html"), `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'">
+<title>lossland's six elements</title>
+<link rel="icon" href="data:,">
+<script type="module" src="js/elements.js"></script>
+</head>
+<body>
+<main>
+${tags}
+</main>
+</body>
+</html>
+`);
+  elementsServer = await startServer({ root: dir, csp: true });
+  return elementsServer;
+}
 // ---------------------------------------------------------------- the figures
 /** Bytes a fresh load of index.html from `root` transfers, each body gzipped (level 9) as a compressing server would send it. */
 async function transfer(browser, root) {
@@ -322,7 +358,7 @@ try {
       if (!tasksOnly && !dragsOnly && !firstOnly) {
         // every slider of the notebook dragged in turn
         for (const [what, q, csv] of [["digits softmax", "?dataset=digits&loss=softmax", null], ["CSV 1900 × 256 softmax", "?loss=softmax", [1900, 256]], ["CSV 5000 × 60 softmax", "?loss=softmax", [5000, 60]]]) {
-          if (quick && csv?.[0] === 5000) continue;
+          if ((quick && csv?.[0] === 5000) || elsewhereOnly) continue;
           const { c, p } = await newPage(browser);
           try {
             await p.goto(url(`${q}&predict=off`));
@@ -363,7 +399,7 @@ try {
           }],
         ];
         for (const [what, q, csv, act] of heavy) {
-          if (quick && csv) continue;
+          if ((quick && csv) || elsewhereOnly) continue;
           const { c, p } = await newPage(browser);
           try {
             await p.goto(url(`${q}&predict=off`));
@@ -378,6 +414,74 @@ try {
             put(`longest main-thread task, ${what}`, `< ${T.taskMs} ms`, cond, `${taskText(t)} in the ${((t2 - t1) / 1000).toFixed(1)} s it took`, t.longest < T.taskMs);
           } catch (e) {
             put(`longest main-thread task, ${what}`, `< ${T.taskMs} ms`, cond, `failed: ${String(e.message).split("\n")[0]}`, false);
+          } finally {
+            await c.close();
+          }
+        }
+        // goal 1 beyond the notebook: embed.html, one widget a page, and the custom elements, all
+        // six on one course page; each slider dragged in turn, then the heavy interactions there
+        const inScope = (scope) => ({
+          to128: async (p) => {
+            await p.locator(scope("landscape")).getByLabel("Resolution").selectOption("128");
+            await p.waitForFunction(() => performance.getEntriesByName("lossland:plane-drawn").some((e) => e.detail === 128), null, { timeout: 120000 });
+          },
+          run10000: async (p) => {
+            const sb = p.locator(scope("scoreboard"));
+            await sb.getByLabel("Budget of loss evaluations").selectOption("10000");
+            await sb.getByRole("button", { name: "Run", exact: true }).click();
+            await sb.getByText(/On CIFAR-10/).waitFor({ timeout: 300000 });
+          },
+          newW: async (p) => {
+            const gc = p.locator(scope("gradcheck"));
+            const v = gc.getByTestId("verdict");
+            await v.filter({ hasText: /^max relative error/ }).waitFor({ state: "attached", timeout: 120000 });
+            const old = await v.textContent();
+            await gc.getByRole("button", { name: "New W", exact: true }).click();
+            for (let t0 = Date.now(); ; await p.waitForTimeout(50)) {
+              const t = (await v.textContent()) ?? "";
+              if (t !== old && /^max relative error/.test(t)) break;
+              if (Date.now() - t0 > 300000) throw new Error("New W: no new verdict in 300 s");
+            }
+          },
+        });
+        const emb = inScope(() => "#widget");
+        const els = inScope((w) => ({ landscape: "lossland-landscape", scoreboard: "lossland-scoreboard", gradcheck: "lossland-gradient-check" })[w]);
+        const elsewhere = [
+          ["embed.html?widget=landscape", "each slider, then 128 × 128", new URL("embed.html?widget=landscape&dataset=digits&loss=softmax&predict=off", server.url).href, [emb.to128]],
+          ["embed.html?widget=gradcheck", "each slider, then New W", new URL("embed.html?widget=gradcheck&dataset=digits&loss=softmax&predict=off", server.url).href, [emb.newW]],
+          ["embed.html?widget=scoreboard", "a run at 10,000", new URL("embed.html?widget=scoreboard&dataset=digits&loss=softmax&predict=off", server.url).href, [emb.run10000]],
+          ["embed.html?widget=sgd", "each slider", new URL("embed.html?widget=sgd&dataset=digits&loss=softmax&predict=off", server.url).href, []],
+          ["the six custom elements on one page", "each slider, then 128 × 128, a scoreboard run at 10,000 and New W", new URL("bench-elements.html", (await elementsSite()).url).href, [els.to128, els.run10000, els.newW]],
+        ];
+        // and embed.html where no Worker starts (a sandboxed iframe, a page without Worker): the
+        // same jobs on the page's thread, in pieces
+        const nb = inScope((w) => `[data-widget="${w}"]`);
+        const noWorker = [...elsewhere.filter(([w]) => w.startsWith("embed")), ["the notebook", "each slider, then 128 × 128, a scoreboard run at 10,000 and New W", url("?dataset=digits&loss=softmax&predict=off"), [nb.to128, nb.run10000, nb.newW]],
+          ["the notebook", "Load CSV… of 1,900 × 256 (the caps), each slider, then New W", url("?loss=softmax&predict=off"), [nb.newW], [(p) => loadCsv(p, csvFile(1900, 256))]]];
+        for (const [where, what, href, acts, pre = []] of [...elsewhere, ...noWorker.map(([w, ...rest]) => [`${w} without a Worker`, ...rest])]) {
+          if (quick && acts.length > 1) continue;
+          const label = `longest main-thread task, ${where} (${pre.length ? "softmax" : "digits softmax"}): ${what}`;
+          const { c, p } = await newPage(browser);
+          try {
+            if (where.endsWith("without a Worker")) await p.addInitScript(() => { delete window.Worker; });
+            await p.goto(href);
+            if (!href.includes("bench-elements.html")) await waitReady(p);
+            else await p.waitForFunction((n) => [...document.querySelectorAll("main > *")].filter((e) => e.dataset.status === "ready").length === n, ELEMENT_TAGS.length, { timeout: 60000 });
+            await p.waitForTimeout(3000);
+            const t1 = await p.evaluate(() => performance.now());
+            for (const act of pre) await act(p);
+            if (pre.length) await p.waitForTimeout(3000); // the sections' first runs on the new data
+            const r = await everySlider(p, quick ? 0.5 : 1);
+            for (const act of acts) await act(p);
+            await p.waitForTimeout(500);
+            const t2 = await p.evaluate(() => performance.now());
+            const t = await longestIn(p, t1, t2);
+            // (the elements' host page has no data-compute: ask the module they share)
+            const compute = await p.evaluate(async () => document.documentElement.dataset.compute ?? (await import("./js/lib/compute.js")).computeWhere());
+            const sliders = `${r.length} slider${r.length === 1 ? "" : "s"}, ${r.reduce((n, x) => n + x.presses, 0)} key presses`;
+            put(label, `< ${T.taskMs} ms`, cond, `${taskText(t)} (${sliders}; ${((t2 - t1) / 1000).toFixed(1)} s; heavy work on: ${compute})`, t.longest < T.taskMs);
+          } catch (e) {
+            put(label, `< ${T.taskMs} ms`, cond, `failed: ${String(e.message).split("\n")[0]}`, false);
           } finally {
             await c.close();
           }
@@ -420,6 +524,7 @@ try {
 } finally {
   await server.close();
   await site?.close();
+  await elementsServer?.close();
   for (const f of Object.values(CSVS)) fs.rmSync(f, { force: true });
 }
 
