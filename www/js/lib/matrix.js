@@ -147,7 +147,9 @@ export function drawGrid(canvas, opt) {
   if (opt.rowLabel) for (let r = 0; r < rows; r++) ctx.fillText(opt.rowLabel(r), left - 4 * dpr, top + r * ch + ch / 2);
   ctx.textAlign = "center";
   if (opt.colLabel) {
-    const every = Math.max(1, Math.ceil((font * 2.2) / cw));
+    // as many columns apart as the widest label (the last index's) and a gap of half a font need
+    const widest = Math.max(ctx.measureText(opt.colLabel(0)).width, ctx.measureText(opt.colLabel(Math.max(0, cols - 2))).width);
+    const every = Math.max(1, Math.ceil((widest + font / 2) / cw));
     // every `every`-th column and always the last (the bias, "b"): a label closer than
     // `every` columns to the last one is left out, so the two never overlap
     for (let c = 0; c < cols - 1; c += every) if (cols - 1 - c >= every) ctx.fillText(opt.colLabel(c), left + c * cw + cw / 2, top / 2);
