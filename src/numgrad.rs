@@ -879,8 +879,8 @@ pub struct GradCheck {
 }
 
 /// Analytic vs numerical gradient, entry by entry: the numerical gradient with step `h`
-/// (centered or forward) and its kinks, then [`compare`] ([`Stepper::check`] of a stepper
-/// taken over every coordinate).
+/// (centered or forward) and its kinks, then [`compare`]: the numbers [`Stepper::check`] gives
+/// once a stepper has done every coordinate, in one call or in pieces.
 pub fn grad_check(clf: &mut Classifier, h: f64, centered: bool, formula: RelFormula) -> GradCheck {
     let analytic = clf.gradient();
     let fx = clf.loss();
@@ -918,7 +918,6 @@ impl Stepper {
 /// Reads an analytic gradient against a numerical one (same shape, row-major `kinks` per
 /// entry) whose round-off scale is `round_off` ([`round_off_floor`]): each entry's relative
 /// error and [`Verdict::judge`], the worst verdict among the entries that decide.
-#[inline(never)] // one copy for grad_check and Stepper::check (wasm size)
 pub fn compare(analytic: Array2<f64>, numerical: Array2<f64>, kinks: Vec<bool>, round_off: f64, formula: RelFormula) -> GradCheck {
     assert_eq!(analytic.dim(), numerical.dim(), "gradients of the same shape");
     assert_eq!(kinks.len(), analytic.len(), "one kink flag per entry");

@@ -149,8 +149,8 @@ impl GradientStepper {
     }
 
     /// Once every coordinate is done: `classifier.gradCheck({ h, centered, formula })`'s
-    /// result for this stepper's h and difference, the same numbers bit for bit (the stepper
-    /// must have started at coordinate 0). `options`: `{ formula: "max" }`.
+    /// result for this stepper's h and difference, the same numbers bit for bit (from any
+    /// `start`: each coordinate's slope is its own). `options`: `{ formula: "max" }`.
     pub fn check(&self, options: JsValue) -> R<Object> {
         let o = Opts::new(&options, "options", &["formula"])?;
         let formula = o.choice("formula", numgrad::RelFormula::Max, &numgrad::RelFormula::ALL, numgrad::RelFormula::name)?;

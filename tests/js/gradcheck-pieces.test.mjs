@@ -41,6 +41,13 @@ test("a gradient check in pieces of coordinates equals the whole check, bit for 
         assertSame(st.check(formula === undefined ? {} : { formula }), whole, `${loss} ${JSON.stringify(check)}, pieces of ${piece}`);
         st.free();
       }
+      // from another first coordinate (the order wraps round): each coordinate's slope is its own
+      const { formula, ...rest } = check;
+      const from5 = new L.GradientStepper(clf, { h: 1e-5, centered: true, ...rest, start: 5 });
+      assert.equal(from5.steps(4), 5);
+      assert.equal(from5.steps(100), 0);
+      assertSame(from5.check(formula === undefined ? {} : { formula }), whole, `${loss} ${JSON.stringify(check)}, from coordinate 5`);
+      from5.free();
     }
     // jobs.js's job (a first piece of 16 coordinates, then one a piece at a budget of 0 ms) on
     // a W of 8 × 3 = 24 coordinates
