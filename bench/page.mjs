@@ -376,50 +376,8 @@ try {
             await c.close();
           }
         }
-        // the heavy interactions, each from its start to its end
-        const to128 = async (p) => {
-          await p.locator('[data-widget="landscape"]').getByLabel("Resolution").selectOption("128");
-          await p.waitForFunction(() => performance.getEntriesByName("lossland:plane-drawn").some((e) => e.detail === 128), null, { timeout: 120000 });
-        };
-        const heavy = [
-          ["landscape at 128 × 128, digits softmax", "?dataset=digits&loss=softmax", null, to128],
-          ["landscape at 128 × 128, CSV 1900 × 256 softmax", "?loss=softmax", [1900, 256], to128],
-          ["scoreboard at its largest budget (10,000), digits softmax", "?dataset=digits&loss=softmax", null, async (p) => {
-            const sb = p.locator('[data-widget="scoreboard"]');
-            await sb.getByLabel("Budget of loss evaluations").selectOption("10000");
-            await sb.getByRole("button", { name: "Run", exact: true }).click();
-            await sb.getByText(/On CIFAR-10/).waitFor({ timeout: 300000 });
-          }],
-          ["gradient check, New W, CSV 1900 × 256 softmax", "?loss=softmax", [1900, 256], async (p) => {
-            const v = p.locator('[data-widget="gradcheck"]').getByTestId("verdict");
-            await v.filter({ hasText: /^max relative error/ }).waitFor({ state: "attached", timeout: 120000 });
-            const old = await v.textContent();
-            await p.locator('[data-widget="gradcheck"]').getByRole("button", { name: "New W", exact: true }).click();
-            await p.waitForFunction((was) => { const t = document.querySelector('[data-widget="gradcheck"] [data-testid=verdict]')?.textContent ?? ""; return t !== was && /^max relative error/.test(t); }, old, { timeout: 300000 });
-          }],
-        ];
-        for (const [what, q, csv, act] of heavy) {
-          if ((quick && csv) || elsewhereOnly) continue;
-          const { c, p } = await newPage(browser);
-          try {
-            await p.goto(url(`${q}&predict=off`));
-            await waitReady(p);
-            if (csv) await loadCsv(p, csvFile(...csv));
-            await p.waitForTimeout(3000);
-            const t1 = await p.evaluate(() => performance.now());
-            await act(p);
-            await p.waitForTimeout(500); // its last drawing
-            const t2 = await p.evaluate(() => performance.now());
-            const t = await longestIn(p, t1, t2);
-            put(`longest main-thread task, ${what}`, `< ${T.taskMs} ms`, cond, `${taskText(t)} in the ${((t2 - t1) / 1000).toFixed(1)} s it took`, t.longest < T.taskMs);
-          } catch (e) {
-            put(`longest main-thread task, ${what}`, `< ${T.taskMs} ms`, cond, `failed: ${String(e.message).split("\n")[0]}`, false);
-          } finally {
-            await c.close();
-          }
-        }
-        // goal 1 beyond the notebook: embed.html, one widget a page, and the custom elements, all
-        // six on one course page; each slider dragged in turn, then the heavy interactions there
+        // the heavy interactions of one widget, found by `scope(widget)` (the notebook's sections,
+        // embed.html's one widget, the custom elements)
         const inScope = (scope) => ({
           to128: async (p) => {
             await p.locator(scope("landscape")).getByLabel("Resolution").selectOption("128");
@@ -444,6 +402,36 @@ try {
             }
           },
         });
+        const nb = inScope((w) => `[data-widget="${w}"]`);
+        // the heavy interactions, each from its start to its end
+        const heavy = [
+          ["landscape at 128 × 128, digits softmax", "?dataset=digits&loss=softmax", null, nb.to128],
+          ["landscape at 128 × 128, CSV 1900 × 256 softmax", "?loss=softmax", [1900, 256], nb.to128],
+          ["scoreboard at its largest budget (10,000), digits softmax", "?dataset=digits&loss=softmax", null, nb.run10000],
+          ["gradient check, New W, CSV 1900 × 256 softmax", "?loss=softmax", [1900, 256], nb.newW],
+        ];
+        for (const [what, q, csv, act] of heavy) {
+          if ((quick && csv) || elsewhereOnly) continue;
+          const { c, p } = await newPage(browser);
+          try {
+            await p.goto(url(`${q}&predict=off`));
+            await waitReady(p);
+            if (csv) await loadCsv(p, csvFile(...csv));
+            await p.waitForTimeout(3000);
+            const t1 = await p.evaluate(() => performance.now());
+            await act(p);
+            await p.waitForTimeout(500); // its last drawing
+            const t2 = await p.evaluate(() => performance.now());
+            const t = await longestIn(p, t1, t2);
+            put(`longest main-thread task, ${what}`, `< ${T.taskMs} ms`, cond, `${taskText(t)} in the ${((t2 - t1) / 1000).toFixed(1)} s it took`, t.longest < T.taskMs);
+          } catch (e) {
+            put(`longest main-thread task, ${what}`, `< ${T.taskMs} ms`, cond, `failed: ${String(e.message).split("\n")[0]}`, false);
+          } finally {
+            await c.close();
+          }
+        }
+        // goal 1 beyond the notebook: embed.html, one widget a page, and the custom elements, all
+        // six on one course page; each slider dragged in turn, then the heavy interactions there
         const emb = inScope(() => "#widget");
         const els = inScope((w) => ({ landscape: "lossland-landscape", scoreboard: "lossland-scoreboard", gradcheck: "lossland-gradient-check" })[w]);
         const elsewhere = [
@@ -455,7 +443,6 @@ try {
         ];
         // and embed.html where no Worker starts (a sandboxed iframe, a page without Worker): the
         // same jobs on the page's thread, in pieces
-        const nb = inScope((w) => `[data-widget="${w}"]`);
         const noWorker = [...elsewhere.filter(([w]) => w.startsWith("embed")), ["the notebook", "each slider, then 128 × 128, a scoreboard run at 10,000 and New W", url("?dataset=digits&loss=softmax&predict=off"), [nb.to128, nb.run10000, nb.newW]],
           ["the notebook", "Load CSV… of 1,900 × 256 (the caps), each slider, then New W", url("?loss=softmax&predict=off"), [nb.newW], [(p) => loadCsv(p, csvFile(1900, 256))]]];
         for (const [where, what, href, acts, pre = []] of [...elsewhere, ...noWorker.map(([w, ...rest]) => [`${w} without a Worker`, ...rest])]) {

@@ -51,19 +51,24 @@ test("a gradient check in pieces of coordinates equals the whole check, bit for 
     }
     // jobs.js's job (a first piece of 16 coordinates, then one a piece at a budget of 0 ms) on
     // a W of 8 × 3 = 24 coordinates
-    const wide = new L.Classifier(L.Dataset.spiral(10, 8, 1), { loss, reg: 0.01 });
+    const wideData = L.Dataset.spiral(10, 8, 1);
+    const wide = new L.Classifier(wideData, { loss, reg: 0.01 });
     wide.randomize(3, 0.5);
+    // the job's own classifier at wide's W (jobs.classifierAt, as both threads make it), counted
+    let made = 0;
+    const newClassifier = () => (made++, jobs.classifierAt(L, wideData, wide.options(), wide.weights()));
     for (const check of [{}, { h: 1e-4, centered: false, formula: "sum" }]) {
       const whole = wide.gradCheck(check);
       let pauses = 0;
-      const r = await jobs.gradCheck({ L, budget: 0, pause: async () => (pauses++, true) }, { clf: wide, check });
+      const r = await jobs.gradCheck({ L, budget: 0, pause: async () => (pauses++, true) }, { newClassifier, check });
       assertSame(r, whole, `${loss} ${JSON.stringify(check)}: jobs.gradCheck`);
       assert.equal(pauses, 8, "the job paused after the first 16 coordinates and after each of the other 8 but the last");
-      // and a job told to stop returns null, the classifier untouched
+      // and a job told to stop returns null, the widget's classifier untouched
       const w = Array.from(wide.weights());
-      assert.equal(await jobs.gradCheck({ L, budget: 0, pause: async () => false }, { clf: wide, check }), null);
+      assert.equal(await jobs.gradCheck({ L, budget: 0, pause: async () => false }, { newClassifier, check }), null);
       assert.deepEqual(Array.from(wide.weights()), w);
     }
+    assert.equal(made, 4, "one fresh classifier a job");
   }
 });
 

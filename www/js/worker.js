@@ -97,17 +97,8 @@ function classifier(key, ref, opts) {
   return clf;
 }
 
-/** A fresh classifier on `ref` at W (freed by whoever asked for it). */
-function freshClassifier(ref, opts, W) {
-  const c = new L.Classifier(dataset(ref).d, opts);
-  try {
-    c.setWeights(W);
-  } catch (e) {
-    c.free();
-    throw e;
-  }
-  return c;
-}
+/** A fresh classifier on `ref` at W (jobs.js classifierAt; freed by the job that asked for it). */
+const freshClassifier = (ref, opts, W) => jobs.classifierAt(L, dataset(ref).d, opts, W);
 
 const run = {
   plane(ctx, key, data, a) {
@@ -138,13 +129,8 @@ const run = {
   scatter(ctx, _key, data, a) {
     return jobs.scatter(ctx, { newClassifier: () => freshClassifier(data, a.options, a.W), batch: a.batch, count: a.count, seed: a.seed });
   },
-  async gradCheck(ctx, _key, data, a) {
-    const c = freshClassifier(data, a.options, a.W);
-    try {
-      return await jobs.gradCheck(ctx, { clf: c, check: a.check });
-    } finally {
-      c.free();
-    }
+  gradCheck(ctx, _key, data, a) {
+    return jobs.gradCheck(ctx, { newClassifier: () => freshClassifier(data, a.options, a.W), check: a.check });
   },
   async parseCsv(ctx, _key, _data, a) {
     const parsed = await jobs.parseCsv(ctx, { text: a.text, standardize: a.standardize });

@@ -389,22 +389,8 @@ export function holdOthers(key) {
 }
 const HOLD_MS = 300;
 
-/**
- * For a job on this thread: makes fresh classifiers on `dataset` with loss settings `options` at
- * W (the Worker's `freshClassifier` on its side); the job frees each one it makes.
- */
-function atW(ctx, dataset, options, W) {
-  return () => {
-    const c = new ctx.L.Classifier(dataset, options);
-    try {
-      c.setWeights(W);
-    } catch (e) {
-      c.free();
-      throw e;
-    }
-    return c;
-  };
-}
+/** For a job on this thread: fresh classifiers at W (jobs.js classifierAt; the job frees each one). */
+const atW = (ctx, dataset, options, W) => () => jobs.classifierAt(ctx.L, dataset, options, W);
 
 /**
  * The scoreboard's runs (jobs.js runs): `methods` from `clf`'s W on `dataset`, `total` loss
@@ -445,17 +431,7 @@ export async function gradCheck({ key, dataset, clf, check, isStale = never }) {
   const gen = newGen(key);
   const options = clf.options(), W = clf.weights();
   const w = await ready();
-  if (!w) {
-    // in pieces: on a classifier of its own at W (the widget's may change meanwhile)
-    return onMain("gradCheck", key, gen, isStale, async (ctx) => {
-      const c = atW(ctx, dataset, options, W)();
-      try {
-        return await jobs.gradCheck(ctx, { clf: c, check });
-      } finally {
-        c.free();
-      }
-    });
-  }
+  if (!w) return onMain("gradCheck", key, gen, isStale, (ctx) => jobs.gradCheck(ctx, { newClassifier: atW(ctx, dataset, options, W), check }));
   if (isStale() || superseded(key, gen)) return null;
   count("worker", "gradCheck", key);
   return post("gradCheck", key, gen, dataset, { options, W, check }, { isStale });

@@ -161,6 +161,21 @@ export async function runs(ctx, { newClassifier, methods, total, keep = 3000 }) 
 }
 
 /**
+ * A fresh classifier on `dataset` (a live Dataset of `L`) with loss settings `options` at W, for
+ * a job's `newClassifier` on either thread (the job frees it; one whose W is refused is freed here).
+ */
+export function classifierAt(L, dataset, options, W) {
+  const c = new L.Classifier(dataset, options);
+  try {
+    c.setWeights(W);
+  } catch (e) {
+    c.free();
+    throw e;
+  }
+  return c;
+}
+
+/**
  * The SGD section's scatter: `batchGradientScatter(batch, count, seed)` on a fresh classifier at
  * the asked W (`newClassifier()`, freed here). One call: its count is sized (sgd.js) to stay
  * ~20–30 ms of work. → { norm, points }.
@@ -175,24 +190,28 @@ export async function scatter(_ctx, { newClassifier, batch, count, seed }) {
 }
 
 /**
- * `clf.gradCheck(check)` in pieces of coordinates → its result, or null if stopped: a
- * GradientStepper over every entry of W (`steps`, ~`ctx.budget` ms a piece), then its `check`,
+ * `gradCheck(check)` of a fresh classifier at the asked W (`newClassifier()`, freed here; the
+ * widget's own may change meanwhile) in pieces of coordinates → its result, or null if stopped:
+ * a GradientStepper over every entry of W (`steps`, ~`ctx.budget` ms a piece), then its `check`,
  * the same numbers bit for bit as the one call (tests/gradcheck.rs). On a CSV at the caps the one
  * call took 130–180 ms on the page's thread with the other core busy. A wasm without
- * `GradientStepper.steps` gets the one call. `clf` must keep its W until the job ends.
+ * `GradientStepper.steps` gets the one call.
  */
-export async function gradCheck(ctx, { clf, check }) {
-  if (typeof ctx.L?.GradientStepper?.prototype?.steps !== "function") return clf.gradCheck(check);
-  const { formula, ...rest } = check ?? {};
-  // gradCheck's defaults (h 1e-5, centered), which the stepper's options do not share
-  const st = new ctx.L.GradientStepper(clf, { h: 1e-5, centered: true, ...rest });
-  ctx.work = 0;
+export async function gradCheck(ctx, { newClassifier, check }) {
+  const clf = newClassifier();
+  let st = null;
   try {
+    if (typeof ctx.L?.GradientStepper?.prototype?.steps !== "function") return clf.gradCheck(check);
+    const { formula, ...rest } = check ?? {};
+    // gradCheck's defaults (h 1e-5, centered), which the stepper's options do not share
+    st = new ctx.L.GradientStepper(clf, { h: 1e-5, centered: true, ...rest });
+    ctx.work = 0;
     // a first piece of 16 coordinates, then as many as the budget allows at the rate measured
     if (!(await inPieces(ctx, new Map(), "coordinate", st.length, 16, (k) => st.steps(k)))) return null;
     return st.check(formula === undefined ? {} : { formula });
   } finally {
-    st.free();
+    st?.free();
+    clf.free();
   }
 }
 
