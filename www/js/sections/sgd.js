@@ -209,7 +209,7 @@ export default {
       if (pNoisy.card) showRace();
       clf = w.classifier();
       gdClf = w.classifier(); // the same seed: the same start W
-      reset();
+      return reset(); // the section is ready when its first scatter is drawn (a compute job)
     }
 
     function reset() {
@@ -226,7 +226,7 @@ export default {
       last = null; stopped = ""; cost = { step: 0, full: 0, fulls: 0, gd: 0, n: 0 };
       scatter = null;
       w.redraw();
-      newScatter();
+      return newScatter();
     }
 
     /**
@@ -271,17 +271,20 @@ export default {
       return false;
     }
 
-    /** A scatter at the W of the step now (drawn when it comes; a newer request supersedes it). */
+    /**
+     * A scatter at the W of the step now (drawn when it comes; a newer request supersedes it).
+     * → a promise settled once it is drawn, dropped or refused (never rejected).
+     */
     function newScatter() {
       const b = batch(), at = last ? last.iteration : 0, my = w.epoch, mine = opt, n = ++scatterAsked;
       const stale = () => w.stale(my) || opt !== mine || n !== scatterAsked;
       scatterAt = performance.now();
       scatterBusy = true;
-      computeScatter({ key: scatterKey, dataset: w.dataset(), clf, batch: b, count: scatterCount(b, w.dataset()), seed: w.settings.seed * 7919 + at, isStale: stale })
+      return computeScatter({ key: scatterKey, dataset: w.dataset(), clf, batch: b, count: scatterCount(b, w.dataset()), seed: w.settings.seed * 7919 + at, isStale: stale })
         .then((r) => {
           if (!r || stale()) return;
           scatter = { b, at, ...r };
-          w.redraw();
+          w.guard(drawScatter)(); // now, not a frame later: the section's ready waits for it
         }, (e) => { if (!stale()) w.error(e); })
         .finally(() => { if (n === scatterAsked) scatterBusy = false; });
     }
