@@ -882,9 +882,16 @@ pub struct GradCheck {
 /// (centered or forward) and its kinks, then [`compare`]: the numbers [`Stepper::check`] gives
 /// once a stepper has done every coordinate, in one call or in pieces.
 pub fn grad_check(clf: &mut Classifier, h: f64, centered: bool, formula: RelFormula) -> GradCheck {
+    let (numerical, kinks) = numerical_gradient(clf, h, centered);
+    against_analytic(clf, numerical, kinks, h, centered, formula)
+}
+
+/// [`compare`] of a numerical gradient of `clf` (step `h`, centered or forward; its kinks
+/// row-major) with `clf`'s analytic gradient, at f(x)'s round-off scale: the end of
+/// [`grad_check`] and of [`Stepper::check`] (the bumps leave W bit for bit as it was).
+fn against_analytic(clf: &mut Classifier, numerical: Array2<f64>, kinks: Vec<bool>, h: f64, centered: bool, formula: RelFormula) -> GradCheck {
     let analytic = clf.gradient();
     let fx = clf.loss();
-    let (numerical, kinks) = numerical_gradient(clf, h, centered);
     compare(analytic, numerical, kinks, round_off_floor(fx, h, centered), formula)
 }
 
@@ -907,11 +914,8 @@ impl Stepper {
         if !self.done() {
             return Err("check needs every coordinate done (steps until 0 are left)".into());
         }
-        let kinks = self.kinks();
         let numerical = Array2::from_shape_vec((self.rows, self.cols), self.grad.clone()).expect("shape matches");
-        let analytic = clf.gradient();
-        let fx = clf.loss();
-        Ok(compare(analytic, numerical, kinks, round_off_floor(fx, self.h, self.centered), formula))
+        Ok(against_analytic(clf, numerical, self.kinks(), self.h, self.centered, formula))
     }
 }
 

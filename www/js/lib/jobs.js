@@ -203,8 +203,8 @@ export async function gradCheck(ctx, { newClassifier, check }) {
   try {
     if (typeof ctx.L?.GradientStepper?.prototype?.steps !== "function") return clf.gradCheck(check);
     const { formula, ...rest } = check ?? {};
-    // gradCheck's defaults (h 1e-5, centered), which the stepper's options do not share
-    st = new ctx.L.GradientStepper(clf, { h: 1e-5, centered: true, ...rest });
+    // gradCheck's centered difference by default (the stepper's default is forward; h's is 1e-5 in both)
+    st = new ctx.L.GradientStepper(clf, { centered: true, ...rest });
     ctx.work = 0;
     // a first piece of 16 coordinates, then as many as the budget allows at the rate measured
     if (!(await inPieces(ctx, new Map(), "coordinate", st.length, 16, (k) => st.steps(k)))) return null;
